@@ -1,0 +1,353 @@
+// The adapter compiler's API: what it imports, in which order, what it
+// rejects, and that every module it produces validates.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "fact/adapter.h"
+#include "fact/type_expr.h"
+#include "run/wabt_support.h"
+
+namespace fact {
+namespace {
+
+struct Fixture {
+  TypeStore types;
+  ResourceNames resources;
+
+  FuncTypeId func(std::string_view text) {
+    Expected<FuncTypeId> f = parse_func_type(types, text, resources);
+    EXPECT_TRUE(f.ok()) << (f.ok() ? "" : f.error().message);
+    return f.ok() ? *f : FuncTypeId{};
+  }
+};
+
+Memory memory(uint32_t instance, bool memory64 = false) {
+  return Memory{CoreExport{instance, "memory"}, MemoryType{memory64, false, 16}};
+}
+
+// An adapter from instance 0 (caller) to instance 1 (callee) with a memory
+// and realloc on both sides.
+Adapter make_adapter(FuncTypeId type, bool with_memory = true) {
+  Adapter a;
+  a.lift_type = type;
+  a.lower_type = type;
+  a.lower.instance = 0;
+  a.lift.instance = 1;
+  if (with_memory) {
+    a.lower.memory = memory(0);
+    a.lower.realloc = CoreExport{0, "realloc"};
+    a.lift.memory = memory(1);
+    a.lift.realloc = CoreExport{1, "realloc"};
+  }
+  a.callee = CoreExport{1, "callee"};
+  return a;
+}
+
+std::vector<std::string> import_names(const AdapterModule& m) {
+  std::vector<std::string> names;
+  for (const Import& i : m.imports()) names.push_back(i.module + "." + i.field);
+  return names;
+}
+
+void expect_valid(const AdapterModule& m) {
+  std::vector<uint8_t> bytes = m.encode();
+  Expected<void> valid = run::validate_module(bytes);
+  EXPECT_TRUE(valid.ok()) << (valid.ok() ? "" : valid.error().message);
+}
+
+TEST(AdapterModuleTest, ScalarAdapterImportsInWasmtimeOrder) {
+  Fixture f;
+  FuncTypeId t = f.func("func(a: u32) -> u32");
+  AdapterModule m(f.types);
+  ASSERT_TRUE(m.adapt("adapter0", make_adapter(t, false)).ok());
+  EXPECT_EQ(import_names(m),
+            (std::vector<std::string>{"flags.instance1", "flags.instance0", "callee.adapter0",
+                                      "runtime.trap23", "async.enter-sync-call",
+                                      "async.exit-sync-call"}));
+  const Import& callee = m.imports()[2];
+  EXPECT_EQ(callee.func, (FuncSignature{{CoreType::I32}, {CoreType::I32}}));
+  auto* b = std::get_if<binding::Export>(&callee.binding);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->role, binding::Export::Role::Callee);
+  EXPECT_EQ(b->item, (CoreExport{1, "callee"}));
+  auto* flags = std::get_if<binding::InstanceFlags>(&m.imports()[0].binding);
+  ASSERT_NE(flags, nullptr);
+  EXPECT_EQ(flags->instance, 1u);
+  expect_valid(m);
+}
+
+TEST(AdapterModuleTest, NoConcurrencyMeansNoBracketing) {
+  Fixture f;
+  FuncTypeId t = f.func("func(a: u32) -> u32");
+  AdapterModule m(f.types, ModuleOptions{.concurrency_support = false});
+  ASSERT_TRUE(m.adapt("adapter", make_adapter(t, false)).ok());
+  EXPECT_EQ(import_names(m), (std::vector<std::string>{"flags.instance1", "flags.instance0",
+                                                       "callee.adapter", "runtime.trap23"}));
+  expect_valid(m);
+}
+
+TEST(AdapterModuleTest, MemoryAndReallocNamesCountEarlierImports) {
+  Fixture f;
+  // 17 flat parameters: the callee's parameters go through its memory.
+  FuncTypeId t = f.func(
+      "func(a: u64, b: u64, c: u64, d: u64, e: u64, f: u64, g: u64, h: u64, i: u64, j: u64, "
+      "k: u64, l: u64, m: u64, n: u64, o: u64, p: u64, q: u64)");
+  AdapterModule m(f.types);
+  ASSERT_TRUE(m.adapt("adapter", make_adapter(t)).ok());
+  std::vector<std::string> names = import_names(m);
+  ASSERT_GE(names.size(), 7u);
+  EXPECT_EQ(names[0], "flags.instance1");
+  EXPECT_EQ(names[1], "memory.m0");
+  EXPECT_EQ(names[2], "realloc.f0");
+  EXPECT_EQ(names[3], "flags.instance0");
+  EXPECT_EQ(names[4], "memory.m1");
+  EXPECT_EQ(names[5], "realloc.f1");
+  EXPECT_EQ(names[6], "callee.adapter");
+  // The callee's realloc runs with zeroed context slots.
+  EXPECT_NE(std::find(names.begin(), names.end(), "context.get0"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "context.set1"), names.end());
+  // Both parameter lists travel as one pointer.
+  EXPECT_EQ(m.imports()[6].func, (FuncSignature{{CoreType::I32}, {}}));
+  expect_valid(m);
+}
+
+TEST(AdapterModuleTest, ImportsAreInternedAcrossAdapters) {
+  Fixture f;
+  FuncTypeId t = f.func("func(c: char) -> option<u8>");
+  AdapterModule m(f.types);
+  ASSERT_TRUE(m.adapt("a", make_adapter(t)).ok());
+  size_t after_first = m.imports().size();
+  Adapter second = make_adapter(t);
+  second.callee = CoreExport{1, "other"};
+  ASSERT_TRUE(m.adapt("b", second).ok());
+  // Only the second callee is new: flags, memories, reallocs and traps are
+  // shared.
+  ASSERT_EQ(m.imports().size(), after_first + 1);
+  EXPECT_EQ(m.imports().back().module + "." + m.imports().back().field, "callee.b");
+  expect_valid(m);
+}
+
+TEST(AdapterModuleTest, ReentranceAdapterOnlyTraps) {
+  Fixture f;
+  FuncTypeId t = f.func("func(a: u32) -> u32");
+  for (int variant = 0; variant < 3; ++variant) {
+    Adapter a = make_adapter(t, false);
+    if (variant == 0) a.lift.instance = a.lower.instance;
+    if (variant == 1) a.lift.ancestors = {a.lower.instance};
+    if (variant == 2) a.lower.ancestors = {a.lift.instance};
+    AdapterModule m(f.types);
+    ASSERT_TRUE(m.adapt("adapter", a).ok());
+    std::vector<std::string> names = import_names(m);
+    EXPECT_NE(std::find(names.begin(), names.end(), "runtime.trap17"), names.end());
+    EXPECT_NE(std::find(names.begin(), names.end(), "callee.adapter"), names.end());
+    EXPECT_EQ(std::find(names.begin(), names.end(), "async.enter-sync-call"), names.end());
+    expect_valid(m);
+  }
+}
+
+TEST(AdapterModuleTest, AsyncTypedCalleeHasNoTaskMayBlock) {
+  Fixture f;
+  FuncTypeId t = f.func("async func(a: u32) -> u32");
+  AdapterModule m(f.types);
+  ASSERT_TRUE(m.adapt("adapter", make_adapter(t, false)).ok());
+  for (const Import& i : m.imports()) {
+    EXPECT_NE(i.module + "." + i.field, "instance.task_may_block");
+    EXPECT_NE(i.field, "trap24");
+  }
+  expect_valid(m);
+}
+
+TEST(AdapterModuleTest, PostReturnIsImportedWithTheCalleeResults) {
+  Fixture f;
+  FuncTypeId t = f.func("func(a: u32) -> f64");
+  Adapter a = make_adapter(t, false);
+  a.lift.post_return = CoreExport{1, "post-return"};
+  AdapterModule m(f.types);
+  ASSERT_TRUE(m.adapt("adapter", a).ok());
+  std::vector<std::string> names = import_names(m);
+  ASSERT_GE(names.size(), 4u);
+  EXPECT_EQ(names[3], "post_return.adapter");
+  EXPECT_EQ(m.imports()[3].func, (FuncSignature{{CoreType::F64}, {}}));
+  expect_valid(m);
+}
+
+TEST(AdapterModuleTest, RejectsFlagsOutsideOneToThirtyTwo) {
+  Fixture f;
+  std::vector<std::string> labels;
+  for (int i = 0; i < 33; ++i) labels.push_back("f" + std::to_string(i));
+  TypeId flags33 = f.types.flags(labels);
+  TypeId flags0 = f.types.flags({});
+  for (TypeId bad : {flags33, flags0}) {
+    FuncTypeId t = f.types.func(FuncType{false, {Param{"x", bad}}, std::nullopt});
+    AdapterModule m(f.types);
+    Expected<void> r = m.adapt("adapter", make_adapter(t));
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("flags"), std::string::npos) << r.error().message;
+    EXPECT_TRUE(m.imports().empty());
+  }
+}
+
+TEST(AdapterModuleTest, RejectsMismatchedTypes) {
+  Fixture f;
+  struct Case {
+    const char* lift;
+    const char* lower;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"func(a: u32)", "func(a: s32)", "parameter `a`"},
+      {"func(a: u32)", "func(a: u32, b: u32)", "1 parameters in the lifted type, 2"},
+      {"func(a: u32)", "func(b: u32)", "named `a`"},
+      {"func(r: record { x: u8 })", "func(r: record { y: u8 })", "field names"},
+      {"func(r: record { x: u8 })", "func(r: record { x: u8, y: u8 })", "field counts"},
+      {"func(v: variant { a, b(u8) })", "func(v: variant { a, c(u8) })", "case names"},
+      {"func(v: variant { a, b(u8) })", "func(v: variant { a(u8), b(u8) })", "payload"},
+      {"func(e: enum { a, b })", "func(e: enum { a, c })", "case names"},
+      {"func(f: flags { a, b })", "func(f: flags { b, a })", "labels"},
+      {"func() -> u8", "func()", "result"},
+      {"func(a: u8)", "async func(a: u8)", "async"},
+  };
+  for (const Case& c : cases) {
+    Adapter a = make_adapter(f.func(c.lift));
+    a.lower_type = f.func(c.lower);
+    AdapterModule m(f.types);
+    Expected<void> r = m.adapt("adapter", a);
+    ASSERT_FALSE(r.ok()) << c.lift << " vs " << c.lower;
+    EXPECT_NE(r.error().message.find(c.says), std::string::npos)
+        << c.lift << " vs " << c.lower << ": " << r.error().message;
+    EXPECT_TRUE(m.imports().empty());
+  }
+}
+
+TEST(AdapterModuleTest, RejectsInconsistentOptions) {
+  Fixture f;
+  FuncTypeId small = f.func("func(a: u32) -> u32");
+  FuncTypeId wide = f.func("func(a: tuple<u64, u64, u64, u64, u64, u64, u64, u64, u64>, "
+                           "b: tuple<u64, u64, u64, u64, u64, u64, u64, u64, u64>)");
+  FuncTypeId wide_result = f.func("func() -> tuple<u32, u32>");
+  struct Case {
+    Adapter adapter;
+    const char* says;
+  };
+  std::vector<Case> cases;
+  {
+    Adapter a = make_adapter(small);
+    a.lower.post_return = CoreExport{0, "pr"};
+    cases.push_back({a, "only `canon lift`"});
+  }
+  {
+    Adapter a = make_adapter(small);
+    a.lower.callback = CoreExport{0, "cb"};
+    cases.push_back({a, "only `canon lift`"});
+  }
+  {
+    Adapter a = make_adapter(small);
+    a.lift.memory.reset();
+    cases.push_back({a, "`realloc` option but no `memory`"});
+  }
+  {
+    Adapter a = make_adapter(wide);
+    a.lift.realloc.reset();
+    cases.push_back({a, "needs a `realloc`"});
+  }
+  {
+    Adapter a = make_adapter(wide, false);
+    cases.push_back({a, "needs a `memory`"});
+  }
+  {
+    Adapter a = make_adapter(wide_result, false);
+    cases.push_back({a, "needs a `memory`"});
+  }
+  {
+    Adapter a = make_adapter(small);
+    a.lift.memory->type.page_size_log2 = 12;
+    cases.push_back({a, "page size"});
+  }
+  {
+    Adapter a = make_adapter(small);
+    a.lift.is_async = true;
+    cases.push_back({a, "async adapters are not implemented yet"});
+  }
+  for (const Case& c : cases) {
+    AdapterModule m(f.types);
+    Expected<void> r = m.adapt("adapter", c.adapter);
+    ASSERT_FALSE(r.ok()) << c.says;
+    EXPECT_NE(r.error().message.find(c.says), std::string::npos) << r.error().message;
+    EXPECT_TRUE(m.imports().empty());
+  }
+}
+
+TEST(AdapterModuleTest, RejectsNamesAndUnknownTypes) {
+  Fixture f;
+  FuncTypeId t = f.func("func(a: u32)");
+  AdapterModule m(f.types);
+  EXPECT_FALSE(m.adapt("", make_adapter(t)).ok());
+  ASSERT_TRUE(m.adapt("x", make_adapter(t)).ok());
+  size_t imports = m.imports().size();
+  Expected<void> again = m.adapt("x", make_adapter(t));
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().message.find("already"), std::string::npos);
+  Adapter bad = make_adapter(t);
+  bad.lift_type = FuncTypeId{999};
+  EXPECT_FALSE(m.adapt("y", bad).ok());
+  EXPECT_EQ(m.imports().size(), imports);
+  expect_valid(m);
+}
+
+TEST(AdapterModuleTest, TypesNotYetTranslatedAreRejected) {
+  Fixture f;
+  for (const char* sig : {"func(s: string)", "func() -> list<u8>", "func(m: map<u8, u8>)",
+                          "func(r: own<r>)", "func(o: option<borrow<r>>)",
+                          "func(f: future<u8>)", "func(s: stream)", "func(e: error-context)"}) {
+    AdapterModule m(f.types);
+    Expected<void> r = m.adapt("adapter", make_adapter(f.func(sig)));
+    ASSERT_FALSE(r.ok()) << sig;
+    EXPECT_NE(r.error().message.find("not implemented yet"), std::string::npos)
+        << r.error().message;
+  }
+}
+
+TEST(AdapterModuleTest, WideTypesAreOutlinedIntoHelperFunctions) {
+  Fixture f;
+  // A record of 1200 fields costs more fuel than one function has: its
+  // translation moves to an outlined helper, which the module must contain.
+  std::string record = "record {";
+  for (int i = 0; i < 1200; ++i) record += (i ? ", x" : " x") + std::to_string(i) + ": u8";
+  record += " }";
+  FuncTypeId t = f.func("func(r: " + record + ") -> " + record);
+  AdapterModule m(f.types);
+  ASSERT_TRUE(m.adapt("adapter", make_adapter(t)).ok());
+  std::vector<uint8_t> bytes = m.encode();
+  Expected<std::string> wat = run::module_to_wat(bytes);
+  ASSERT_TRUE(wat.ok()) << wat.error().message;
+  size_t funcs = 0;
+  for (size_t at = wat->find("(func "); at != std::string::npos; at = wat->find("(func ", at + 1)) {
+    ++funcs;
+  }
+  // The main adapter, the parameter helper and the result helper.
+  EXPECT_GE(funcs, 3u);
+  expect_valid(m);
+}
+
+TEST(AdapterModuleTest, EveryMemoryWidthMixValidates) {
+  Fixture f;
+  FuncTypeId t = f.func(
+      "func(a: tuple<u64, u64, u64, u64, u64, u64, u64, u64, u64>, b: tuple<u64, u64, u64, u64, "
+      "u64, u64, u64, u64, u64>, c: variant { x(f32), y(u64), z }) -> record { a: option<f64>, "
+      "b: result<char, flags { p, q }>, c: list<s16, 3> }");
+  for (int mix = 0; mix < 4; ++mix) {
+    Adapter a = make_adapter(t);
+    a.lower.memory->type.memory64 = mix & 1;
+    a.lift.memory->type.memory64 = (mix & 2) != 0;
+    for (bool debug : {false, true}) {
+      AdapterModule m(f.types, ModuleOptions{.concurrency_support = true, .debug = debug});
+      Expected<void> r = m.adapt("adapter", a);
+      ASSERT_TRUE(r.ok()) << r.error().message;
+      expect_valid(m);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fact
