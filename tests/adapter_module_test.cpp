@@ -297,14 +297,134 @@ TEST(AdapterModuleTest, RejectsNamesAndUnknownTypes) {
 
 TEST(AdapterModuleTest, TypesNotYetTranslatedAreRejected) {
   Fixture f;
-  for (const char* sig : {"func(s: string)", "func() -> list<u8>", "func(m: map<u8, u8>)",
-                          "func(r: own<r>)", "func(o: option<borrow<r>>)",
+  for (const char* sig : {"func(r: own<r>)", "func(o: option<borrow<r>>)",
                           "func(f: future<u8>)", "func(s: stream)", "func(e: error-context)"}) {
     AdapterModule m(f.types);
     Expected<void> r = m.adapt("adapter", make_adapter(f.func(sig)));
     ASSERT_FALSE(r.ok()) << sig;
     EXPECT_NE(r.error().message.find("not implemented yet"), std::string::npos)
         << r.error().message;
+  }
+}
+
+std::string wat_of(const AdapterModule& m) {
+  std::vector<uint8_t> bytes = m.encode();
+  Expected<std::string> wat = run::module_to_wat(bytes);
+  EXPECT_TRUE(wat.ok()) << (wat.ok() ? "" : wat.error().message);
+  return wat.ok() ? *wat : std::string();
+}
+
+TEST(AdapterModuleTest, EveryStringEncodingPairAndWidthValidates) {
+  Fixture f;
+  FuncTypeId t = f.func("func(s: string, v: option<string>) -> string");
+  const StringEncoding encodings[] = {StringEncoding::Utf8, StringEncoding::Utf16,
+                                      StringEncoding::CompactUtf16};
+  for (StringEncoding from : encodings) {
+    for (StringEncoding to : encodings) {
+      for (int mix = 0; mix < 4; ++mix) {
+        for (bool debug : {false, true}) {
+          Adapter a = make_adapter(t);
+          a.lower.string_encoding = from;
+          a.lift.string_encoding = to;
+          a.lower.memory->type.memory64 = mix & 1;
+          a.lift.memory->type.memory64 = (mix & 2) != 0;
+          AdapterModule m(f.types, ModuleOptions{.concurrency_support = true, .debug = debug});
+          Expected<void> r = m.adapt("adapter", a);
+          ASSERT_TRUE(r.ok()) << r.error().message;
+          expect_valid(m);
+          bool any_transcoder = false;
+          for (const Import& i : m.imports()) any_transcoder |= i.module == "transcode";
+          EXPECT_TRUE(any_transcoder);
+        }
+      }
+    }
+  }
+}
+
+TEST(AdapterModuleTest, TranscoderNamesCarryTheMemoryIndices) {
+  Fixture f;
+  Adapter a = make_adapter(f.func("func(s: string)"));
+  a.lift.string_encoding = StringEncoding::Utf16;
+  AdapterModule m(f.types);
+  ASSERT_TRUE(m.adapt("adapter", a).ok());
+  bool found = false;
+  for (const Import& i : m.imports()) {
+    if (i.module != "transcode") continue;
+    EXPECT_EQ(i.field, "utf8-to-utf16 (mem1 => mem0)");
+    EXPECT_EQ(i.func, (FuncSignature{{CoreType::I32, CoreType::I32, CoreType::I32}, {CoreType::I32}}));
+    found = true;
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(AdapterModuleTest, PlainDataListsUseOneMemoryCopy) {
+  Fixture f;
+  for (const char* sig :
+       {"func(l: list<u8>)", "func(l: list<u32>) -> list<f64>",
+        "func(l: list<record { x: f32, y: f32 }>)", "func(l: list<tuple<u8, u64, list<s16, 3>>>)",
+        "func(m: map<u32, f32>)"}) {
+    for (int mix = 0; mix < 4; ++mix) {
+      Adapter a = make_adapter(f.func(sig));
+      a.lower.memory->type.memory64 = mix & 1;
+      a.lift.memory->type.memory64 = (mix & 2) != 0;
+      AdapterModule m(f.types);
+      ASSERT_TRUE(m.adapt("adapter", a).ok()) << sig;
+      expect_valid(m);
+      EXPECT_NE(wat_of(m).find("memory.copy"), std::string::npos) << sig;
+    }
+  }
+  for (const char* sig : {"func(l: list<bool>)", "func(l: list<char>)",
+                          "func(l: list<variant { a(u8), b }>)", "func(l: list<option<u32>>)",
+                          "func(l: list<flags { a, b }>)", "func(l: list<enum { a, b }>)",
+                          "func(l: list<string>)", "func(l: list<list<u8>>)",
+                          "func(m: map<string, u8>)"}) {
+    AdapterModule m(f.types);
+    ASSERT_TRUE(m.adapt("adapter", make_adapter(f.func(sig))).ok()) << sig;
+    expect_valid(m);
+    std::string wat = wat_of(m);
+    // list<list<u8>> copies its inner lists with memory.copy, but never the
+    // outer one.
+    if (std::string(sig).find("list<list<u8>>") == std::string::npos) {
+      EXPECT_EQ(wat.find("memory.copy"), std::string::npos) << sig;
+    }
+    EXPECT_NE(wat.find("loop"), std::string::npos) << sig;
+  }
+}
+
+TEST(AdapterModuleTest, StringsAndListsNeedMemoryAndRealloc) {
+  Fixture f;
+  {
+    Adapter a = make_adapter(f.func("func(s: string)"));
+    a.lift.realloc.reset();
+    Expected<void> r = AdapterModule(f.types).adapt("adapter", a);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("lift side needs a `realloc`"), std::string::npos)
+        << r.error().message;
+  }
+  {
+    Adapter a = make_adapter(f.func("func() -> list<u8>"));
+    a.lower.realloc.reset();
+    Expected<void> r = AdapterModule(f.types).adapt("adapter", a);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("lower side needs a `realloc`"), std::string::npos)
+        << r.error().message;
+  }
+  {
+    Adapter a = make_adapter(f.func("func(s: string)"));
+    a.lower.memory.reset();
+    a.lower.realloc.reset();
+    Expected<void> r = AdapterModule(f.types).adapt("adapter", a);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("lower side needs a `memory`"), std::string::npos)
+        << r.error().message;
+  }
+  {
+    // Strings on the caller side only need its memory, not its realloc.
+    Adapter a = make_adapter(f.func("func(s: string)"));
+    a.lower.realloc.reset();
+    AdapterModule m(f.types);
+    ASSERT_TRUE(m.adapt("adapter", a).ok());
+    expect_valid(m);
   }
 }
 

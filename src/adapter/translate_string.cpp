@@ -1,0 +1,440 @@
+// Strings (fact-reference §F with Decision 2 items 1, 3 and 4). The inline
+// code checks lengths, pointers and allocations; the bytes are moved by the
+// transcoder imports, which trust the buffers they are given.
+#include "adapter/compiler.h"
+
+namespace fact::adapter {
+namespace {
+
+constexpr uint64_t kMaxStringByteLength = (uint64_t{1} << 28) - 1;
+
+// The specification's utf16_tag: the top bit of the pointer type.
+uint64_t utf16_tag(ValType ptr) { return ptr == ValType::I64 ? uint64_t{1} << 63 : uint64_t{1} << 31; }
+
+}  // namespace
+
+uint32_t Compiler::transcoder(Transcode op, uint32_t src_options, uint32_t dst_options) {
+  const SideOptions& s = opts(src_options);
+  const SideOptions& d = opts(dst_options);
+  return module_.import_transcoder(op, *s.memory, s.memory64, *d.memory, d.memory64);
+}
+
+// The spec's load_string_from_range, then store_string_into_range.
+void Compiler::translate_string(const Source& src, const Destination& dst) {
+  const SideOptions& so = opts(src.options);
+  const SideOptions& dopt = opts(dst.options);
+  ValType sp = so.ptr();
+  uint32_t src_ptr = new_local(sp);
+  uint32_t len = new_local(sp);
+  load_pointer_pair(src, src_ptr, len);
+  StringBuffer out{new_local(dopt.ptr()), new_local(dopt.ptr())};
+
+  // Checks the byte length against the limit, then alignment and bounds.
+  auto validate_source = [&](uint32_t units, uint32_t unit_size, uint32_t align) {
+    ins_.local_get(units);
+    push_as(Operand::of(kMaxStringByteLength / unit_size), sp);
+    sp == ValType::I64 ? ins_.i64_gt_u() : ins_.i32_gt_u();
+    trap_if(TrapCode::StringOutOfBounds);
+    Operand bytes = Operand::in(units, sp);
+    std::optional<uint32_t> doubled;
+    if (unit_size == 2) {
+      doubled = new_local(sp);
+      ins_.local_get(units);
+      ins_.local_get(units);
+      ptr_add(src.options);
+      ins_.local_set(*doubled);
+      bytes = Operand::in(*doubled, sp);
+    }
+    validate_pointer(src.options, src_ptr, bytes, align, TrapCode::StringOutOfBounds);
+    if (doubled) free_local(*doubled);
+  };
+
+  switch (so.string_encoding) {
+    case StringEncoding::Utf8:
+      validate_source(len, 1, 1);
+      transcode_string(src.options, SimpleEncoding::Utf8, src_ptr, len, dst.options, out);
+      break;
+    case StringEncoding::Utf16:
+      validate_source(len, 2, 2);
+      transcode_string(src.options, SimpleEncoding::Utf16, src_ptr, len, dst.options, out);
+      break;
+    case StringEncoding::CompactUtf16: {
+      uint64_t tag = utf16_tag(sp);
+      ins_.local_get(len);
+      push_as(Operand::of(tag), sp);
+      if (sp == ValType::I64) {
+        ins_.i64_and();
+        ins_.i64_eqz();
+        ins_.i32_eqz();
+      } else {
+        ins_.i32_and();
+      }
+      ins_.if_(BlockType::empty());
+      {
+        uint32_t units = new_local(sp);
+        ins_.local_get(len);
+        push_as(Operand::of(tag), sp);
+        sp == ValType::I64 ? ins_.i64_xor() : ins_.i32_xor();
+        ins_.local_set(units);
+        validate_source(units, 2, 2);
+        if (dopt.string_encoding == StringEncoding::CompactUtf16) {
+          probably_utf16_to_compact(src.options, src_ptr, units, dst.options, out);
+        } else {
+          transcode_string(src.options, SimpleEncoding::Utf16, src_ptr, units, dst.options, out);
+        }
+        free_local(units);
+      }
+      ins_.else_();
+      validate_source(len, 1, 2);
+      transcode_string(src.options, SimpleEncoding::Latin1, src_ptr, len, dst.options, out);
+      ins_.end();
+      break;
+    }
+  }
+
+  store_pointer_pair(dst, out.ptr, out.len);
+  for (uint32_t l : {src_ptr, len, out.ptr, out.len}) free_local(l);
+}
+
+void Compiler::transcode_string(uint32_t src_options, SimpleEncoding from, uint32_t src_ptr,
+                                uint32_t units, uint32_t dst_options, const StringBuffer& out) {
+  switch (opts(dst_options).string_encoding) {
+    case StringEncoding::Utf8:
+      if (from == SimpleEncoding::Utf8) {
+        copy_string(src_options, src_ptr, units, dst_options, Transcode::Utf8ToUtf8, 1, 1, out);
+      } else {
+        string_to_utf8(src_options, from, src_ptr, units, dst_options, out);
+      }
+      break;
+    case StringEncoding::Utf16:
+      if (from == SimpleEncoding::Utf8) {
+        string_to_utf16(src_options, src_ptr, units, dst_options, out);
+      } else {
+        Transcode op =
+            from == SimpleEncoding::Utf16 ? Transcode::Utf16ToUtf16 : Transcode::Latin1ToUtf16;
+        copy_string(src_options, src_ptr, units, dst_options, op, 2, 2, out);
+      }
+      break;
+    case StringEncoding::CompactUtf16:
+      if (from == SimpleEncoding::Latin1) {
+        // The spec's store_string_copy(..., 1, 2, 'latin-1'): alignment 2.
+        copy_string(src_options, src_ptr, units, dst_options, Transcode::Latin1ToLatin1, 1, 2,
+                    out);
+      } else {
+        string_to_compact(src_options, from, src_ptr, units, dst_options, out);
+      }
+      break;
+  }
+}
+
+// store_string_copy: the destination size is known up front.
+void Compiler::copy_string(uint32_t src_options, uint32_t src_ptr, uint32_t units,
+                           uint32_t dst_options, Transcode op, uint32_t unit_size, uint32_t align,
+                           const StringBuffer& out) {
+  ValType sp = opts(src_options).ptr();
+  ValType dp = opts(dst_options).ptr();
+  ins_.local_get(units);
+  convert_int(sp, dp);
+  ins_.local_set(out.len);
+  uint32_t bytes = out.len;
+  if (unit_size == 2) {
+    bytes = new_local(dp);
+    ins_.local_get(out.len);
+    ins_.local_get(out.len);
+    ptr_add(dst_options);
+    ins_.local_set(bytes);
+  }
+  malloc(dst_options, Operand::in(bytes, dp), align, TrapCode::StringOutOfBounds, out.ptr);
+  ins_.local_get(src_ptr);
+  ins_.local_get(units);
+  ins_.local_get(out.ptr);
+  ins_.call(transcoder(op, src_options, dst_options));
+  if (bytes != out.len) free_local(bytes);
+}
+
+// store_utf8_to_utf16: allocate for the worst case, shrink if the text had
+// multi-byte sequences.
+void Compiler::string_to_utf16(uint32_t src_options, uint32_t src_ptr, uint32_t units,
+                               uint32_t dst_options, const StringBuffer& out) {
+  ValType sp = opts(src_options).ptr();
+  ValType dp = opts(dst_options).ptr();
+  uint32_t units_d = new_local(dp);
+  ins_.local_get(units);
+  convert_int(sp, dp);
+  ins_.local_set(units_d);
+  uint32_t worst = new_local(dp);
+  ins_.local_get(units_d);
+  ins_.local_get(units_d);
+  ptr_add(dst_options);
+  ins_.local_set(worst);
+  malloc(dst_options, Operand::in(worst, dp), 2, TrapCode::StringOutOfBounds, out.ptr);
+  ins_.local_get(src_ptr);
+  ins_.local_get(units);
+  ins_.local_get(out.ptr);
+  ins_.call(transcoder(Transcode::Utf8ToUtf16, src_options, dst_options));
+  ins_.local_set(out.len);
+
+  ins_.local_get(out.len);
+  ins_.local_get(units_d);
+  dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+  ins_.if_(BlockType::empty());
+  uint32_t bytes = new_local(dp);
+  ins_.local_get(out.len);
+  ins_.local_get(out.len);
+  ptr_add(dst_options);
+  ins_.local_set(bytes);
+  call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(worst, dp), 2,
+               Operand::in(bytes, dp), TrapCode::StringOutOfBounds, out.ptr);
+  free_local(bytes);
+  ins_.end();
+  free_local(units_d);
+  free_local(worst);
+}
+
+// store_utf16_to_utf8 / store_latin1_to_utf8: optimistically one byte per
+// code unit; on the first non-ASCII character grow to the worst case,
+// finish, and shrink to the bytes written.
+void Compiler::string_to_utf8(uint32_t src_options, SimpleEncoding from, uint32_t src_ptr,
+                              uint32_t units, uint32_t dst_options, const StringBuffer& out) {
+  ValType sp = opts(src_options).ptr();
+  ValType dp = opts(dst_options).ptr();
+  bool from_utf16 = from == SimpleEncoding::Utf16;
+  Transcode op = from_utf16 ? Transcode::Utf16ToUtf8 : Transcode::Latin1ToUtf8;
+  uint32_t factor = from_utf16 ? 3 : 2;
+  uint32_t src_unit = from_utf16 ? 2 : 1;
+  uint32_t import = transcoder(op, src_options, dst_options);
+  bool debug = module_.options().debug;
+
+  uint32_t units_d = new_local(dp);
+  ins_.local_get(units);
+  convert_int(sp, dp);
+  ins_.local_set(units_d);
+  malloc(dst_options, Operand::in(units_d, dp), 1, TrapCode::StringOutOfBounds, out.ptr);
+
+  uint32_t read = new_local(sp);
+  ins_.local_get(src_ptr);
+  ins_.local_get(units);
+  ins_.local_get(out.ptr);
+  ins_.local_get(units_d);
+  ins_.i32_const(1);  // first pass: stop at the first non-ASCII character
+  ins_.call(import);
+  ins_.local_set(out.len);
+  ins_.local_set(read);
+
+  ins_.local_get(read);
+  ins_.local_get(units);
+  sp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+  ins_.if_(BlockType::empty());
+  {
+    uint32_t worst = new_local(dp);
+    ins_.local_get(units_d);
+    push_as(Operand::of(factor), dp);
+    dp == ValType::I64 ? ins_.i64_mul() : ins_.i32_mul();
+    ins_.local_set(worst);
+    call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(units_d, dp), 1,
+                 Operand::in(worst, dp), TrapCode::StringOutOfBounds, out.ptr);
+    // Second pass over the rest of the source, after what was written.
+    ins_.local_get(src_ptr);
+    ins_.local_get(read);
+    if (src_unit == 2) {
+      ins_.local_get(read);
+      ptr_add(src_options);
+    }
+    ptr_add(src_options);
+    ins_.local_get(units);
+    ins_.local_get(read);
+    sp == ValType::I64 ? ins_.i64_sub() : ins_.i32_sub();
+    ins_.local_get(out.ptr);
+    ins_.local_get(out.len);
+    ptr_add(dst_options);
+    ins_.local_get(worst);
+    ins_.local_get(out.len);
+    dp == ValType::I64 ? ins_.i64_sub() : ins_.i32_sub();
+    ins_.i32_const(0);
+    ins_.call(import);
+    uint32_t written = new_local(dp);
+    ins_.local_set(written);
+    if (debug) {
+      // The second pass must consume the whole rest of the source.
+      ins_.local_get(units);
+      ins_.local_get(read);
+      sp == ValType::I64 ? ins_.i64_sub() : ins_.i32_sub();
+      sp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+      trap_if(TrapCode::DebugAssertStringEncodingFinished);
+    } else {
+      ins_.drop();
+    }
+    ins_.local_get(out.len);
+    ins_.local_get(written);
+    ptr_add(dst_options);
+    ins_.local_set(out.len);
+    free_local(written);
+
+    ins_.local_get(out.len);
+    ins_.local_get(worst);
+    dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+    ins_.if_(BlockType::empty());
+    call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(worst, dp), 1,
+                 Operand::in(out.len, dp), TrapCode::StringOutOfBounds, out.ptr);
+    ins_.end();
+    free_local(worst);
+  }
+  if (debug) {
+    // An all-ASCII first pass writes exactly one byte per code unit.
+    ins_.else_();
+    ins_.local_get(out.len);
+    ins_.local_get(units_d);
+    dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+    trap_if(TrapCode::DebugAssertStringEncodingFinished);
+  }
+  ins_.end();
+  free_local(read);
+  free_local(units_d);
+}
+
+// store_string_to_latin1_or_utf16: optimistically Latin-1; on the first
+// code point above 0xFF grow to UTF-16, widening what was written in place.
+void Compiler::string_to_compact(uint32_t src_options, SimpleEncoding from, uint32_t src_ptr,
+                                 uint32_t units, uint32_t dst_options, const StringBuffer& out) {
+  ValType sp = opts(src_options).ptr();
+  ValType dp = opts(dst_options).ptr();
+  bool from_utf16 = from == SimpleEncoding::Utf16;
+  Transcode to_latin1 = from_utf16 ? Transcode::Utf16ToLatin1 : Transcode::Utf8ToLatin1;
+  Transcode to_utf16 = from_utf16 ? Transcode::Utf16ToCompactUtf16 : Transcode::Utf8ToCompactUtf16;
+
+  uint32_t units_d = new_local(dp);
+  ins_.local_get(units);
+  convert_int(sp, dp);
+  ins_.local_set(units_d);
+  malloc(dst_options, Operand::in(units_d, dp), 2, TrapCode::StringOutOfBounds, out.ptr);
+
+  uint32_t read = new_local(sp);
+  ins_.local_get(src_ptr);
+  ins_.local_get(units);
+  ins_.local_get(out.ptr);
+  ins_.call(transcoder(to_latin1, src_options, dst_options));
+  ins_.local_set(out.len);
+  ins_.local_set(read);
+
+  ins_.local_get(read);
+  ins_.local_get(units);
+  sp == ValType::I64 ? ins_.i64_eq() : ins_.i32_eq();
+  ins_.if_(BlockType::empty());
+  {
+    // All of it was Latin-1: shrink to the bytes written.
+    ins_.local_get(out.len);
+    ins_.local_get(units_d);
+    dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+    ins_.if_(BlockType::empty());
+    call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(units_d, dp), 2,
+                 Operand::in(out.len, dp), TrapCode::StringOutOfBounds, out.ptr);
+    ins_.end();
+  }
+  ins_.else_();
+  {
+    uint32_t worst = new_local(dp);
+    ins_.local_get(units_d);
+    ins_.local_get(units_d);
+    ptr_add(dst_options);
+    ins_.local_set(worst);
+    call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(units_d, dp), 2,
+                 Operand::in(worst, dp), TrapCode::StringOutOfBounds, out.ptr);
+    ins_.local_get(src_ptr);
+    ins_.local_get(read);
+    if (from_utf16) {
+      ins_.local_get(read);
+      ptr_add(src_options);
+    }
+    ptr_add(src_options);
+    ins_.local_get(units);
+    ins_.local_get(read);
+    sp == ValType::I64 ? ins_.i64_sub() : ins_.i32_sub();
+    ins_.local_get(out.ptr);
+    ins_.local_get(units_d);
+    ins_.local_get(out.len);
+    ins_.call(transcoder(to_utf16, src_options, dst_options));
+    ins_.local_set(out.len);
+
+    ins_.local_get(out.len);
+    ins_.local_get(units_d);
+    dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+    ins_.if_(BlockType::empty());
+    uint32_t bytes = new_local(dp);
+    ins_.local_get(out.len);
+    ins_.local_get(out.len);
+    ptr_add(dst_options);
+    ins_.local_set(bytes);
+    call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(worst, dp), 2,
+                 Operand::in(bytes, dp), TrapCode::StringOutOfBounds, out.ptr);
+    free_local(bytes);
+    ins_.end();
+
+    ins_.local_get(out.len);
+    push_as(Operand::of(utf16_tag(dp)), dp);
+    dp == ValType::I64 ? ins_.i64_or() : ins_.i32_or();
+    ins_.local_set(out.len);
+    free_local(worst);
+  }
+  ins_.end();
+  free_local(read);
+  free_local(units_d);
+}
+
+// store_probably_utf16_to_latin1_or_utf16: allocate for UTF-16, and if
+// every code unit turned out to fit in Latin-1 (the transcoder then
+// compressed the text in place), shrink to the Latin-1 bytes.
+void Compiler::probably_utf16_to_compact(uint32_t src_options, uint32_t src_ptr, uint32_t units,
+                                         uint32_t dst_options, const StringBuffer& out) {
+  ValType sp = opts(src_options).ptr();
+  ValType dp = opts(dst_options).ptr();
+  uint32_t units_d = new_local(dp);
+  ins_.local_get(units);
+  convert_int(sp, dp);
+  ins_.local_set(units_d);
+  uint32_t bytes = new_local(dp);
+  ins_.local_get(units_d);
+  ins_.local_get(units_d);
+  ptr_add(dst_options);
+  ins_.local_set(bytes);
+  malloc(dst_options, Operand::in(bytes, dp), 2, TrapCode::StringOutOfBounds, out.ptr);
+
+  // The import reports UTF-16 with bit 31 whatever the pointer width.
+  uint32_t tagged = new_local(dp);
+  ins_.local_get(src_ptr);
+  ins_.local_get(units);
+  ins_.local_get(out.ptr);
+  ins_.call(transcoder(Transcode::Utf16ToCompactProbablyUtf16, src_options, dst_options));
+  ins_.local_set(tagged);
+  if (module_.options().debug) {
+    ins_.local_get(tagged);
+    push_as(Operand::of(~(uint64_t{1} << 31)), dp);
+    dp == ValType::I64 ? ins_.i64_and() : ins_.i32_and();
+    ins_.local_get(units_d);
+    dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+    trap_if(TrapCode::DebugAssertEqualCodeUnits);
+  }
+  ins_.local_get(tagged);
+  push_as(Operand::of(uint64_t{1} << 31), dp);
+  if (dp == ValType::I64) {
+    ins_.i64_and();
+    ins_.i64_eqz();
+    ins_.i32_eqz();
+  } else {
+    ins_.i32_and();
+  }
+  ins_.if_(BlockType::empty());
+  ins_.local_get(units_d);
+  push_as(Operand::of(utf16_tag(dp)), dp);
+  dp == ValType::I64 ? ins_.i64_or() : ins_.i32_or();
+  ins_.local_set(out.len);
+  ins_.else_();
+  // Shrinking to Latin-1 asks for alignment 1, as the specification does.
+  call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(bytes, dp), 1,
+               Operand::in(units_d, dp), TrapCode::StringOutOfBounds, out.ptr);
+  ins_.local_get(units_d);
+  ins_.local_set(out.len);
+  ins_.end();
+  for (uint32_t l : {units_d, bytes, tagged}) free_local(l);
+}
+
+}  // namespace fact::adapter
