@@ -74,6 +74,11 @@ struct ModuleOptions {
   bool concurrency_support = true;
   // Wasmtime's Tunables::debug_adapter_modules: add debug assertions.
   bool debug = false;
+  // Wrap synchronous adapters in a try_table barrier that turns an escaping
+  // exception into trap 49 (Wasmtime does so when the exception-handling
+  // proposal is enabled). Off by default: the output then needs the
+  // exception-handling proposal, which many engines and libwabt lack.
+  bool exceptions = false;
 };
 
 // Trap codes: Wasmtime's Trap discriminants. Adapters import one function

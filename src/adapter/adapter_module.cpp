@@ -17,11 +17,6 @@ using adapter::SideOptions;
 
 Error error(std::string message) { return Error{std::move(message)}; }
 
-bool is_handle(TypeKind kind) {
-  return kind == TypeKind::Own || kind == TypeKind::Borrow || kind == TypeKind::Future ||
-         kind == TypeKind::Stream || kind == TypeKind::ErrorContext;
-}
-
 // Types on the two sides must be equal: there is no subtyping. Handles name
 // side-specific resource tables, so only their kind and payload must agree.
 Expected<void> match_types(const TypeStore& store, TypeId lift, TypeId lower,
@@ -132,32 +127,6 @@ Expected<void> match_func_types(const TypeStore& store, FuncTypeId lift, FuncTyp
   return {};
 }
 
-// Kinds the compiler cannot translate yet, found anywhere inside `type`.
-std::optional<TypeKind> unsupported_kind(const TypeStore& store, TypeId type) {
-  const TypeNode& n = store.get(type);
-  if (is_handle(n.kind)) return n.kind;
-  auto check = [&](TypeId child) { return unsupported_kind(store, child); };
-  if (n.element) {
-    if (auto k = check(*n.element)) return k;
-  }
-  if (n.kind == TypeKind::Map) {
-    if (auto k = check(n.key)) return k;
-    if (auto k = check(n.value)) return k;
-  }
-  for (const Field& f : n.fields) {
-    if (auto k = check(f.type)) return k;
-  }
-  for (TypeId e : n.elements) {
-    if (auto k = check(e)) return k;
-  }
-  for (const Case& c : n.cases) {
-    if (c.type) {
-      if (auto k = check(*c.type)) return k;
-    }
-  }
-  return std::nullopt;
-}
-
 // Whether a value of `type` holds a string, list or map: such values need
 // the memory and realloc options (CanonicalABI.md, canonopt validation).
 bool contains_pointers(const TypeStore& store, TypeId type) {
@@ -194,20 +163,6 @@ PointerUse pointer_use(const TypeStore& store, FuncTypeId func) {
   for (const Param& p : f.params) use.params |= contains_pointers(store, p.type);
   use.result = f.result && contains_pointers(store, *f.result);
   return use;
-}
-
-Expected<void> check_supported(const TypeStore& store, FuncTypeId func) {
-  const FuncType& f = store.get(func);
-  std::vector<TypeId> all;
-  for (const Param& p : f.params) all.push_back(p.type);
-  if (f.result) all.push_back(*f.result);
-  for (TypeId t : all) {
-    if (std::optional<TypeKind> k = unsupported_kind(store, t)) {
-      return error(std::string("adapters for `") + kind_name(*k) +
-                   "` values are not implemented yet (in `" + to_string(store, func) + "`)");
-    }
-  }
-  return {};
 }
 
 Expected<void> check_options(const CanonOptions& o, const char* side,
@@ -330,7 +285,10 @@ Expected<void> AdapterModule::adapt(std::string_view name, const Adapter& adapte
     if (auto r = check_func_type(store, f); !r) return r;
   }
   if (auto r = match_func_types(store, adapter.lift_type, adapter.lower_type); !r) return r;
-  if (auto r = check_supported(store, adapter.lift_type); !r) return r;
+  if (const FuncType& f = store.get(adapter.lift_type); f.result && store.get(*f.result).contains_borrow) {
+    return error("`" + to_string(store, adapter.lift_type) +
+                 "` returns a `borrow`; borrowed handles may only be passed as parameters");
+  }
 
   CoreSignature lift_signature = flatten_functype(store, adapter.lift_type,
                                                   signature_options(adapter.lift),

@@ -455,6 +455,13 @@ class Compiler {
       case TypeKind::String:
         translate_string(src, dst);
         break;
+      case TypeKind::Own:
+      case TypeKind::Borrow:
+      case TypeKind::Future:
+      case TypeKind::Stream:
+      case TypeKind::ErrorContext:
+        translate_handle(n, node(dst_type), src, dst);
+        break;
       case TypeKind::List:
       case TypeKind::Map:
         translate_list(src_type, src, dst_type, dst);
@@ -463,6 +470,36 @@ class Compiler {
         // AdapterModule::adapt rejects every other kind before compiling.
         assert(false && "type kind not supported by the trampoline compiler");
     }
+  }
+
+  // Handles move between the two instances' tables through the runtime
+  // (fact-reference §I): transfer(handle, src table, dst table) -> handle.
+  void translate_handle(const TypeNode& src_node, const TypeNode& dst_node, const Source& src,
+                        const Destination& dst) {
+    Intrinsic transfer = Intrinsic::ResourceTransferOwn;
+    switch (src_node.kind) {
+      case TypeKind::Own:
+        transfer = Intrinsic::ResourceTransferOwn;
+        break;
+      case TypeKind::Borrow:
+        transfer = Intrinsic::ResourceTransferBorrow;
+        break;
+      case TypeKind::Future:
+        transfer = Intrinsic::FutureTransfer;
+        break;
+      case TypeKind::Stream:
+        transfer = Intrinsic::StreamTransfer;
+        break;
+      default:
+        transfer = Intrinsic::ErrorContextTransfer;
+        break;
+    }
+    begin_write(dst);
+    read_scalar(src, ValType::I32, [&] { ins_.i32_load(memarg(src.options, src.offset, 4)); });
+    ins_.i32_const(static_cast<int32_t>(src_node.resource));
+    ins_.i32_const(static_cast<int32_t>(dst_node.resource));
+    call_intrinsic(transfer);
+    write_scalar(dst, ValType::I32, [&] { store_i32(dst, 4); });
   }
 
   // Pushes the destination address when the destination is memory: stores

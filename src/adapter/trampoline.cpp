@@ -131,6 +131,15 @@ void Compiler::compile_sync_to_sync(const ResolvedAdapter& a) {
   const SideOptions& lower_opts = opts(a.lower_options);
   const SideOptions& lift_opts = opts(a.lift_options);
   const FuncType& lift_type = types_.get(a.lift_type);
+  bool barrier = module_.options().exceptions;
+  BlockType results_type = block_type_for(to_vals(a.lower_signature.results));
+  if (barrier) {
+    // fact-reference §L1: an exception thrown by anything the adapter calls
+    // becomes a trap instead of crossing the component boundary.
+    ins_.block(results_type);
+    ins_.block(BlockType::empty());
+    ins_.try_table_catch_all(results_type, 0);
+  }
   bool concurrency = module_.options().concurrency_support;
   bool bracket = concurrency || a.has_borrow;
 
@@ -211,6 +220,13 @@ void Compiler::compile_sync_to_sync(const ResolvedAdapter& a) {
       ins_.local_get(caller_context->second);
       call_intrinsic(Intrinsic::ContextSet1);
     }
+  }
+  if (barrier) {
+    ins_.end();  // try_table
+    ins_.br(1);
+    ins_.end();
+    trap(TrapCode::UncaughtException);
+    ins_.end();
   }
   finish();
 }

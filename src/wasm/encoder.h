@@ -81,6 +81,10 @@ class Instructions {
   void br_if(uint32_t depth) { op(0x0D), write_u32(out_, depth); }
   void br_table(std::span<const uint32_t> targets, uint32_t default_target);
   void return_() { op(0x0F); }
+  // try_table with a single `catch_all <label>` clause (exception handling).
+  void try_table_catch_all(BlockType type, uint32_t label) {
+    op(0x1F), block_type(type), write_u32(out_, 1), op(0x02), write_u32(out_, label);
+  }
   void call(uint32_t function) { op(0x10), write_u32(out_, function); }
   void drop() { op(0x1A); }
   void select() { op(0x1B); }
