@@ -71,6 +71,24 @@ struct CoreSignature {
 CoreSignature flatten_functype(const TypeStore& store, FuncTypeId func,
                                const SignatureOptions& options, SignatureContext context);
 
+struct OptionRequirements {
+  bool memory = false;
+  bool realloc = false;
+};
+
+struct CanonRequirements {
+  OptionRequirements lift;   // canon lift of the function
+  OptionRequirements lower;  // canon lower of the function
+};
+
+// The `memory` and `realloc` options that `canon lift` and `canon lower` of
+// `func` must have (CanonicalABI.md, canonopt validation): lowering a value
+// that contains a string or list needs `memory`, lifting one needs
+// `realloc` (and so `memory`), and parameters or results that do not fit in
+// flat values need them too.
+CanonRequirements canon_requirements(const TypeStore& store, FuncTypeId func,
+                                     const SignatureOptions& lift, const SignatureOptions& lower);
+
 // The Canonical ABI's join of two flat types occupying the same slot.
 CoreType join(CoreType a, CoreType b);
 

@@ -127,46 +127,9 @@ Expected<void> match_func_types(const TypeStore& store, FuncTypeId lift, FuncTyp
   return {};
 }
 
-// Whether a value of `type` holds a string, list or map: such values need
-// the memory and realloc options (CanonicalABI.md, canonopt validation).
-bool contains_pointers(const TypeStore& store, TypeId type) {
-  const TypeNode& n = store.get(type);
-  switch (n.kind) {
-    case TypeKind::String:
-    case TypeKind::List:
-    case TypeKind::Map:
-      return true;
-    default:
-      break;
-  }
-  if (n.element && contains_pointers(store, *n.element)) return true;
-  for (const Field& f : n.fields) {
-    if (contains_pointers(store, f.type)) return true;
-  }
-  for (TypeId e : n.elements) {
-    if (contains_pointers(store, e)) return true;
-  }
-  for (const Case& c : n.cases) {
-    if (c.type && contains_pointers(store, *c.type)) return true;
-  }
-  return false;
-}
-
-struct PointerUse {
-  bool params = false;
-  bool result = false;
-};
-
-PointerUse pointer_use(const TypeStore& store, FuncTypeId func) {
-  const FuncType& f = store.get(func);
-  PointerUse use;
-  for (const Param& p : f.params) use.params |= contains_pointers(store, p.type);
-  use.result = f.result && contains_pointers(store, *f.result);
-  return use;
-}
-
 Expected<void> check_options(const CanonOptions& o, const char* side,
-                             const CoreSignature& signature, PointerUse pointers, bool is_lift) {
+                             const CoreSignature& signature, OptionRequirements needs,
+                             bool is_lift) {
   std::string s = side;
   if (o.is_async) return error("async adapters are not implemented yet (the " + s + " side is async)");
   if (o.callback) {
@@ -184,32 +147,17 @@ Expected<void> check_options(const CanonOptions& o, const char* side,
                  std::to_string(o.memory->type.page_size_log2) +
                  " bytes; only 1 and 65536 are valid page sizes");
   }
-  // What this side reads from its memory and what it allocates there: the
-  // lift side receives the parameters and hands over the result, the lower
-  // side the other way round.
-  bool receives = is_lift ? pointers.params : pointers.result;
-  bool hands_over = is_lift ? pointers.result : pointers.params;
-  if (!o.memory) {
-    if (signature.params_indirect || signature.results_indirect) {
-      return error("the " + s + " side needs a `memory` option: its " +
-                   (signature.params_indirect ? "parameters" : "results") +
-                   " do not fit in flat values and travel through memory");
-    }
-    if (receives || hands_over) {
-      return error("the " + s +
-                   " side needs a `memory` option: its parameters or result contain strings or "
-                   "lists");
-    }
+  bool indirect = signature.params_indirect || signature.results_indirect;
+  if (needs.memory && !o.memory) {
+    return error("the " + s + " side needs a `memory` option: " +
+                 (indirect ? std::string(signature.params_indirect ? "its parameters" : "its results") +
+                                 " do not fit in flat values and travel through memory"
+                           : std::string("its parameters or result contain strings or lists")));
   }
-  if (!o.realloc) {
-    if (is_lift && signature.params_indirect) {
-      return error("the lift side needs a `realloc` option: its parameters do not fit in flat values and are allocated in its memory");
-    }
-    if (receives) {
-      return error("the " + s + " side needs a `realloc` option: its " +
-                   (is_lift ? "parameters contain" : "result contains") +
-                   " strings or lists, which are allocated in its memory");
-    }
+  if (needs.realloc && !o.realloc) {
+    return error("the " + s + " side needs a `realloc` option: " +
+                 (is_lift ? "its parameters are allocated in its memory"
+                          : "its result contains strings or lists, which are allocated in its memory"));
   }
   return {};
 }
@@ -296,9 +244,11 @@ Expected<void> AdapterModule::adapt(std::string_view name, const Adapter& adapte
   CoreSignature lower_signature = flatten_functype(store, adapter.lower_type,
                                                    signature_options(adapter.lower),
                                                    SignatureContext::Lower);
-  PointerUse pointers = pointer_use(store, adapter.lift_type);
-  if (auto r = check_options(adapter.lift, "lift", lift_signature, pointers, true); !r) return r;
-  if (auto r = check_options(adapter.lower, "lower", lower_signature, pointers, false); !r) {
+  CanonRequirements needs = canon_requirements(store, adapter.lift_type,
+                                               signature_options(adapter.lift),
+                                               signature_options(adapter.lower));
+  if (auto r = check_options(adapter.lift, "lift", lift_signature, needs.lift, true); !r) return r;
+  if (auto r = check_options(adapter.lower, "lower", lower_signature, needs.lower, false); !r) {
     return r;
   }
 

@@ -1,0 +1,45 @@
+// The `fact` command-line tool.
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "adapter_command.h"
+#include "failure.h"
+
+namespace {
+
+// Keep in step with project(fact VERSION ...) in CMakeLists.txt.
+constexpr const char* kVersion = FACT_VERSION;
+
+int report(const fact::tool::Failure& failure) {
+  std::fprintf(stderr, "fact: error: %s\n", failure.message.c_str());
+  return failure.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("fact: the WebAssembly Component Model's fused adapter compiler", "fact");
+  app.set_version_flag("--version", std::string("fact ") + kVersion);
+  app.require_subcommand(1);
+  app.footer(
+      "Exit status: 0 on success, 1 for bad input or options, 2 for an internal error.\n"
+      "Run 'fact COMMAND --help' for the options of a command.");
+
+  fact::tool::AdapterCommandOptions adapter_options;
+  CLI::App* adapter = fact::tool::add_adapter_command(app, adapter_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version arrive as "errors" with a success exit code.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return report({std::string(e.what()) + "\nRun 'fact --help' for usage.",
+                   fact::tool::kExitUsage});
+  }
+
+  fact::tool::Outcome outcome;
+  if (adapter->parsed()) outcome = fact::tool::run_adapter_command(adapter_options);
+  return outcome ? report(*outcome) : fact::tool::kExitSuccess;
+}
