@@ -804,7 +804,9 @@ class Compiler {
   // Pushes the source discriminant as an i32.
   void read_discriminant(TypeId type, const Source& src) {
     if (src.location == Location::Stack) {
+      // A nested variant's discriminant may sit in a joined (wider) slot.
       ins_.local_get(src.slots[0].local);
+      slot_to_natural(src.slots[0].type, ValType::I32);
     } else {
       VariantLayout layout = variant_layout(types_, type, opts(src.options).memory64);
       ins_.local_get(src.addr);
@@ -815,6 +817,7 @@ class Compiler {
   void write_discriminant(TypeId type, const Destination& dst, uint32_t index) {
     if (dst.location == Location::Stack) {
       ins_.i32_const(static_cast<int32_t>(index));
+      natural_to_slot(ValType::I32, dst.slots[0]);
     } else {
       VariantLayout layout = variant_layout(types_, type, opts(dst.options).memory64);
       ins_.local_get(dst.addr);
@@ -851,6 +854,7 @@ class Compiler {
       trap_if(TrapCode::InvalidDiscriminant);
       if (dst.location == Location::Stack) {
         ins_.local_get(disc);
+        natural_to_slot(ValType::I32, dst.slots[0]);
       } else {
         VariantLayout layout = variant_layout(types_, dst_type, opts(dst.options).memory64);
         ins_.local_get(dst.addr);
