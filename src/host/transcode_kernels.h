@@ -1,0 +1,54 @@
+// The inner loops of the transcoders, one set per instruction set.
+//
+// Every kernel handles the longest prefix of its input that has a given
+// property, writes exactly that prefix (no speculative stores past it, so the
+// SIMD and scalar paths leave identical memory) and returns its length in
+// code units. UTF-16 is little-endian bytes; `n` counts units. Source and
+// destination never overlap.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "host/transcode.h"
+
+namespace fact::host::detail {
+
+struct Kernels {
+  // Bytes < 0x80.
+  std::size_t (*ascii_prefix)(const std::uint8_t* s, std::size_t n);
+  // Bytes < 0x80, copied.
+  std::size_t (*copy_ascii)(const std::uint8_t* s, std::size_t n, std::uint8_t* d);
+  // Bytes < 0x80, zero-extended to units.
+  std::size_t (*widen_ascii)(const std::uint8_t* s, std::size_t n, std::uint8_t* d);
+  // All n bytes zero-extended to units.
+  void (*widen_all)(const std::uint8_t* s, std::size_t n, std::uint8_t* d);
+  // Units with (unit & mask) == 0, narrowed to bytes. mask is 0xFF80 for
+  // ASCII or 0xFF00 for latin1.
+  std::size_t (*narrow)(const std::uint8_t* s, std::size_t n, std::uint8_t* d, std::uint16_t mask);
+  // Units with (unit & mask) == 0, not written anywhere.
+  std::size_t (*masked_prefix)(const std::uint8_t* s, std::size_t n, std::uint16_t mask);
+  // Units outside 0xD800..0xDFFF.
+  std::size_t (*non_surrogate_prefix)(const std::uint8_t* s, std::size_t n);
+};
+
+inline constexpr std::uint16_t kAsciiMask = 0xFF80;
+inline constexpr std::uint16_t kLatin1Mask = 0xFF00;
+
+inline std::uint16_t load_u16le(const std::uint8_t* p) {
+  return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
+}
+inline void store_u16le(std::uint8_t* p, std::uint16_t v) {
+  p[0] = static_cast<std::uint8_t>(v);
+  p[1] = static_cast<std::uint8_t>(v >> 8);
+}
+inline bool is_surrogate(std::uint16_t u) { return (u & 0xF800) == 0xD800; }
+
+const Kernels& scalar_kernels();
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#define FACT_TRANSCODE_X86 1
+const Kernels& sse2_kernels();
+const Kernels& avx2_kernels();
+#endif
+
+}  // namespace fact::host::detail
