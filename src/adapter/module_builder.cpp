@@ -37,6 +37,16 @@ uint32_t ModuleBuilder::add_import(Import import, const wasm::FuncType* func_typ
       limits.memory64 = import.memory.memory64;
       limits.shared = import.memory.shared;
       limits.page_size_log2 = import.memory.page_size_log2;
+      if (limits.shared) {
+        // Shared memories must declare a maximum. The largest one the index
+        // type allows accepts every shared memory of that type.
+        unsigned address_bits = limits.memory64 ? 64 : 32;
+        unsigned page_bits = limits.page_size_log2;
+        limits.has_max = true;
+        limits.max = address_bits - page_bits >= 64 ? ~uint64_t{0}
+                                                    : uint64_t{1} << (address_bits - page_bits);
+        if (limits.memory64 && page_bits == 16) limits.max = uint64_t{1} << 48;
+      }
       wasm::import_memory(import_section_, import.module, import.field, limits);
       index = imported_memories_++;
       break;

@@ -56,6 +56,8 @@ wabt::Features adapter_features() {
   features.enable_sat_float_to_int();
   features.enable_memory64();
   features.enable_multi_memory();
+  // Adapters import shared memories as they are (fact-reference §P4).
+  features.enable_threads();
   return features;
 }
 

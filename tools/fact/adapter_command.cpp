@@ -1,6 +1,7 @@
 #include "adapter_command.h"
 
 #include <array>
+#include <cstdio>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -91,13 +92,15 @@ std::string signature_error(std::string_view signature, const std::string& messa
 }
 
 CanonOptions side_options(uint32_t instance, StringEncoding encoding, bool memory64,
-                          OptionRequirements needs) {
+                          unsigned page_size, bool shared, OptionRequirements needs) {
   CanonOptions options;
   options.instance = instance;
   options.string_encoding = encoding;
   if (needs.memory) {
     MemoryType type;
     type.memory64 = memory64;
+    type.shared = shared;
+    type.page_size_log2 = page_size == 1 ? 0 : 16;
     options.memory = Memory{CoreExport{instance, "memory"}, type};
   }
   if (needs.realloc) options.realloc = CoreExport{instance, "realloc"};
@@ -143,6 +146,20 @@ CLI::App* add_adapter_command(CLI::App& app, AdapterCommandOptions& options) {
                     "Compile without concurrency support (no sync-call bracketing or context "
                     "slot saving)");
   command->add_flag("--debug", options.debug, "Add the debug assertions of debug adapter modules");
+  command->add_flag("--exceptions", options.exceptions,
+                    "Wrap the adapter in an exception barrier (needs the exception-handling "
+                    "proposal's try_table)");
+  const std::vector<unsigned> page_sizes{1, 65536};
+  command->add_option("--lift-page-size", options.lift_page_size,
+                      "Page size of the callee's memory in bytes (custom-page-sizes proposal)")
+      ->check(CLI::IsMember(page_sizes))
+      ->capture_default_str();
+  command->add_option("--lower-page-size", options.lower_page_size,
+                      "Page size of the caller's memory in bytes (custom-page-sizes proposal)")
+      ->check(CLI::IsMember(page_sizes))
+      ->capture_default_str();
+  command->add_flag("--lift-shared-memory", options.lift_shared, "The callee's memory is shared");
+  command->add_flag("--lower-shared-memory", options.lower_shared, "The caller's memory is shared");
   return command;
 }
 
@@ -172,21 +189,40 @@ Outcome run_adapter_command(const AdapterCommandOptions& options) {
   Adapter adapter;
   adapter.lift_type = *func;
   adapter.lower_type = *func;
-  adapter.lift = side_options(kLiftInstance, *lift_encoding, options.lift_memory64, needs.lift);
-  adapter.lower = side_options(kLowerInstance, *lower_encoding, options.lower_memory64, needs.lower);
+  adapter.lift = side_options(kLiftInstance, *lift_encoding, options.lift_memory64,
+                              options.lift_page_size, options.lift_shared, needs.lift);
+  adapter.lower = side_options(kLowerInstance, *lower_encoding, options.lower_memory64,
+                               options.lower_page_size, options.lower_shared, needs.lower);
   if (options.lift_post_return) adapter.lift.post_return = CoreExport{kLiftInstance, "post-return"};
   adapter.callee = CoreExport{kLiftInstance, "callee"};
 
   ModuleOptions module_options;
   module_options.concurrency_support = !options.no_concurrency;
   module_options.debug = options.debug;
+  module_options.exceptions = options.exceptions;
   AdapterModule module(store, module_options);
   if (auto compiled = module.adapt(options.name, adapter); !compiled) {
     return Failure{compiled.error().message};
   }
   std::vector<uint8_t> wasm = module.encode();
-  if (auto valid = run::validate_module(wasm); !valid) {
-    return internal_failure("fact generated an invalid module:\n" + valid.error().message);
+  // libwabt knows neither try_table nor custom page sizes: such modules are
+  // written unvalidated, and cannot be printed as text through it.
+  std::string beyond_wabt;
+  if (options.exceptions) beyond_wabt = "the exception-handling proposal (try_table)";
+  if ((adapter.lift.memory && adapter.lift.memory->type.page_size_log2 != 16) ||
+      (adapter.lower.memory && adapter.lower.memory->type.page_size_log2 != 16)) {
+    beyond_wabt += std::string(beyond_wabt.empty() ? "" : " and ") + "custom page sizes";
+  }
+  if (beyond_wabt.empty()) {
+    if (auto valid = run::validate_module(wasm); !valid) {
+      return internal_failure("fact generated an invalid module:\n" + valid.error().message);
+    }
+  } else if (options.text) {
+    return Failure{"cannot print the module as text: it uses " + beyond_wabt +
+                   ", which the libwabt printer does not support"};
+  } else {
+    std::fprintf(stderr, "fact: note: the module uses %s; libwabt cannot validate it\n",
+                 beyond_wabt.c_str());
   }
   if (!options.text) return write_output(options.output, wasm, true);
   auto wat = run::module_to_wat(wasm);

@@ -25,6 +25,11 @@ struct AdapterCommandOptions {
   bool lift_callback = false;
   bool no_concurrency = false;
   bool debug = false;
+  bool exceptions = false;
+  unsigned lift_page_size = 65536;
+  unsigned lower_page_size = 65536;
+  bool lift_shared = false;
+  bool lower_shared = false;
 };
 
 // Adds the subcommand to `app`; parsing fills `options`.
