@@ -160,6 +160,10 @@ TEST_F(HostTest, DestructorFailureIsATrap) {
   uint32_t handle = must(host.resource_new(TC, kFailingRep));
   expect_trap(host.resource_drop(TC, handle), "destructor failed");
   EXPECT_EQ(destroyed, std::vector<uint32_t>{kFailingRep});
+  // The trap ends the store: the handle is gone and the destructor's call is
+  // left open, as the failing wasm left it.
+  EXPECT_FALSE(host.inspect(C, handle));
+  EXPECT_EQ(host.call_depth(), 1u);
 }
 
 TEST_F(HostTest, HostDefinedResourcesCallTheirDestructorDirectly) {
@@ -345,6 +349,20 @@ TEST_F(HostTest, BorrowChecksTypesAndKinds) {
   expect_trap(host.resource_transfer_borrow(0, HA, HB), "handle index 0 is never valid");
   EXPECT_EQ(info(A, own).num_lends, 0u);
   must(host.exit_sync_call());
+}
+
+TEST_F(HostTest, BorrowMustGoFromTheCallerToTheCallee) {
+  uint32_t own = must(host.host_lower_own(HA, 5));
+  must(host.enter_sync_call(A, 0, B));
+  expect_trap(host.resource_transfer_borrow(own, HA, HC),
+              "a borrow from instance 0 to instance 2 does not match the innermost call, from "
+              "instance 0 into instance 1");
+  must(host.exit_sync_call());
+  must(host.enter_host_call(B));
+  expect_trap(host.resource_transfer_borrow(own, HA, HB), "from the host into instance 1");
+  must(host.exit_host_call());
+  EXPECT_EQ(info(A, own).num_lends, 0u);
+  EXPECT_EQ(host.live_handles(C), 0u);
 }
 
 // --- call scopes ---------------------------------------------------------------------

@@ -55,17 +55,21 @@ function loadFactAdapters(opts) {
     try {
       execFileSync(opts.gen, [dir], { stdio: ['ignore', 'inherit', 'inherit'] });
     } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
       throw new Error(`running ${opts.gen} failed (build it: cmake --build build-bench --target fact_bench_gen): ${e.message}`);
     }
   }
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  const adapters = new Map();
-  for (const entry of manifest.adapters) {
-    const bytes = readFileSync(join(dir, entry.module));
-    adapters.set(entry.name, { entry, bytes, module: new WebAssembly.Module(bytes) });
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const adapters = new Map();
+    for (const entry of manifest.adapters) {
+      const bytes = readFileSync(join(dir, entry.module));
+      adapters.set(entry.name, { entry, bytes, module: new WebAssembly.Module(bytes) });
+    }
+    return adapters;
+  } finally {
+    if (cleanup) rmSync(cleanup, { recursive: true, force: true });
   }
-  if (cleanup) rmSync(cleanup, { recursive: true, force: true });
-  return adapters;
 }
 
 // Wasmtime's adapter for a manifest entry: transpile a component with the

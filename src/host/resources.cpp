@@ -230,10 +230,18 @@ Expected<uint32_t> Host::resource_transfer_borrow(uint32_t handle, uint32_t src_
   auto tables = find_transfer_tables(*state_, op, src_table, dst_table);
   if (!tables) return tables.error();
   auto [src, dst] = *tables;
+  CallScope& scope = state_->scopes.back();
+  // Borrows only travel in parameters, from the caller into the callee of
+  // the innermost call; anything else means the tables are bound wrongly.
+  if (scope.caller != src->instance || scope.callee != dst->instance) {
+    return trap(op, "a borrow from instance " + str(src->instance) + " to instance " +
+                        str(dst->instance) + " does not match the innermost call, " +
+                        (scope.caller ? "from instance " + str(*scope.caller) : "from the host") +
+                        " into instance " + str(scope.callee));
+  }
   auto found = find_resource(*state_, op, src_table, *src, handle);
   if (!found) return found.error();
   ResourceHandle& lender = **found;
-  CallScope& scope = state_->scopes.back();
   if (lender.num_lends == std::numeric_limits<uint32_t>::max()) {
     return trap(op, "too many borrows of handle " + str(handle) + " of instance " +
                         str(src->instance));

@@ -55,8 +55,9 @@
 // Every operation returns fact::Expected. An error is a trap: the embedder
 // must abort the running wasm with the message (e.g. return a wabt trap).
 // The message starts with the operation's name. A failing operation leaves
-// the host unchanged, except that a destructor's own failure (after the
-// handle was removed) is passed on as is.
+// the host unchanged, with one exception: when a destructor fails, the
+// handle is already gone and the destructor's call scope stays open (the
+// trap ends the store anyway).
 //
 // Where Wasmtime and the specification differ, this host follows the
 // specification (fact-reference Decision 2): lift_borrow records a lend for
@@ -160,6 +161,7 @@ struct HandleInfo {
   bool in_waitable_set = false;            // future and stream ends
 };
 
+// Not copyable; a moved-from Host may only be destroyed or assigned to.
 class Host {
  public:
   explicit Host(HostOptions options = {});
@@ -189,7 +191,9 @@ class Host {
   // lift_borrow (records a lend on the source handle in the innermost scope,
   // undone by its exit) then lower_borrow: the rep when dst_table's instance
   // implements the type, otherwise a new borrow handle tied to the innermost
-  // scope. Traps outside any scope.
+  // scope. Traps outside any scope, and unless src_table belongs to the
+  // innermost call's caller and dst_table to its callee (borrows only travel
+  // in parameters).
   Expected<uint32_t> resource_transfer_borrow(uint32_t handle, uint32_t src_table,
                                               uint32_t dst_table);
   // Moves a readable end; traps unless it is idle and in no waitable set.
@@ -267,6 +271,7 @@ class Host {
   // Error contexts with at least one handle.
   std::size_t live_error_contexts() const;
 
+  // The implementation's state (src/host/host_state.h).
   struct State;
 
  private:
