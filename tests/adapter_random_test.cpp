@@ -50,6 +50,8 @@ void run_random_cases(int cases, bool strings) {
     config.lower.memory64 = chance(rng, 0.5);
     config.lift.memory64 = chance(rng, 0.5);
     config.post_return = chance(rng, 0.3);
+    config.module.debug = chance(rng, 0.2);
+    config.module.concurrency_support = chance(rng, 0.8);
     if (strings) {
       config.lower.encoding = static_cast<StringEncoding>(rng() % 3);
       config.lift.encoding = static_cast<StringEncoding>(rng() % 3);
@@ -67,7 +69,8 @@ void run_random_cases(int cases, bool strings) {
     const std::string what = "seed " + std::to_string(seed) + " case " + std::to_string(i) + ": " +
                              to_string(types, f) + (config.lower.memory64 ? " [caller memory64]" : "") +
                              (config.lift.memory64 ? " [callee memory64]" : "") +
-                             (config.post_return ? " [post-return]" : "") +
+                             (config.post_return ? " [post-return]" : "") + (config.module.debug ? " [debug]" : "") +
+                             (config.module.concurrency_support ? "" : " [no concurrency]") +
                              (strings ? std::string(" [") + string_encoding_name(config.lower.encoding) + " -> " +
                                             string_encoding_name(config.lift.encoding) + "]"
                                       : "") +

@@ -132,6 +132,9 @@ std::vector<Family> families() {
   };
 }
 
+const char* const kPointerSig = "func(a: u64, pad: list<u64, 16>) -> tuple<u64, u32>";
+const char* const kPointerSigForRealloc = "func(a: u64, pad: list<u64, 16>) -> u8";
+
 Value padding() {
   std::vector<Value> items;
   for (int i = 0; i < 16; ++i) items.push_back(Value::u64(0x0101010101010101u * i));
@@ -276,7 +279,7 @@ TEST_P(AdapterRun, PostReturnGetsTheCalleeResults) {
 
 TEST_P(AdapterRun, StringsInEveryEncodingPair) {
   const std::vector<std::string> samples = {
-      "", "hello", "caf\xC3\xA9 \xC3\xBF", "a\xF0\x9F\x98\x80b\xE2\x82\xAC", std::string(300, 'x') + "\xE2\x82\xAC"};
+      "", "hello", "caf\xC3\xA9 \xC3\xBF", "a\xF0\x9F\x98\x80" "b\xE2\x82\xAC", std::string(300, 'x') + "\xE2\x82\xAC"};
   const StringEncoding encodings[] = {StringEncoding::Utf8, StringEncoding::Utf16, StringEncoding::CompactUtf16};
   for (StringEncoding from : encodings) {
     for (StringEncoding to : encodings) {
@@ -306,6 +309,58 @@ TEST_P(AdapterRun, ListsAndMaps) {
               Value::map({{Value::string("k"), Value::fixed_list({Value::s16(-1), Value::s16(2)})}})},
              Value::list({Value::record({Value::character(0x10FFFF),
                                          Value::list({Value::f64_bits(0x7FF0000000000001), Value::f64(1.0)})})}));
+}
+
+TEST_P(AdapterRun, ParamAreaIsAllocatedWithTheCalleeRealloc) {
+  auto h = make(kPointerSigForRealloc);
+  ASSERT_TRUE(h);
+  h->set_callee_result(Value::u8(1));
+  round_trip(*h, {Value::u64(1), padding()}, Value::u8(1));
+  ASSERT_EQ(h->realloc_calls(true).size(), 1u);
+  const ReallocCall& call = h->realloc_calls(true)[0];
+  EXPECT_EQ(call.old_ptr, 0u);
+  EXPECT_EQ(call.old_size, 0u);
+  EXPECT_EQ(call.align, 8u);
+  EXPECT_EQ(call.size, 8u + 16u * 8u);
+  EXPECT_EQ(h->callee_raw_params(), std::vector<Val>{ptr(GetParam().lift64, call.result)});
+  EXPECT_TRUE(h->realloc_calls(false).empty());
+}
+
+TEST_P(AdapterRun, SyncCallBracketsFollowConcurrencySupport) {
+  for (bool concurrency : {true, false}) {
+    SCOPED_TRACE(concurrency ? "concurrency on" : "concurrency off");
+    HarnessConfig c = config();
+    c.module.concurrency_support = concurrency;
+    c.lower_instance = 3;
+    c.lift_instance = 5;
+    auto h = make("func(a: u32) -> u32", c);
+    ASSERT_TRUE(h);
+    h->set_callee_result(Value::u32(2));
+    CallResult r = h->call({Value::u32(1)});
+    ASSERT_FALSE(r.trap) << *r.trap;
+    EXPECT_EQ(r.result, Value::u32(2));
+    EXPECT_EQ(h->flags(3), 1u);
+    EXPECT_EQ(h->flags(5), 1u);
+    EXPECT_EQ(h->lift_flags_at_call(), std::optional<uint32_t>(1));
+    std::vector<IntrinsicCall> calls = h->intrinsic_calls();
+    if (!concurrency) {
+      EXPECT_TRUE(calls.empty());
+      continue;
+    }
+    ASSERT_EQ(calls.size(), 2u);
+    EXPECT_EQ(calls[0].intrinsic, Intrinsic::EnterSyncCall);
+    EXPECT_EQ(calls[0].args, (std::vector<uint64_t>{3, 0, 5}));
+    EXPECT_EQ(calls[1].intrinsic, Intrinsic::ExitSyncCall);
+  }
+}
+
+TEST_P(AdapterRun, DebugModulesBehaveTheSame) {
+  HarnessConfig c = config();
+  c.module.debug = true;
+  auto h = make("func(a: variant { a(f32), b(u64), c }, s: string, pad: list<u64, 16>) -> tuple<string, char>", c);
+  ASSERT_TRUE(h);
+  round_trip(*h, {Value::variant(0, Value::f32_bits(0x7FA00001)), Value::string("d\xC3\xA9" "bug"), padding()},
+             Value::tuple({Value::string("ok"), Value::character(0xE000)}));
 }
 
 // ---- traps ------------------------------------------------------------------
@@ -444,7 +499,33 @@ TEST_P(AdapterRun, CannotEnterComponent) {
   EXPECT_EQ(r.result, Value::u32(9));
 }
 
-const char* const kPointerSig = "func(a: u64, pad: list<u64, 16>) -> tuple<u64, u32>";
+
+TEST_P(AdapterRun, BadStringsAndListsTrap) {
+  const bool m64 = GetParam().lower64;
+  const uint64_t size = 4 * 65536;
+  auto s = make("func(s: string)");
+  ASSERT_TRUE(s);
+  EXPECT_TRAP(s->call_raw({ptr(m64, size - 2), ptr(m64, 3)}), TrapCode::StringOutOfBounds);
+  EXPECT_TRAP(s->call_raw({ptr(m64, 16), ptr(m64, uint64_t{1} << 28)}), TrapCode::StringOutOfBounds);
+  s->caller_memory().data[16] = 0xFF;  // not UTF-8: the host transcoder refuses it
+  CallResult invalid = s->call_raw({ptr(m64, 16), ptr(m64, 1)});
+  ASSERT_TRUE(invalid.trap);
+  EXPECT_NE(invalid.trap->find("invalid utf-8"), std::string::npos) << *invalid.trap;
+  EXPECT_FALSE(s->received().has_value());
+
+  HarnessConfig utf16 = config();
+  utf16.lower.encoding = StringEncoding::Utf16;
+  auto u = make("func(s: string)", utf16);
+  ASSERT_TRUE(u);
+  EXPECT_TRAP(u->call_raw({ptr(m64, 17), ptr(m64, 1)}), TrapCode::UnalignedPointer);
+
+  auto l = make("func(l: list<u32>)");
+  ASSERT_TRUE(l);
+  EXPECT_TRAP(l->call_raw({ptr(m64, 18), ptr(m64, 1)}), TrapCode::UnalignedPointer);
+  EXPECT_TRAP(l->call_raw({ptr(m64, size - 4), ptr(m64, 2)}), TrapCode::ListOutOfBounds);
+  EXPECT_TRAP(l->call_raw({ptr(m64, 16), ptr(m64, uint64_t{1} << 26)}), TrapCode::ListOutOfBounds);
+  EXPECT_FALSE(l->received().has_value());
+}
 
 TEST_P(AdapterRun, BadParamAreaFromRealloc) {
   auto h = make(kPointerSig);

@@ -9,6 +9,7 @@
 #include "run/wabt_support.h"
 #include "support/random.h"
 #include "support/reference.h"
+#include "support/transcode.h"
 #include "support/value.h"
 #include "support/wasm_runtime.h"
 
@@ -340,6 +341,78 @@ TEST(Value, PrintsWaveLike) {
                            Value::flags(0b101), Value::enumeration(1)});
   EXPECT_EQ(to_wave(store, t, v), "{x: some('a'), y: ok(nan:0x7fc00001), z: {r, x}, e: green}");
   EXPECT_EQ(to_string(Value::s8(-3)), "-3");
+}
+
+struct TranscodeFixture {
+  std::vector<uint8_t> a = std::vector<uint8_t>(256, 0xEE), b = std::vector<uint8_t>(256, 0xEE);
+  RawMemory from{a.data(), a.size()}, to{b.data(), b.size()};
+  std::vector<Val> run(Transcode op, std::vector<Val> args, size_t results, std::optional<std::string>* trap = nullptr) {
+    std::vector<Val> out(results, Val::i32(0));
+    auto t = run_transcoder(op, from, to, args, out);
+    if (trap) *trap = t;
+    EXPECT_TRUE(trap || !t) << *t;
+    return out;
+  }
+};
+
+TEST(Transcode, CopiesAndValidates) {
+  TranscodeFixture f;
+  std::memcpy(f.a.data(), "h\xC3\xA9!", 4);
+  f.run(Transcode::Utf8ToUtf8, {Val::i32(0), Val::i32(4), Val::i32(8)}, 0);
+  EXPECT_EQ(std::memcmp(f.b.data() + 8, "h\xC3\xA9!", 4), 0);
+  f.a[1] = 0xC3;
+  f.a[2] = 0x41;  // a truncated sequence
+  std::optional<std::string> trap;
+  f.run(Transcode::Utf8ToUtf8, {Val::i32(0), Val::i32(4), Val::i32(8)}, 0, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_NE(trap->find("invalid utf-8"), std::string::npos);
+  f.run(Transcode::Utf8ToUtf8, {Val::i32(250), Val::i32(10), Val::i32(0)}, 0, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_NE(trap->find("out of bounds"), std::string::npos);
+}
+
+TEST(Transcode, Latin1AndUtf16Paths) {
+  TranscodeFixture f;
+  // "é€" as UTF-8, to latin1: stops before the euro sign.
+  std::memcpy(f.a.data(), "\xC3\xA9\xE2\x82\xAC", 5);
+  auto rw = f.run(Transcode::Utf8ToLatin1, {Val::i32(0), Val::i32(5), Val::i32(0)}, 2);
+  EXPECT_EQ(rw[0].bits, 2u);
+  EXPECT_EQ(rw[1].bits, 1u);
+  EXPECT_EQ(f.b[0], 0xE9);
+  // The rest as UTF-16 after the widened latin1 prefix.
+  auto total = f.run(Transcode::Utf8ToCompactUtf16, {Val::i32(2), Val::i32(3), Val::i32(0), Val::i32(5), Val::i32(1)}, 1);
+  EXPECT_EQ(total[0].bits, 2u);
+  EXPECT_EQ(f.b[0], 0xE9);
+  EXPECT_EQ(f.b[1], 0x00);
+  EXPECT_EQ(f.b[2], 0xAC);
+  EXPECT_EQ(f.b[3], 0x20);
+
+  // UTF-16 "aé" compresses to latin1; "a€" keeps UTF-16 and sets bit 31.
+  const uint8_t latin[] = {'a', 0, 0xE9, 0};
+  std::memcpy(f.a.data(), latin, 4);
+  auto tagged = f.run(Transcode::Utf16ToCompactProbablyUtf16, {Val::i32(0), Val::i32(2), Val::i32(16)}, 1);
+  EXPECT_EQ(tagged[0].bits, 2u);
+  EXPECT_EQ(f.b[16], 'a');
+  EXPECT_EQ(f.b[17], 0xE9);
+  const uint8_t wide[] = {'a', 0, 0xAC, 0x20};
+  std::memcpy(f.a.data(), wide, 4);
+  tagged = f.run(Transcode::Utf16ToCompactProbablyUtf16, {Val::i32(0), Val::i32(2), Val::i32(16)}, 1);
+  EXPECT_EQ(tagged[0].bits, 2u | (1u << 31));
+
+  // To UTF-8, the first pass stops at the first non-ASCII character.
+  rw = f.run(Transcode::Utf16ToUtf8, {Val::i32(0), Val::i32(2), Val::i32(32), Val::i32(2), Val::i32(1)}, 2);
+  EXPECT_EQ(rw[0].bits, 1u);
+  EXPECT_EQ(rw[1].bits, 1u);
+  rw = f.run(Transcode::Utf16ToUtf8, {Val::i32(2), Val::i32(1), Val::i32(33), Val::i32(5), Val::i32(0)}, 2);
+  EXPECT_EQ(rw[0].bits, 1u);
+  EXPECT_EQ(rw[1].bits, 3u);
+  EXPECT_EQ(std::memcmp(f.b.data() + 32, "a\xE2\x82\xAC", 4), 0);
+  const uint8_t lone[] = {0x00, 0xD8};
+  std::memcpy(f.a.data(), lone, 2);
+  std::optional<std::string> trap;
+  f.run(Transcode::Utf16ToUtf16, {Val::i32(0), Val::i32(1), Val::i32(0)}, 0, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_NE(trap->find("invalid utf-16"), std::string::npos);
 }
 
 TEST(WabtSupport, AssemblesValidatesAndPrints) {

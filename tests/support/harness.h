@@ -68,7 +68,8 @@ struct CallResult {
 // invalid `char` bit pattern".
 std::string trap_text(TrapCode code);
 // Whether `trap` is the trap raised by the adapter's `runtime.trap{code}`
-// (or, for MemoryOutOfBounds, by wabt's own bounds check).
+// import. A fault of wabt itself (say an unchecked out-of-bounds load in
+// the adapter) has another message and does not count.
 bool is_trap(const std::optional<std::string>& trap, TrapCode code);
 
 struct ReallocCall {
