@@ -255,6 +255,45 @@ class Compiler {
     convert_int(v.type, as);
   }
 
+  // Integer operations on i32 or i64 operands, chosen by `t`.
+  void op_eq(ValType t) { t == ValType::I64 ? ins_.i64_eq() : ins_.i32_eq(); }
+  void op_ne(ValType t) { t == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne(); }
+  void op_gt_u(ValType t) { t == ValType::I64 ? ins_.i64_gt_u() : ins_.i32_gt_u(); }
+  void op_sub(ValType t) { t == ValType::I64 ? ins_.i64_sub() : ins_.i32_sub(); }
+  void op_mul(ValType t) { t == ValType::I64 ? ins_.i64_mul() : ins_.i32_mul(); }
+  void op_or(ValType t) { t == ValType::I64 ? ins_.i64_or() : ins_.i32_or(); }
+  void op_xor(ValType t) { t == ValType::I64 ? ins_.i64_xor() : ins_.i32_xor(); }
+  // Replaces the value on the stack by `value & mask != 0` as an i32.
+  void op_test_bits(ValType t, uint64_t mask) {
+    push_as(Operand::of(mask), t);
+    if (t == ValType::I64) {
+      ins_.i64_and();
+      ins_.i64_eqz();
+      ins_.i32_eqz();
+    } else {
+      ins_.i32_and();
+    }
+  }
+
+  // A new local holding `local` converted from one pointer width to another.
+  uint32_t converted(uint32_t local, ValType from, ValType to) {
+    uint32_t out = new_local(to);
+    ins_.local_get(local);
+    convert_int(from, to);
+    ins_.local_set(out);
+    return out;
+  }
+
+  // A new local holding `local` times `factor`.
+  uint32_t scaled(uint32_t local, ValType t, uint32_t factor) {
+    uint32_t out = new_local(t);
+    ins_.local_get(local);
+    push_as(Operand::of(factor), t);
+    op_mul(t);
+    ins_.local_set(out);
+    return out;
+  }
+
   // Lengths below 2^32 move between pointer widths unchanged.
   void convert_int(ValType from, ValType to) {
     if (from == ValType::I32 && to == ValType::I64) {
@@ -1056,6 +1095,8 @@ class Compiler {
   void probably_utf16_to_compact(uint32_t src_options, uint32_t src_ptr, uint32_t units,
                                  uint32_t dst_options, const StringBuffer& out);
   uint32_t transcoder(Transcode op, uint32_t src_options, uint32_t dst_options);
+  void shrink_utf16(uint32_t dst_options, const StringBuffer& out, uint32_t units_d,
+                    uint32_t allocated);
   bool copyable_as_bytes(TypeId type) const;
 
   void translate_params(const ResolvedAdapter& a);

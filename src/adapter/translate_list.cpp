@@ -127,27 +127,16 @@ void Compiler::translate_list(TypeId src_type, const Source& src, TypeId dst_typ
   // The specification's list length limit, checked without overflow.
   ins_.local_get(len);
   push_as(Operand::of(kMaxListByteLength / src_elem.size), sp);
-  sp == ValType::I64 ? ins_.i64_gt_u() : ins_.i32_gt_u();
+  op_gt_u(sp);
   trap_if(TrapCode::ListOutOfBounds);
 
-  uint32_t src_bytes = new_local(sp);
-  ins_.local_get(len);
-  push_as(Operand::of(src_elem.size), sp);
-  sp == ValType::I64 ? ins_.i64_mul() : ins_.i32_mul();
-  ins_.local_set(src_bytes);
+  uint32_t src_bytes = scaled(len, sp, src_elem.size);
   validate_pointer(src.options, src_ptr, Operand::in(src_bytes, sp), src_elem.align,
                    TrapCode::ListOutOfBounds);
 
   // Below 2^28 elements the destination byte length cannot overflow either.
-  uint32_t dst_len = new_local(dp);
-  ins_.local_get(len);
-  convert_int(sp, dp);
-  ins_.local_set(dst_len);
-  uint32_t dst_bytes = new_local(dp);
-  ins_.local_get(dst_len);
-  push_as(Operand::of(dst_elem.size), dp);
-  dp == ValType::I64 ? ins_.i64_mul() : ins_.i32_mul();
-  ins_.local_set(dst_bytes);
+  uint32_t dst_len = converted(len, sp, dp);
+  uint32_t dst_bytes = scaled(dst_len, dp, dst_elem.size);
   uint32_t dst_ptr = malloc(dst.options, Operand::in(dst_bytes, dp), dst_elem.align,
                             TrapCode::ListOutOfBounds);
 
@@ -200,7 +189,7 @@ void Compiler::translate_list(TypeId src_type, const Source& src, TypeId dst_typ
     ins_.local_set(dst_cursor);
     ins_.local_get(remaining);
     push_as(Operand::of(1), sp);
-    sp == ValType::I64 ? ins_.i64_sub() : ins_.i32_sub();
+    op_sub(sp);
     ins_.local_tee(remaining);
     if (sp == ValType::I64) {
       ins_.i64_eqz();

@@ -33,16 +33,12 @@ void Compiler::translate_string(const Source& src, const Destination& dst) {
   auto validate_source = [&](uint32_t units, uint32_t unit_size, uint32_t align) {
     ins_.local_get(units);
     push_as(Operand::of(kMaxStringByteLength / unit_size), sp);
-    sp == ValType::I64 ? ins_.i64_gt_u() : ins_.i32_gt_u();
+    op_gt_u(sp);
     trap_if(TrapCode::StringOutOfBounds);
     Operand bytes = Operand::in(units, sp);
     std::optional<uint32_t> doubled;
     if (unit_size == 2) {
-      doubled = new_local(sp);
-      ins_.local_get(units);
-      ins_.local_get(units);
-      ptr_add(src.options);
-      ins_.local_set(*doubled);
+      doubled = scaled(units, sp, 2);
       bytes = Operand::in(*doubled, sp);
     }
     validate_pointer(src.options, src_ptr, bytes, align, TrapCode::StringOutOfBounds);
@@ -61,20 +57,13 @@ void Compiler::translate_string(const Source& src, const Destination& dst) {
     case StringEncoding::CompactUtf16: {
       uint64_t tag = utf16_tag(sp);
       ins_.local_get(len);
-      push_as(Operand::of(tag), sp);
-      if (sp == ValType::I64) {
-        ins_.i64_and();
-        ins_.i64_eqz();
-        ins_.i32_eqz();
-      } else {
-        ins_.i32_and();
-      }
+      op_test_bits(sp, tag);
       ins_.if_(BlockType::empty());
       {
         uint32_t units = new_local(sp);
         ins_.local_get(len);
         push_as(Operand::of(tag), sp);
-        sp == ValType::I64 ? ins_.i64_xor() : ins_.i32_xor();
+        op_xor(sp);
         ins_.local_set(units);
         validate_source(units, 2, 2);
         if (dopt.string_encoding == StringEncoding::CompactUtf16) {
@@ -136,14 +125,7 @@ void Compiler::copy_string(uint32_t src_options, uint32_t src_ptr, uint32_t unit
   ins_.local_get(units);
   convert_int(sp, dp);
   ins_.local_set(out.len);
-  uint32_t bytes = out.len;
-  if (unit_size == 2) {
-    bytes = new_local(dp);
-    ins_.local_get(out.len);
-    ins_.local_get(out.len);
-    ptr_add(dst_options);
-    ins_.local_set(bytes);
-  }
+  uint32_t bytes = unit_size == 1 ? out.len : scaled(out.len, dp, unit_size);
   malloc(dst_options, Operand::in(bytes, dp), align, TrapCode::StringOutOfBounds, out.ptr);
   ins_.local_get(src_ptr);
   ins_.local_get(units);
@@ -152,21 +134,30 @@ void Compiler::copy_string(uint32_t src_options, uint32_t src_ptr, uint32_t unit
   if (bytes != out.len) free_local(bytes);
 }
 
+// If fewer UTF-16 units than `units_d` were written, shrinks the
+// `allocated` bytes to what they need.
+void Compiler::shrink_utf16(uint32_t dst_options, const StringBuffer& out, uint32_t units_d,
+                            uint32_t allocated) {
+  ValType dp = opts(dst_options).ptr();
+  ins_.local_get(out.len);
+  ins_.local_get(units_d);
+  op_ne(dp);
+  ins_.if_(BlockType::empty());
+  uint32_t bytes = scaled(out.len, dp, 2);
+  call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(allocated, dp), 2,
+               Operand::in(bytes, dp), TrapCode::StringOutOfBounds, out.ptr);
+  free_local(bytes);
+  ins_.end();
+}
+
 // store_utf8_to_utf16: allocate for the worst case, shrink if the text had
 // multi-byte sequences.
 void Compiler::string_to_utf16(uint32_t src_options, uint32_t src_ptr, uint32_t units,
                                uint32_t dst_options, const StringBuffer& out) {
   ValType sp = opts(src_options).ptr();
   ValType dp = opts(dst_options).ptr();
-  uint32_t units_d = new_local(dp);
-  ins_.local_get(units);
-  convert_int(sp, dp);
-  ins_.local_set(units_d);
-  uint32_t worst = new_local(dp);
-  ins_.local_get(units_d);
-  ins_.local_get(units_d);
-  ptr_add(dst_options);
-  ins_.local_set(worst);
+  uint32_t units_d = converted(units, sp, dp);
+  uint32_t worst = scaled(units_d, dp, 2);
   malloc(dst_options, Operand::in(worst, dp), 2, TrapCode::StringOutOfBounds, out.ptr);
   ins_.local_get(src_ptr);
   ins_.local_get(units);
@@ -174,19 +165,7 @@ void Compiler::string_to_utf16(uint32_t src_options, uint32_t src_ptr, uint32_t 
   ins_.call(transcoder(Transcode::Utf8ToUtf16, src_options, dst_options));
   ins_.local_set(out.len);
 
-  ins_.local_get(out.len);
-  ins_.local_get(units_d);
-  dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
-  ins_.if_(BlockType::empty());
-  uint32_t bytes = new_local(dp);
-  ins_.local_get(out.len);
-  ins_.local_get(out.len);
-  ptr_add(dst_options);
-  ins_.local_set(bytes);
-  call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(worst, dp), 2,
-               Operand::in(bytes, dp), TrapCode::StringOutOfBounds, out.ptr);
-  free_local(bytes);
-  ins_.end();
+  shrink_utf16(dst_options, out, units_d, worst);
   free_local(units_d);
   free_local(worst);
 }
@@ -205,10 +184,7 @@ void Compiler::string_to_utf8(uint32_t src_options, SimpleEncoding from, uint32_
   uint32_t import = transcoder(op, src_options, dst_options);
   bool debug = module_.options().debug;
 
-  uint32_t units_d = new_local(dp);
-  ins_.local_get(units);
-  convert_int(sp, dp);
-  ins_.local_set(units_d);
+  uint32_t units_d = converted(units, sp, dp);
   malloc(dst_options, Operand::in(units_d, dp), 1, TrapCode::StringOutOfBounds, out.ptr);
 
   uint32_t read = new_local(sp);
@@ -223,14 +199,10 @@ void Compiler::string_to_utf8(uint32_t src_options, SimpleEncoding from, uint32_
 
   ins_.local_get(read);
   ins_.local_get(units);
-  sp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+  op_ne(sp);
   ins_.if_(BlockType::empty());
   {
-    uint32_t worst = new_local(dp);
-    ins_.local_get(units_d);
-    push_as(Operand::of(factor), dp);
-    dp == ValType::I64 ? ins_.i64_mul() : ins_.i32_mul();
-    ins_.local_set(worst);
+    uint32_t worst = scaled(units_d, dp, factor);
     call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(units_d, dp), 1,
                  Operand::in(worst, dp), TrapCode::StringOutOfBounds, out.ptr);
     // Second pass over the rest of the source, after what was written.
@@ -243,13 +215,13 @@ void Compiler::string_to_utf8(uint32_t src_options, SimpleEncoding from, uint32_
     ptr_add(src_options);
     ins_.local_get(units);
     ins_.local_get(read);
-    sp == ValType::I64 ? ins_.i64_sub() : ins_.i32_sub();
+    op_sub(sp);
     ins_.local_get(out.ptr);
     ins_.local_get(out.len);
     ptr_add(dst_options);
     ins_.local_get(worst);
     ins_.local_get(out.len);
-    dp == ValType::I64 ? ins_.i64_sub() : ins_.i32_sub();
+    op_sub(dp);
     ins_.i32_const(0);
     ins_.call(import);
     uint32_t written = new_local(dp);
@@ -258,8 +230,8 @@ void Compiler::string_to_utf8(uint32_t src_options, SimpleEncoding from, uint32_
       // The second pass must consume the whole rest of the source.
       ins_.local_get(units);
       ins_.local_get(read);
-      sp == ValType::I64 ? ins_.i64_sub() : ins_.i32_sub();
-      sp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+      op_sub(sp);
+      op_ne(sp);
       trap_if(TrapCode::DebugAssertStringEncodingFinished);
     } else {
       ins_.drop();
@@ -272,7 +244,7 @@ void Compiler::string_to_utf8(uint32_t src_options, SimpleEncoding from, uint32_
 
     ins_.local_get(out.len);
     ins_.local_get(worst);
-    dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+    op_ne(dp);
     ins_.if_(BlockType::empty());
     call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(worst, dp), 1,
                  Operand::in(out.len, dp), TrapCode::StringOutOfBounds, out.ptr);
@@ -284,7 +256,7 @@ void Compiler::string_to_utf8(uint32_t src_options, SimpleEncoding from, uint32_
     ins_.else_();
     ins_.local_get(out.len);
     ins_.local_get(units_d);
-    dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+    op_ne(dp);
     trap_if(TrapCode::DebugAssertStringEncodingFinished);
   }
   ins_.end();
@@ -302,10 +274,7 @@ void Compiler::string_to_compact(uint32_t src_options, SimpleEncoding from, uint
   Transcode to_latin1 = from_utf16 ? Transcode::Utf16ToLatin1 : Transcode::Utf8ToLatin1;
   Transcode to_utf16 = from_utf16 ? Transcode::Utf16ToCompactUtf16 : Transcode::Utf8ToCompactUtf16;
 
-  uint32_t units_d = new_local(dp);
-  ins_.local_get(units);
-  convert_int(sp, dp);
-  ins_.local_set(units_d);
+  uint32_t units_d = converted(units, sp, dp);
   malloc(dst_options, Operand::in(units_d, dp), 2, TrapCode::StringOutOfBounds, out.ptr);
 
   uint32_t read = new_local(sp);
@@ -318,13 +287,13 @@ void Compiler::string_to_compact(uint32_t src_options, SimpleEncoding from, uint
 
   ins_.local_get(read);
   ins_.local_get(units);
-  sp == ValType::I64 ? ins_.i64_eq() : ins_.i32_eq();
+  op_eq(sp);
   ins_.if_(BlockType::empty());
   {
     // All of it was Latin-1: shrink to the bytes written.
     ins_.local_get(out.len);
     ins_.local_get(units_d);
-    dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+    op_ne(dp);
     ins_.if_(BlockType::empty());
     call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(units_d, dp), 2,
                  Operand::in(out.len, dp), TrapCode::StringOutOfBounds, out.ptr);
@@ -332,11 +301,7 @@ void Compiler::string_to_compact(uint32_t src_options, SimpleEncoding from, uint
   }
   ins_.else_();
   {
-    uint32_t worst = new_local(dp);
-    ins_.local_get(units_d);
-    ins_.local_get(units_d);
-    ptr_add(dst_options);
-    ins_.local_set(worst);
+    uint32_t worst = scaled(units_d, dp, 2);
     call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(units_d, dp), 2,
                  Operand::in(worst, dp), TrapCode::StringOutOfBounds, out.ptr);
     ins_.local_get(src_ptr);
@@ -348,30 +313,18 @@ void Compiler::string_to_compact(uint32_t src_options, SimpleEncoding from, uint
     ptr_add(src_options);
     ins_.local_get(units);
     ins_.local_get(read);
-    sp == ValType::I64 ? ins_.i64_sub() : ins_.i32_sub();
+    op_sub(sp);
     ins_.local_get(out.ptr);
     ins_.local_get(units_d);
     ins_.local_get(out.len);
     ins_.call(transcoder(to_utf16, src_options, dst_options));
     ins_.local_set(out.len);
 
-    ins_.local_get(out.len);
-    ins_.local_get(units_d);
-    dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
-    ins_.if_(BlockType::empty());
-    uint32_t bytes = new_local(dp);
-    ins_.local_get(out.len);
-    ins_.local_get(out.len);
-    ptr_add(dst_options);
-    ins_.local_set(bytes);
-    call_realloc(dst_options, Operand::in(out.ptr, dp), Operand::in(worst, dp), 2,
-                 Operand::in(bytes, dp), TrapCode::StringOutOfBounds, out.ptr);
-    free_local(bytes);
-    ins_.end();
+    shrink_utf16(dst_options, out, units_d, worst);
 
     ins_.local_get(out.len);
     push_as(Operand::of(utf16_tag(dp)), dp);
-    dp == ValType::I64 ? ins_.i64_or() : ins_.i32_or();
+    op_or(dp);
     ins_.local_set(out.len);
     free_local(worst);
   }
@@ -387,15 +340,8 @@ void Compiler::probably_utf16_to_compact(uint32_t src_options, uint32_t src_ptr,
                                          uint32_t dst_options, const StringBuffer& out) {
   ValType sp = opts(src_options).ptr();
   ValType dp = opts(dst_options).ptr();
-  uint32_t units_d = new_local(dp);
-  ins_.local_get(units);
-  convert_int(sp, dp);
-  ins_.local_set(units_d);
-  uint32_t bytes = new_local(dp);
-  ins_.local_get(units_d);
-  ins_.local_get(units_d);
-  ptr_add(dst_options);
-  ins_.local_set(bytes);
+  uint32_t units_d = converted(units, sp, dp);
+  uint32_t bytes = scaled(units_d, dp, 2);
   malloc(dst_options, Operand::in(bytes, dp), 2, TrapCode::StringOutOfBounds, out.ptr);
 
   // The import reports UTF-16 with bit 31 whatever the pointer width.
@@ -410,22 +356,15 @@ void Compiler::probably_utf16_to_compact(uint32_t src_options, uint32_t src_ptr,
     push_as(Operand::of(~(uint64_t{1} << 31)), dp);
     dp == ValType::I64 ? ins_.i64_and() : ins_.i32_and();
     ins_.local_get(units_d);
-    dp == ValType::I64 ? ins_.i64_ne() : ins_.i32_ne();
+    op_ne(dp);
     trap_if(TrapCode::DebugAssertEqualCodeUnits);
   }
   ins_.local_get(tagged);
-  push_as(Operand::of(uint64_t{1} << 31), dp);
-  if (dp == ValType::I64) {
-    ins_.i64_and();
-    ins_.i64_eqz();
-    ins_.i32_eqz();
-  } else {
-    ins_.i32_and();
-  }
+  op_test_bits(dp, uint64_t{1} << 31);
   ins_.if_(BlockType::empty());
   ins_.local_get(units_d);
   push_as(Operand::of(utf16_tag(dp)), dp);
-  dp == ValType::I64 ? ins_.i64_or() : ins_.i32_or();
+  op_or(dp);
   ins_.local_set(out.len);
   ins_.else_();
   // Shrinking to Latin-1 asks for alignment 1, as the specification does.
