@@ -513,8 +513,8 @@ TEST(Transcode, ReportsBrokenContracts) {
   Buf nine(9, 0);
   EXPECT_EQ(latin1_to_utf16(Bytes(src), MutableBytes(nine)).error().kind,
             TranscodeErrorKind::DestinationTooSmall);
-  EXPECT_EQ(utf8_to_utf16(Bytes(src), MutableBytes(nine)).error().kind,
-            TranscodeErrorKind::DestinationTooSmall);
+  EXPECT_EQ(utf8_to_utf16(Bytes(src), MutableBytes(nine)).error(),
+            (TranscodeError{TranscodeErrorKind::DestinationTooSmall, 10}));
   EXPECT_EQ(utf8_to_latin1(Bytes(src), MutableBytes(small)).error().kind,
             TranscodeErrorKind::DestinationTooSmall);
   Buf odd = bytes("abc");
@@ -532,8 +532,8 @@ TEST(Transcode, ReportsBrokenContracts) {
   EXPECT_EQ(utf8_to_compact_utf16(Bytes(src), MutableBytes(ten), 1).error().kind,
             TranscodeErrorKind::DestinationTooSmall);
   Buf src16 = utf16le({'a', 'b'});
-  EXPECT_EQ(utf16_to_compact_utf16(Bytes(src16), MutableBytes(ten), 4).error().kind,
-            TranscodeErrorKind::DestinationTooSmall);
+  EXPECT_EQ(utf16_to_compact_utf16(Bytes(src16), MutableBytes(ten), 4).error(),
+            (TranscodeError{TranscodeErrorKind::DestinationTooSmall, 12}));
 
   // Overlap, including a destination that starts inside the source.
   Buf shared(64, 'a');

@@ -46,7 +46,7 @@ std::string TranscodeError::message() const {
     case TranscodeErrorKind::UnpairedSurrogate:
       return "unpaired surrogate at code unit " + n;
     case TranscodeErrorKind::DestinationTooSmall:
-      return "destination buffer too small for the source (at source code unit " + n + ")";
+      return "destination buffer too small: the transcoder needs " + n + " bytes";
     case TranscodeErrorKind::OverlappingBuffers:
       return "source and destination buffers overlap";
     case TranscodeErrorKind::OddUtf16ByteLength:
@@ -249,7 +249,7 @@ std::optional<TranscodeError> odd(Bytes b) {
 
 // Checks shared by the functions whose destination needs `needed` bytes.
 std::optional<TranscodeError> check_fixed(Bytes src, MutableBytes dst, std::size_t needed) {
-  if (dst.size() < needed) return error(TranscodeErrorKind::DestinationTooSmall);
+  if (dst.size() < needed) return error(TranscodeErrorKind::DestinationTooSmall, needed);
   if (overlap(src, dst)) return error(TranscodeErrorKind::OverlappingBuffers);
   return std::nullopt;
 }
@@ -261,7 +261,8 @@ std::optional<TranscodeError> check_compact(Bytes src, MutableBytes dst, std::si
   if (auto e = odd(dst)) return e;
   std::size_t capacity = dst.size() / 2;
   if (so_far > capacity) return error(TranscodeErrorKind::LatinPrefixTooLong, so_far);
-  if (src_units > capacity - so_far) return error(TranscodeErrorKind::DestinationTooSmall);
+  if (src_units > capacity - so_far)
+    return error(TranscodeErrorKind::DestinationTooSmall, 2 * (so_far + src_units));
   if (overlap(src, dst)) return error(TranscodeErrorKind::OverlappingBuffers);
   return std::nullopt;
 }
@@ -292,15 +293,13 @@ TranscodeResult<Done> latin1_to_latin1(Bytes src, MutableBytes dst, SimdLevel) {
 }
 
 TranscodeResult<Done> latin1_to_utf16(Bytes src, MutableBytes dst, SimdLevel simd) {
-  if (src.size() > dst.size() / 2) return error(TranscodeErrorKind::DestinationTooSmall);
-  if (overlap(src, dst)) return error(TranscodeErrorKind::OverlappingBuffers);
+  if (auto e = check_fixed(src, dst, 2 * src.size())) return *e;
   kernels(simd).widen_all(src.data(), src.size(), dst.data());
   return Done{};
 }
 
 TranscodeResult<std::size_t> utf8_to_utf16(Bytes src, MutableBytes dst, SimdLevel simd) {
-  if (src.size() > dst.size() / 2) return error(TranscodeErrorKind::DestinationTooSmall);
-  if (overlap(src, dst)) return error(TranscodeErrorKind::OverlappingBuffers);
+  if (auto e = check_fixed(src, dst, 2 * src.size())) return *e;
   return encode_utf8_as_utf16(kernels(simd), src.data(), src.size(), dst.data());
 }
 

@@ -62,9 +62,9 @@ enum class TranscodeErrorKind : std::uint8_t {
   InvalidUtf8,
   // The source has an unpaired surrogate; `position` is its code unit index.
   UnpairedSurrogate,
-  // The destination span is smaller than the contract guarantees.
-  // `position` is the source code unit index where the output stopped fitting
-  // (0 when it is detected before any work).
+  // The destination span is smaller than the contract guarantees (checked
+  // before anything is written). `position` is the number of destination
+  // bytes the contract requires.
   DestinationTooSmall,
   // The source and destination spans share bytes.
   OverlappingBuffers,
@@ -81,7 +81,7 @@ enum class TranscodeErrorKind : std::uint8_t {
 
 struct TranscodeError {
   TranscodeErrorKind kind;
-  std::size_t position = 0;
+  std::size_t position = 0;  // meaning depends on kind, see above
 
   // For example "invalid UTF-8 at byte 12".
   std::string message() const;
