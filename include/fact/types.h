@@ -108,7 +108,8 @@ struct AbiLayout {
 //     some(T); result: ok(T?), error(E?)).
 //   Enum, Flags: labels.
 //   Own, Borrow: resource, an embedder-chosen index naming the resource
-//     table on the side of the adapter the type belongs to.
+//     table on the side of the adapter the type belongs to. Future, Stream,
+//     ErrorContext: resource likewise names their table (0 by default).
 struct TypeNode {
   TypeKind kind = TypeKind::Bool;
   std::optional<TypeId> element;
@@ -169,9 +170,11 @@ class TypeStore {
   TypeId flags(std::vector<std::string> labels);
   TypeId own(uint32_t resource);
   TypeId borrow(uint32_t resource);
-  TypeId future(std::optional<TypeId> element);
-  TypeId stream(std::optional<TypeId> element);
-  TypeId error_context() { return primitive(TypeKind::ErrorContext); }
+  // `table` (kept in TypeNode::resource) names the future, stream or
+  // error-context table of the side the type belongs to, as for handles.
+  TypeId future(std::optional<TypeId> element, uint32_t table = 0);
+  TypeId stream(std::optional<TypeId> element, uint32_t table = 0);
+  TypeId error_context(uint32_t table = 0);
 
   FuncTypeId func(FuncType type);
 

@@ -416,17 +416,26 @@ TypeId TypeStore::borrow(uint32_t resource) {
   return impl_->intern(std::move(n));
 }
 
-TypeId TypeStore::future(std::optional<TypeId> element) {
+TypeId TypeStore::future(std::optional<TypeId> element, uint32_t table) {
   TypeNode n;
   n.kind = TypeKind::Future;
   n.element = element;
+  n.resource = table;
   return impl_->intern(std::move(n));
 }
 
-TypeId TypeStore::stream(std::optional<TypeId> element) {
+TypeId TypeStore::stream(std::optional<TypeId> element, uint32_t table) {
   TypeNode n;
   n.kind = TypeKind::Stream;
   n.element = element;
+  n.resource = table;
+  return impl_->intern(std::move(n));
+}
+
+TypeId TypeStore::error_context(uint32_t table) {
+  TypeNode n;
+  n.kind = TypeKind::ErrorContext;
+  n.resource = table;
   return impl_->intern(std::move(n));
 }
 

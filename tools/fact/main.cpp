@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "adapter_command.h"
+#include "adapters_command.h"
 #include "failure.h"
 
 namespace {
@@ -29,6 +30,8 @@ int main(int argc, char** argv) {
 
   fact::tool::AdapterCommandOptions adapter_options;
   CLI::App* adapter = fact::tool::add_adapter_command(app, adapter_options);
+  fact::tool::AdaptersCommandOptions adapters_options;
+  CLI::App* adapters = fact::tool::add_adapters_command(app, adapters_options);
 
   try {
     app.parse(argc, argv);
@@ -41,5 +44,6 @@ int main(int argc, char** argv) {
 
   fact::tool::Outcome outcome;
   if (adapter->parsed()) outcome = fact::tool::run_adapter_command(adapter_options);
+  if (adapters->parsed()) outcome = fact::tool::run_adapters_command(adapters_options);
   return outcome ? report(*outcome) : fact::tool::kExitSuccess;
 }

@@ -1,0 +1,23 @@
+(component
+  (import "wasi:cli/stdout@0.2.0" (instance $stdout
+    (export "output-stream" (type $os (sub resource)))
+    (export "get-stdout" (func (result (own $os))))))
+  (import "log" (func $log (param "msg" string)))
+  (component $inner
+    (import "log" (func $l (param "msg" string)))
+    (core module $m (import "env" "log" (func (param i32 i32))) (memory (export "mem") 1))
+    (core module $shim (func (export "log") (param i32 i32)))
+    (core instance $s (instantiate $shim))
+    (core instance $mi (instantiate $m (with "env" (instance $s))))
+    (export "run" (func $l))
+  )
+  (instance $x (instantiate $inner (with "log" (func $log))))
+  (alias export $x "run" (func $run))
+  (core module $mm (memory (export "m") 1))
+  (core instance $mmi (instantiate $mm))
+  (alias core export $mmi "m" (core memory $mem))
+  (core func $lowered (canon lower (func $log) (memory $mem)))
+  (export "run2" (func $run))
+  (instance $bag (export "f" (func $run)))
+  (export "api" (instance $bag))
+)

@@ -1,0 +1,15 @@
+(component
+  (type $r (resource (rep i32)))
+  (core module $m
+    (memory (export "memory") 1)
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) i32.const 0)
+    (func (export "get") (param i32 i32) (result i32) i32.const 0))
+  (core instance $i (instantiate $m))
+  (type $rec (record (field "name" string) (field "age" u32)))
+  (type $f (func (param "r" (borrow $r)) (param "who" $rec) (result (list string))))
+  (func $get (type $f) (canon lift (core func $i "get") (memory (core memory $i "memory")) (realloc (core func $i "realloc")) string-encoding=utf16))
+  (core func $new (canon resource.new $r))
+  (core func $drop (canon resource.drop $r))
+  (export "thing" (type $r))
+  (export "get" (func $get))
+)
