@@ -16,7 +16,7 @@ uint64_t align_up(uint64_t offset, uint64_t align) { return (offset + align - 1)
 
 uint32_t saturate(uint64_t value) { return static_cast<uint32_t>(std::min(value, kOffsetLimit)); }
 
-bool is_variant_family(TypeKind kind) {
+[[maybe_unused]] bool is_variant_family(TypeKind kind) {
   return kind == TypeKind::Variant || kind == TypeKind::Enum || kind == TypeKind::Option ||
          kind == TypeKind::Result;
 }

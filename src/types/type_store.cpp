@@ -68,7 +68,7 @@ uint64_t align_up(uint64_t offset, uint64_t align) { return (offset + align - 1)
 
 uint32_t saturate(uint64_t size) { return static_cast<uint32_t>(std::min(size, kSizeLimit)); }
 
-bool is_primitive(TypeKind kind) {
+[[maybe_unused]] bool is_primitive(TypeKind kind) {
   switch (kind) {
     case TypeKind::Bool:
     case TypeKind::S8:
