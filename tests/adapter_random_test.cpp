@@ -7,6 +7,7 @@
 
 #include "support/harness.h"
 #include "support/random.h"
+#include "support/canonical.h"
 
 namespace fact::test {
 namespace {
@@ -14,6 +15,7 @@ namespace {
 constexpr uint64_t kDefaultSeed = 0x5EED0FAC7ull;
 constexpr int kCases = 2000;
 constexpr int kStringCases = 600;
+constexpr int kVariedCases = 400;
 
 uint64_t seed_from_env() {
   const char* text = std::getenv("FACT_TEST_SEED");
@@ -23,9 +25,41 @@ uint64_t seed_from_env() {
 
 bool chance(Rng& rng, double p) { return std::bernoulli_distribution(p)(rng); }
 
+// Text that exercises every path of the string transcoders: each string
+// draws from one alphabet (ASCII, Latin-1, BMP, astral, or all of them),
+// sometimes after a long ASCII run, so that the Latin-1 and UTF-8 first
+// passes stop late or not at all.
+std::string varied_text(Rng& rng) {
+  static constexpr uint32_t kRanges[][2] = {{0x00, 0x7F}, {0x80, 0xFF}, {0x100, 0xD7FF}, {0xE000, 0xFFFF},
+                                            {0x10000, 0x10FFFF}};
+  const uint32_t alphabet = std::uniform_int_distribution<uint32_t>(0, 4)(rng);
+  std::vector<uint32_t> cps;
+  if (chance(rng, 0.2)) cps.assign(std::uniform_int_distribution<uint32_t>(16, 80)(rng), 'a');
+  const uint32_t n = std::uniform_int_distribution<uint32_t>(0, 24)(rng);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t range = 0;
+    switch (alphabet) {
+      case 0: range = 0; break;                                    // ASCII
+      case 1: range = chance(rng, 0.5); break;                     // Latin-1
+      case 2: range = std::uniform_int_distribution<uint32_t>(0, 3)(rng); break;  // BMP
+      case 3: range = chance(rng, 0.7) ? 4 : 0; break;             // mostly astral
+      default: range = std::uniform_int_distribution<uint32_t>(0, 4)(rng); break;
+    }
+    cps.push_back(std::uniform_int_distribution<uint32_t>(kRanges[range][0], kRanges[range][1])(rng));
+  }
+  return encode_utf8(cps);
+}
+
+// Replaces the text of every string inside `value` with varied_text.
+void respell(Value& value, Rng& rng) {
+  if (value.kind == TypeKind::String) value.text = varied_text(rng);
+  for (Value& item : value.items) respell(item, rng);
+}
+
 // Runs `cases` random round trips; `strings` adds string, list and map types
-// and random string encodings per side.
-void run_random_cases(int cases, bool strings) {
+// and random string encodings per side, and `varied` gives the strings
+// varied_text.
+void run_random_cases(int cases, bool strings, bool varied = false) {
   const uint64_t seed = seed_from_env();
   std::cout << "FACT_TEST_SEED=" << seed << "\n";
   auto started = std::chrono::steady_clock::now();
@@ -38,7 +72,8 @@ void run_random_cases(int cases, bool strings) {
   for (int i = 0; i < cases; ++i) {
     // Each case has its own generator, so a failing case can be replayed
     // alone from the printed seed and index.
-    Rng rng(seed ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(i + 1)) ^ (strings ? 0x5757 : 0));
+    Rng rng(seed ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(i + 1)) ^ (strings ? 0x5757 : 0) ^
+            (varied ? 0x7E77 : 0));
     TypeStore types;
     RandomTypeOptions options;
     options.max_depth = 4 + i % 2;
@@ -65,6 +100,10 @@ void run_random_cases(int cases, bool strings) {
     }
     std::optional<Value> result;
     if (ft.result) result = random_value(types, *ft.result, rng);
+    if (varied) {
+      for (Value& a : args) respell(a, rng);
+      if (result) respell(*result, rng);
+    }
 
     const std::string what = "seed " + std::to_string(seed) + " case " + std::to_string(i) + ": " +
                              to_string(types, f) + (config.lower.memory64 ? " [caller memory64]" : "") +
@@ -114,6 +153,8 @@ void run_random_cases(int cases, bool strings) {
 TEST(AdapterRandom, RoundTrips) { run_random_cases(kCases, false); }
 
 TEST(AdapterRandom, RoundTripsWithStringsListsAndMaps) { run_random_cases(kStringCases, true); }
+
+TEST(AdapterRandom, RoundTripsWithVariedText) { run_random_cases(kVariedCases, true, /*varied=*/true); }
 
 }  // namespace
 }  // namespace fact::test

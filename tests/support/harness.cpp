@@ -2,13 +2,13 @@
 
 #include <cstring>
 
+#include "host/resources.h"
 #include "run/wabt_support.h"
-#include "support/transcode.h"
+#include "run/transcode.h"
 
 namespace fact::test {
 namespace {
 
-constexpr uint64_t kPages = 4;
 constexpr uint64_t kPageSize = 65536;
 // Host-side allocations live below kHeapStart, the wasm realloc's above.
 constexpr uint64_t kHostStart = 8;
@@ -35,12 +35,12 @@ std::string local_gets(size_t n) {
 // Memory, bump allocator and the globals the host resets, for one side. The
 // allocator really reallocates (copies the old bytes) so that transcoding
 // adapters can grow or shrink a buffer.
-std::string memory_and_allocator(bool memory64) {
+std::string memory_and_allocator(bool memory64, uint64_t pages) {
   const std::string p = memory64 ? "i64" : "i32";
   std::string out;
   out += "  (import \"host\" \"note_realloc\" (func $note (param " + p + " " + p + " " + p + " " + p +
          " " + p + ")))\n";
-  out += "  (memory (export \"memory\") " + std::string(memory64 ? "i64 " : "") + std::to_string(kPages) + ")\n";
+  out += "  (memory (export \"memory\") " + std::string(memory64 ? "i64 " : "") + std::to_string(pages) + ")\n";
   out += "  (global $heap (export \"heap\") (mut " + p + ") (" + p + ".const " + std::to_string(kHeapStart) + "))\n";
   out += "  (global $bias (export \"realloc_bias\") (mut " + p + ") (" + p + ".const 0))\n";
   out += "  (func (export \"realloc\") (param $old " + p + ") (param $old_size " + p + ") (param $align " + p +
@@ -48,12 +48,14 @@ std::string memory_and_allocator(bool memory64) {
   out += "    (local $ptr " + p + ")\n";
   out += "    (local.set $ptr (" + p + ".and (" + p + ".add (global.get $heap) (" + p +
          ".sub (local.get $align) (" + p + ".const 1))) (" + p + ".sub (" + p + ".const 0) (local.get $align))))\n";
+  // The bias applies before copying, so that a biased but usable pointer
+  // (say an odd one where alignment 1 was asked for) holds the old bytes.
+  out += "    (local.set $ptr (" + p + ".add (local.get $ptr) (global.get $bias)))\n";
   out += "    (global.set $heap (" + p + ".add (local.get $ptr) (local.get $size)))\n";
   out += "    (if (i32.and (i32.eqz (" + p + ".eqz (local.get $old_size))) (" + p + ".lt_u (global.get $heap) (" + p +
-         ".const " + std::to_string(kPages * kPageSize) + ")))\n";
+         ".const " + std::to_string(pages * kPageSize) + ")))\n";
   out += "      (then (memory.copy (local.get $ptr) (local.get $old) (select (local.get $old_size) (local.get $size) (" +
          p + ".lt_u (local.get $old_size) (local.get $size))))))\n";
-  out += "    (local.set $ptr (" + p + ".add (local.get $ptr) (global.get $bias)))\n";
   out += "    (call $note (local.get $old) (local.get $old_size) (local.get $align) (local.get $size) (local.get $ptr))\n";
   out += "    (local.get $ptr))\n";
   return out;
@@ -91,6 +93,35 @@ std::vector<ValType> val_types(const std::vector<CoreType>& types) {
     }
   }
   return out;
+}
+
+// Runs one runtime intrinsic on the reference host; a host error is a trap.
+std::optional<std::string> call_host(host::Host& host, Intrinsic which, const std::vector<uint64_t>& args,
+                                     std::vector<Val>& results) {
+  auto arg = [&](size_t i) { return static_cast<uint32_t>(args.at(i)); };
+  auto value = [&](Expected<uint32_t> r) -> std::optional<std::string> {
+    if (!r) return r.error().message;
+    results.at(0).bits = *r;
+    return std::nullopt;
+  };
+  auto done = [](Expected<void> r) -> std::optional<std::string> {
+    if (!r) return r.error().message;
+    return std::nullopt;
+  };
+  switch (which) {
+    case Intrinsic::ResourceTransferOwn: return value(host.resource_transfer_own(arg(0), arg(1), arg(2)));
+    case Intrinsic::ResourceTransferBorrow: return value(host.resource_transfer_borrow(arg(0), arg(1), arg(2)));
+    case Intrinsic::FutureTransfer: return value(host.future_transfer(arg(0), arg(1), arg(2)));
+    case Intrinsic::StreamTransfer: return value(host.stream_transfer(arg(0), arg(1), arg(2)));
+    case Intrinsic::ErrorContextTransfer: return value(host.error_context_transfer(arg(0), arg(1), arg(2)));
+    case Intrinsic::EnterSyncCall: return done(host.enter_sync_call(arg(0), arg(1), arg(2)));
+    case Intrinsic::ExitSyncCall: return done(host.exit_sync_call());
+    case Intrinsic::ContextGet0: return value(host.context_get(0));
+    case Intrinsic::ContextGet1: return value(host.context_get(1));
+    case Intrinsic::ContextSet0: return done(host.context_set(0, arg(0)));
+    case Intrinsic::ContextSet1: return done(host.context_set(1, arg(0)));
+  }
+  return "harness: unknown intrinsic";
 }
 
 }  // namespace
@@ -176,9 +207,14 @@ Expected<void> AdapterHarness::build() {
   auto note_realloc = [this](bool callee) {
     ValType p = side(callee).memory64 ? ValType::I64 : ValType::I32;
     return runtime_.host_func({p, p, p, p, p}, {}, [this, callee](const std::vector<Val>& a, std::vector<Val>&) {
-      (callee ? callee_reallocs_ : caller_reallocs_)
-          .push_back({a[0].bits, a[1].bits, a[2].bits, a[3].bits, a[4].bits});
-      return std::optional<std::string>();
+      std::vector<ReallocCall>& calls = callee ? callee_reallocs_ : caller_reallocs_;
+      calls.push_back({a[0].bits, a[1].bits, a[2].bits, a[3].bits, a[4].bits});
+      Side& s = side(callee);
+      if (s.pending_bias && s.pending_bias->first == calls.size()) {
+        runtime_.global_set(s.bias, static_cast<uint64_t>(s.pending_bias->second));
+        s.pending_bias.reset();
+      }
+      return hooks_.realloc ? hooks_.realloc(callee) : std::optional<std::string>();
     });
   };
 
@@ -186,7 +222,7 @@ Expected<void> AdapterHarness::build() {
   // in once the adapter exists (the adapter imports the caller's memory).
   std::string caller_wat = "(module\n";
   caller_wat += "  (type $lower (func" + wat_types("param", lower_params_) + wat_types("result", lower_results_) + "))\n";
-  caller_wat += memory_and_allocator(caller_.memory64);
+  caller_wat += memory_and_allocator(caller_.memory64, config_.memory_pages);
   caller_wat += "  (table (export \"table\") 1 funcref)\n";
   caller_wat += "  (func (export \"run\") (type $lower)" + local_gets(lower_params_.size()) +
                 " (call_indirect (type $lower) (i32.const 0))))\n";
@@ -202,7 +238,7 @@ Expected<void> AdapterHarness::build() {
                 wat_types("result", lift_results_) + "))\n";
   callee_wat += "  (import \"host\" \"observe_post_return\" (func $observe_post_return" +
                 wat_types("param", lift_results_) + "))\n";
-  callee_wat += memory_and_allocator(callee_.memory64);
+  callee_wat += memory_and_allocator(callee_.memory64, config_.memory_pages);
   callee_wat += "  (func (export \"callee\")" + wat_types("param", lift_params_) + wat_types("result", lift_results_) +
                 local_gets(lift_params_.size()) + " (call $observe))\n";
   callee_wat += "  (func (export \"post_return\")" + wat_types("param", lift_results_) +
@@ -214,7 +250,7 @@ Expected<void> AdapterHarness::build() {
   Handle observe_post_return = runtime_.host_func(lift_results_, {}, [this](const std::vector<Val>& p, std::vector<Val>&) {
     post_return_args_ = p;
     lift_flags_at_post_return_ = flags(config_.lift_instance);
-    return std::optional<std::string>();
+    return hooks_.post_return ? hooks_.post_return() : std::optional<std::string>();
   });
   // Import order: observe, observe_post_return, note_realloc.
   auto callee = runtime_.instantiate(*callee_wasm, {observe_func, observe_post_return, note_realloc(true)});
@@ -304,6 +340,15 @@ Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports, 
       }));
     } else if (const auto* r = std::get_if<binding::RuntimeIntrinsic>(&import.binding)) {
       Intrinsic which = r->intrinsic;
+      if (config_.host) {
+        out.push_back(host([this, which](const std::vector<Val>& args, std::vector<Val>& results) {
+          IntrinsicCall call{which, {}};
+          for (const Val& a : args) call.args.push_back(a.bits);
+          intrinsic_calls_.push_back(call);
+          return call_host(*config_.host, which, call.args, results);
+        }));
+        continue;
+      }
       switch (which) {
         case Intrinsic::EnterSyncCall:
         case Intrinsic::ExitSyncCall:
@@ -312,7 +357,7 @@ Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports, 
         case Intrinsic::ContextSet0:
         case Intrinsic::ContextSet1: break;
         default:
-          return Error{where + "resource, future, stream and error-context transfers are not supported by the harness yet"};
+          return Error{where + "handle transfers need a reference host (HarnessConfig::host)"};
       }
       out.push_back(host([this, which](const std::vector<Val>& args, std::vector<Val>& results) -> std::optional<std::string> {
         IntrinsicCall call{which, {}};
@@ -419,8 +464,15 @@ void AdapterHarness::set_flags(uint32_t instance, uint32_t value) {
   }
 }
 
-void AdapterHarness::set_realloc_bias(bool callee, int64_t bias) {
-  runtime_.global_set(side(callee).bias, static_cast<uint64_t>(bias));
+void AdapterHarness::set_realloc_bias(bool callee, int64_t bias, size_t from_call) {
+  Side& s = side(callee);
+  s.pending_bias.reset();
+  if (from_call == 0) {
+    runtime_.global_set(s.bias, static_cast<uint64_t>(bias));
+  } else {
+    runtime_.global_set(s.bias, 0);
+    s.pending_bias.emplace(from_call, bias);
+  }
 }
 
 bool AdapterHarness::has_memory(bool callee) const {
@@ -440,7 +492,12 @@ std::optional<std::string> AdapterHarness::observe(const std::vector<Val>& param
   callee_raw_params_ = params;
   lift_flags_at_call_ = flags(config_.lift_instance);
   MemoryView memory = view(true);
-  received_ = ref_.lift_flat_values(param_types(), params, kMaxFlatParams, memory);
+  if (config_.lift_received) {
+    received_ = ref_.lift_flat_values(param_types(), params, kMaxFlatParams, memory);
+  }
+  if (hooks_.callee) {
+    if (auto trap = hooks_.callee()) return trap;
+  }
   if (callee_raw_results_) {
     if (callee_raw_results_->size() != results.size()) return "harness: wrong number of raw callee results";
     results = *callee_raw_results_;

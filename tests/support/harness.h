@@ -20,16 +20,20 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fact/adapter.h"
 #include "fact/types.h"
-#include "support/reference.h"
-#include "support/value.h"
-#include "support/wasm_runtime.h"
+#include "support/canonical.h"
+
+namespace fact::host {
+class Host;
+}
 
 namespace fact::test {
 
@@ -52,6 +56,28 @@ struct HarnessConfig {
   uint32_t lift_instance = 1;
   std::vector<uint32_t> lower_ancestors;
   std::vector<uint32_t> lift_ancestors;
+  // 64 KiB pages of each memory. The wasm realloc's heap starts at 128 KiB.
+  uint64_t memory_pages = 4;
+  // Whether the callee lifts what it receives with the reference (into
+  // received()). Values too large for the reference (lists of 2^28
+  // elements) are checked through callee_raw_params() and the memory.
+  bool lift_received = true;
+  // When set, the adapter's handle transfers, enter/exit-sync-call and
+  // context.get/set are bound to this reference host (src/host/resources.h),
+  // which must outlive the harness and know both instances and every table
+  // the function types name. Otherwise recording stubs are bound and
+  // adapters that transfer handles are refused.
+  host::Host* host = nullptr;
+};
+
+// Code that runs inside the guests, for tests that act as a guest would
+// (drop a borrow it received, touch the context slots) or observe the host
+// from there. A returned message makes the guest trap with it.
+struct GuestHooks {
+  using Hook = std::function<std::optional<std::string>()>;
+  Hook callee;       // in the callee, after what it received was lifted
+  Hook post_return;  // in the callee's post-return
+  std::function<std::optional<std::string>(bool callee)> realloc;  // in either side's realloc
 };
 
 struct CallResult {
@@ -109,8 +135,10 @@ class AdapterHarness {
   // callee memory when results are indirect), or raw core results.
   void set_callee_result(Value result);
   void set_callee_raw_results(std::vector<Val> results);
+  void set_guest_hooks(GuestHooks hooks) { hooks_ = std::move(hooks); }
 
-  // What the callee received, lifted by the reference; nullopt until called.
+  // What the callee received, lifted by the reference; nullopt until called
+  // (and always when HarnessConfig::lift_received is false).
   const std::optional<Expected<std::vector<Value>>>& received() const { return received_; }
   const std::vector<Val>& callee_raw_params() const { return callee_raw_params_; }
   // The core results the callee returned, as sent to post-return.
@@ -127,8 +155,10 @@ class AdapterHarness {
   // The `may_leave` global of runtime instance `instance` (1 initially).
   uint32_t flags(uint32_t instance) const;
   void set_flags(uint32_t instance, uint32_t value);
-  // Added to every realloc result of that side (initially 0).
-  void set_realloc_bias(bool callee, int64_t bias);
+  // Added to every realloc result of that side (initially 0); with
+  // from_call = n > 0, only from the (n+1)-th call counted since the last
+  // reset() on (earlier calls get bias 0), to make one allocation step fail.
+  void set_realloc_bias(bool callee, int64_t bias, size_t from_call = 0);
 
   // Views of the two memories (the allocator bumps in the host's region).
   MemoryView caller_memory();
@@ -162,6 +192,8 @@ class AdapterHarness {
     StringEncoding encoding = StringEncoding::Utf8;
     bool needs_memory = false, needs_realloc = false;
     uint64_t host_next = 0;
+    // set_realloc_bias's (from_call, bias) until that call is reached.
+    std::optional<std::pair<size_t, int64_t>> pending_bias;
   };
   Side& side(bool callee) { return callee ? callee_ : caller_; }
   MemoryView view(bool callee);
@@ -188,6 +220,7 @@ class AdapterHarness {
   std::optional<uint32_t> lift_flags_at_call_, lift_flags_at_post_return_;
   std::vector<ReallocCall> caller_reallocs_, callee_reallocs_;
   std::vector<IntrinsicCall> intrinsic_calls_;
+  GuestHooks hooks_;
   // Context slots of each sync call level; entry 0 is the caller's.
   std::vector<std::array<uint32_t, 2>> context_frames_{{0, 0}};
 };

@@ -5,7 +5,7 @@
 #include <random>
 
 #include "fact/types.h"
-#include "support/value.h"
+#include "support/canonical.h"
 
 namespace fact::test {
 
