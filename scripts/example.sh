@@ -2,7 +2,8 @@
 # Installs what is missing, builds the fact tool, and compiles the adapter of
 # every signature in examples/*.sig with `fact adapter`: the WAT goes to
 # standard output, the binary to out/NAME.wasm (OUT_DIR overrides), which
-# wabt's wasm-validate checks once more.
+# wabt's wasm-validate checks once more. Then runs the bundled composed
+# component examples/components/shout.wasm with `fact run`.
 # A .sig file holds one function type; lines starting with '#' are comments.
 # Arguments are CMake options for the build, e.g. -DFACT_WERROR=OFF.
 # Environment: BUILD_DIR, JOBS, OUT_DIR, FACT_SKIP_DEPS=1.
@@ -36,3 +37,14 @@ for file in "${signatures[@]}"; do
   fact_log "$name: $(stat -c %s "$wasm") bytes in $wasm, valid"
   echo
 done
+
+# A composed component (examples/components/shout.wasm, made from the .wat
+# next to it by scripts/make-fixtures.sh): run its export through the fused
+# adapter fact compiles for it, in libwabt's interpreter.
+component="$FACT_ROOT/examples/components/shout.wasm"
+invocation='greet("hello, wörld")'
+printf ';; fact run examples/components/shout.wasm --invoke %s\n' "'$invocation'"
+result="$("$fact" run "$component" --invoke "$invocation")"
+printf '%s\n' "$result"
+[[ "$result" == '"HELLO, WöRLD"' ]] || fact_die "fact run printed $result, expected \"HELLO, WöRLD\""
+fact_log "shout: ran through its adapter"

@@ -8,10 +8,8 @@
 #include "fact/type_expr.h"
 #include "run/wabt_support.h"
 #include "support/random.h"
-#include "support/reference.h"
-#include "support/transcode.h"
-#include "support/value.h"
-#include "support/wasm_runtime.h"
+#include "support/canonical.h"
+#include "run/transcode.h"
 
 namespace fact::test {
 namespace {

@@ -204,6 +204,13 @@ class Inliner {
     f.instance = 0;
     auto r = run_frame(f);
     if (!r) return r.error();
+    for (const auto& [name, item] : *r) {
+      if (const auto* inst = std::get_if<InstancePtr>(&item)) {
+        for (const auto& [inner, x] : (*inst)->exports) add_root_export(name + "#" + inner, x);
+      } else {
+        add_root_export(name, item);
+      }
+    }
     for (size_t i = 0; i < lifted_of_adapter_.size(); ++i) {
       const LiftedFunc& lf = *lifted_of_adapter_[i];
       out_.adapters[i].lift_name =
@@ -213,6 +220,23 @@ class Inliner {
   }
 
  private:
+  // Functions only: modules, types and nested instances at the root are not
+  // callable from the host.
+  void add_root_export(const std::string& name, const Item& item) {
+    const auto* func = std::get_if<FuncItem>(&item);
+    if (!func) return;
+    RootExport e;
+    e.name = name;
+    e.type = func->type;
+    if (const auto* lifted = std::get_if<std::shared_ptr<LiftedFunc>>(&func->def)) {
+      e.callee = (*lifted)->callee;
+      e.options = (*lifted)->options;
+    } else {
+      e.host_import = std::get<HostFunc>(func->def).path;
+    }
+    out_.exports.push_back(std::move(e));
+  }
+
   Scope* new_scope(const Scope* parent) {
     auto types = std::make_unique<TypeSpace>();
     types->parent = parent ? parent->types : nullptr;

@@ -89,6 +89,17 @@ struct ComponentInstanceInfo {
   std::string name;                // "root", or how the parent instantiated it
 };
 
+// A function exported by the root, directly ("run") or as an export of an
+// exported instance ("api#run"): a lifted function, or a host import
+// exported again.
+struct RootExport {
+  std::string name;
+  FuncTypeId type;  // canonical
+  std::optional<CoreDef> callee;  // nullopt for a re-exported host import
+  OptionsDef options;             // lifted functions
+  std::string host_import;        // re-exported host imports: the import path
+};
+
 struct Dataflow {
   TypeResolver types;
   std::vector<const CoreModule*> modules;  // static modules, in binary order
@@ -96,6 +107,7 @@ struct Dataflow {
   std::vector<ComponentInstanceInfo> component_instances;
   std::vector<AdapterDef> adapters;  // in creation order (AdapterId)
   std::vector<Trampoline> trampolines;
+  std::vector<RootExport> exports;  // by name; instance exports by instance, then name
 };
 
 struct InlineLimits {

@@ -7,6 +7,8 @@
 #include "adapter_command.h"
 #include "adapters_command.h"
 #include "failure.h"
+#include "plan_command.h"
+#include "run_command.h"
 
 namespace {
 
@@ -32,6 +34,10 @@ int main(int argc, char** argv) {
   CLI::App* adapter = fact::tool::add_adapter_command(app, adapter_options);
   fact::tool::AdaptersCommandOptions adapters_options;
   CLI::App* adapters = fact::tool::add_adapters_command(app, adapters_options);
+  fact::tool::PlanCommandOptions plan_options;
+  CLI::App* plan = fact::tool::add_plan_command(app, plan_options);
+  fact::tool::RunCommandOptions run_options;
+  CLI::App* run = fact::tool::add_run_command(app, run_options);
 
   try {
     app.parse(argc, argv);
@@ -45,5 +51,7 @@ int main(int argc, char** argv) {
   fact::tool::Outcome outcome;
   if (adapter->parsed()) outcome = fact::tool::run_adapter_command(adapter_options);
   if (adapters->parsed()) outcome = fact::tool::run_adapters_command(adapters_options);
+  if (plan->parsed()) outcome = fact::tool::run_plan_command(plan_options);
+  if (run->parsed()) outcome = fact::tool::run_run_command(run_options);
   return outcome ? report(*outcome) : fact::tool::kExitSuccess;
 }

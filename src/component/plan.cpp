@@ -1,0 +1,166 @@
+#include "component/plan.h"
+
+#include <charconv>
+
+namespace fact::component {
+namespace {
+
+constexpr std::string_view kTrampolinePrefix = "trampoline";
+
+CoreExternType::Kind extern_kind(fact::Import::Kind kind) {
+  switch (kind) {
+    case fact::Import::Kind::Func: return CoreExternType::Kind::Func;
+    case fact::Import::Kind::Memory: return CoreExternType::Kind::Memory;
+    case fact::Import::Kind::Global: return CoreExternType::Kind::Global;
+  }
+  return CoreExternType::Kind::Func;
+}
+
+class PlanBuilder {
+ public:
+  explicit PlanBuilder(const ComponentResult& r)
+      : r_(r),
+        core_count_(static_cast<uint32_t>(r.flow.instances.size())),
+        module_count_(static_cast<uint32_t>(r.adapters.modules.size())),
+        state_(module_count_, State::Pending) {}
+
+  Expected<Plan> run() {
+    plan_.core_instances = core_count_;
+    for (uint32_t i = 0; i < core_count_; ++i) {
+      const CoreInstanceDef& inst = r_.flow.instances[i];
+      if (inst.imported_module) {
+        return Error{"the plan of a component that imports a core module (`" + *inst.imported_module +
+                     "`) is not supported yet"};
+      }
+      const CoreModule* module = r_.flow.modules.at(inst.module);
+      auto info = summarize_core_module(module->bytes, module->offset);
+      if (!info) return info.error();
+      if (info->imports.size() != inst.args.size()) {
+        return Error{"internal error: core instance " + std::to_string(i) + " has " +
+                     std::to_string(inst.args.size()) + " arguments for " +
+                     std::to_string(info->imports.size()) + " imports"};
+      }
+      PlanStep step;
+      step.kind = PlanStep::Kind::CoreModule;
+      step.index = i;
+      step.instance = i;
+      step.module = inst.module;
+      step.component_instance = inst.component_instance;
+      for (size_t a = 0; a < inst.args.size(); ++a) {
+        PlanDef def = plan_def(inst.args[a]);
+        if (auto r = need(def, i); !r) return r.error();
+        const CoreModuleInfo::ImportEntry& imp = info->imports[a];
+        step.args.push_back(PlanArg{imp.module, imp.field, imp.kind, std::move(def)});
+      }
+      plan_.steps.push_back(std::move(step));
+      ++cores_done_;
+    }
+    for (uint32_t k = 0; k < module_count_; ++k) {
+      if (auto r = emit_module(k); !r) return r.error();
+    }
+    for (const RootExport& e : r_.flow.exports) {
+      PlanExport out;
+      out.name = e.name;
+      out.type = e.type;
+      out.host_import = e.host_import;
+      if (e.callee) {
+        out.core_func = plan_def(*e.callee);
+        out.options.component_instance = e.options.instance;
+        out.options.string_encoding = e.options.string_encoding;
+        if (e.options.memory) {
+          out.options.memory = fact::Memory{std::get<CoreExport>(plan_def(e.options.memory->def)),
+                                      e.options.memory->type};
+        }
+        if (e.options.realloc) out.options.realloc = plan_def(*e.options.realloc);
+        if (e.options.post_return) out.options.post_return = plan_def(*e.options.post_return);
+      }
+      plan_.exports.push_back(std::move(out));
+    }
+    return std::move(plan_);
+  }
+
+ private:
+  enum class State : uint8_t { Pending, Emitting, Done };
+
+  PlanDef plan_def(const CoreDef& d) const {
+    if (d.kind == CoreDef::Kind::Trampoline) return PlanTrampoline{d.index};
+    return core_export_name(r_.flow, r_.adapters.module_of, module_count_, d);
+  }
+
+  // Adapter module imports name trampolines as exports of a pseudo-instance.
+  PlanDef adapter_import_def(const ImportBinding& b) const {
+    return std::visit(
+        [&](const auto& x) -> PlanDef {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, binding::Export>) {
+            if (x.item.instance == core_count_ + module_count_) {
+              std::string_view digits = std::string_view(x.item.name).substr(kTrampolinePrefix.size());
+              uint32_t t = 0;
+              std::from_chars(digits.data(), digits.data() + digits.size(), t);
+              return PlanTrampoline{t};
+            }
+            return x.item;
+          } else {
+            return x;
+          }
+        },
+        b);
+  }
+
+  // Makes sure what `def` names exists before the step that uses it:
+  // adapter modules are emitted on demand, core instances must be earlier.
+  Expected<void> need(const PlanDef& def, uint32_t user_core) {
+    const auto* e = std::get_if<CoreExport>(&def);
+    if (!e) return {};
+    if (e->instance < core_count_) {
+      if (e->instance >= cores_done_) {
+        return Error{"internal error: instance " + std::to_string(e->instance) +
+                     " is needed before it is created (by the step before core instance " +
+                     std::to_string(user_core) + ")"};
+      }
+      return {};
+    }
+    return emit_module(e->instance - core_count_, user_core);
+  }
+
+  Expected<void> emit_module(uint32_t k, uint32_t user_core = UINT32_MAX) {
+    if (state_.at(k) == State::Done) return {};
+    if (state_[k] == State::Emitting) {
+      return Error{"internal error: adapter module " + std::to_string(k) + " depends on itself"};
+    }
+    state_[k] = State::Emitting;
+    const AdapterModuleOutput& m = r_.adapters.modules[k];
+    PlanStep step;
+    step.kind = PlanStep::Kind::AdapterModule;
+    step.index = k;
+    step.instance = core_count_ + k;
+    for (const fact::Import& imp : m.imports) {
+      PlanDef def = adapter_import_def(imp.binding);
+      if (auto r = need(def, user_core); !r) return r.error();
+      step.args.push_back(PlanArg{imp.module, imp.field, extern_kind(imp.kind), std::move(def)});
+    }
+    plan_.steps.push_back(std::move(step));
+    state_[k] = State::Done;
+    return {};
+  }
+
+  const ComponentResult& r_;
+  uint32_t core_count_;
+  uint32_t module_count_;
+  std::vector<State> state_;
+  uint32_t cores_done_ = 0;
+  Plan plan_;
+};
+
+}  // namespace
+
+Expected<Plan> build_plan(const ComponentResult& result) { return PlanBuilder(result).run(); }
+
+std::optional<size_t> step_of_instance(const Plan& plan, uint32_t instance) {
+  for (size_t s = 0; s < plan.steps.size(); ++s) {
+    if (plan.steps[s].instance == instance) return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace fact::component

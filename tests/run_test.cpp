@@ -1,0 +1,265 @@
+// `fact run` and `fact plan`, run as a separate process on the component
+// fixtures: WAVE results of root exports of every value kind, traps, errors
+// and exit codes, and the plan's files.
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "run/wabt_support.h"
+
+extern char** environ;
+
+namespace fact {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The tool is FACT_TOOL when set; otherwise the build puts it at <build>/fact
+// and this test at <build>/tests/run_test.
+fs::path tool_path() {
+  if (const char* env = std::getenv("FACT_TOOL"); env && *env) return env;
+  return fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "fact";
+}
+
+std::string fixture(const std::string& name) {
+  return (fs::path(__FILE__).parent_path() / "fixtures" / "components" / (name + ".wasm")).string();
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+struct ToolRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class RunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tool = tool_path();
+    ASSERT_TRUE(fs::exists(tool)) << "no fact tool at " << tool << " (set FACT_TOOL)";
+    std::string pattern = (fs::temp_directory_path() / "fact-run-test.XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
+    dir = pattern;
+  }
+  void TearDown() override {
+    if (!dir.empty()) fs::remove_all(dir);
+  }
+
+  ToolRun run(const std::vector<std::string>& args) {
+    fs::path out_path = dir / "stdout", err_path = dir / "stderr";
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::string program = tool.string();
+    std::vector<std::string> copies = args;
+    std::vector<char*> argv{program.data()};
+    for (std::string& arg : copies) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    int spawned = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ToolRun result;
+    EXPECT_EQ(spawned, 0) << std::strerror(spawned);
+    if (spawned != 0) return result;
+    int status = 0;
+    EXPECT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status)) << "the tool did not exit normally: status " << status;
+    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+    result.out = read_file(out_path);
+    result.err = read_file(err_path);
+    return result;
+  }
+
+  // `fact run COMPONENT --invoke I1 --invoke I2 ...`
+  ToolRun invoke(const std::string& component, const std::vector<std::string>& invocations) {
+    std::vector<std::string> args{"run", fixture(component)};
+    for (const std::string& i : invocations) {
+      args.push_back("--invoke");
+      args.push_back(i);
+    }
+    return run(args);
+  }
+
+  fs::path tool;
+  fs::path dir;
+};
+
+struct Case {
+  const char* invocation;
+  const char* printed;
+};
+
+TEST_F(RunTest, RootExportsOfEveryValueKind) {
+  const Case cases[] = {
+      {"add(1, 2)", "3"},
+      {"add(4294967295, 1)", "0"},
+      {"echo(\"h\\u{e9}llo\\n\\u{1F44B}\")", "\"h\xC3\xA9llo\\n\xF0\x9F\x91\x8B\""},
+      {"echo(\"\")", "\"\""},
+      {"len(\"abc\")", "3"},
+      {"swap({x: 1, y: -2})", "{x: -2, y: 1}"},
+      {"swap({y: 5, x: 6,})", "{x: 5, y: 6}"},
+      {"sign(-5)", "negative"},
+      {"sign(0)", "zero"},
+      {"sign(9)", "positive"},
+      {"maybe-double(some(21))", "some(42)"},
+      {"maybe-double(none)", "none"},
+      {"maybe-double(4)", "some(8)"},
+      {"checked-div(7, 2)", "ok(3)"},
+      {"checked-div(1, 0)", "err(\"division by zero\")"},
+      {"flags-id({read, exec})", "{read, exec}"},
+      {"flags-id({})", "{}"},
+      {"sum([1, 2, 3, 4294967295])", "4294967301"},
+      {"sum([])", "0"},
+      {"flip((7, 1.5))", "(1.5, 7)"},
+      {"flip((255, -0.1))", "(-0.1, 255)"},
+      {"api#double(21)", "42"},
+  };
+  for (const Case& c : cases) {
+    ToolRun r = invoke("root-exports", {c.invocation});
+    EXPECT_EQ(r.exit_code, 0) << c.invocation << ": " << r.err;
+    EXPECT_EQ(r.out, std::string(c.printed) + "\n") << c.invocation;
+    EXPECT_EQ(r.err, "") << c.invocation;
+  }
+  // Large floats print without an exponent, as Rust's Display.
+  ToolRun big = invoke("root-exports", {"flip((0, 1e20))"});
+  EXPECT_EQ(big.out, "(100000000000000000000, 0)\n") << big.err;
+}
+
+TEST_F(RunTest, InvocationsShareOneInstanceAndPostReturnRuns) {
+  ToolRun r = invoke("root-exports", {"post-returns()", "echo(\"a\")", "echo(\"b\")", "post-returns()"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "0\n\"a\"\n\"b\"\n2\n");
+}
+
+TEST_F(RunTest, ComposedComponentsRunThroughTheirAdapters) {
+  ToolRun chain = invoke("chain-of-three", {"run()"});
+  EXPECT_EQ(chain.exit_code, 0) << chain.err;
+  EXPECT_EQ(chain.out, "7\n");
+  ToolRun nested = invoke("nested-three-levels", {"run()"});
+  EXPECT_EQ(nested.exit_code, 0) << nested.err;
+  EXPECT_EQ(nested.out, "2\n");
+  ToolRun twice = invoke("instantiated-twice", {"run1()", "run2()"});
+  EXPECT_EQ(twice.exit_code, 0) << twice.err;
+  EXPECT_EQ(twice.out, "10\n10\n");
+  // Transcoding adapters (utf8 <-> utf16 and friends) run on the host's
+  // transcoders.
+  for (const char* f : {"run8()", "run16()", "run64()"}) {
+    ToolRun s = invoke("strings-lists", {f});
+    EXPECT_EQ(s.exit_code, 0) << f << ": " << s.err;
+    EXPECT_EQ(s.out, "") << f;
+  }
+  ToolRun siblings = invoke("two-siblings", {"run()"});
+  EXPECT_EQ(siblings.exit_code, 0) << siblings.err;
+}
+
+// The bundled example: a UTF-16 component calls a UTF-8 one through a fused
+// adapter that transcodes both ways.
+TEST_F(RunTest, BundledExampleTranscodesThroughItsAdapter) {
+  const std::string example = (fs::path(__FILE__).parent_path().parent_path() / "examples" / "components" /
+                               "shout.wasm").string();
+  ToolRun r = run({"run", example, "--invoke", R"(greet("hello, w\u{f6}rld"))", "--invoke", R"(greet(""))",
+                   "--invoke", R"(greet("abc\u{1F44B}xyz"))"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "\"HELLO, W\xC3\xB6RLD\"\n\"\"\n\"ABC\xF0\x9F\x91\x8BXYZ\"\n");
+}
+
+TEST_F(RunTest, TrapsPrintTheirMessageAndFail) {
+  ToolRun r = invoke("root-exports", {"add(1, 1)", "fail()", "add(2, 2)"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "2\n");  // the invocation after the trap does not run
+  EXPECT_NE(r.err.find("`fail` trapped: unreachable"), std::string::npos) << r.err;
+  // An adapter's own trap: calling back into an instance that is on the stack.
+  ToolRun re = invoke("reentrance", {"run()"});
+  EXPECT_EQ(re.exit_code, 1);
+  EXPECT_NE(re.err.find("`run` trapped: cannot enter component instance"), std::string::npos) << re.err;
+}
+
+TEST_F(RunTest, BadInvocationsAreClearErrors) {
+  struct Bad {
+    const char* invocation;
+    const char* message;
+  };
+  const Bad bad[] = {
+      {"add(1)", "expected 2 arguments, found 1"},
+      {"add(1, 2, 3)", "expected 2 arguments, found more"},
+      {"add(1, -2)", "`-2` is out of range for u32"},
+      {"sign(\"x\")", "is not an integer"},
+      {"nope()", "the component has no exported function `nope` (exports: `add`, `api#double`"},
+      {"add", "expected `name(arguments...)`"},
+      {"swap({x: 1})", "field `y` is missing"},
+      {"flags-id({read, read})", "flag `read` is given twice"},
+  };
+  for (const Bad& b : bad) {
+    ToolRun r = invoke("root-exports", {b.invocation});
+    EXPECT_EQ(r.exit_code, 1) << b.invocation;
+    EXPECT_NE(r.err.find(b.message), std::string::npos) << b.invocation << ": " << r.err;
+    EXPECT_EQ(r.out, "") << b.invocation;
+  }
+}
+
+TEST_F(RunTest, UnsatisfiedHostImportsAreNamed) {
+  ToolRun r = invoke("host-imports", {"run()"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("component import `wasi:cli/stdout@0.2.0#print` is not satisfied"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(RunTest, InvokeIsRequired) {
+  ToolRun r = run({"run", fixture("root-exports")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--invoke"), std::string::npos) << r.err;
+}
+
+TEST_F(RunTest, PlanWritesJsonAndValidModules) {
+  ToolRun r = run({"plan", fixture("chain-of-three"), "-o", (dir / "plan").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string json = read_file(dir / "plan" / "plan.json");
+  EXPECT_NE(json.find("\"format\": \"fact-plan/1\""), std::string::npos);
+  EXPECT_NE(json.find("\"type\": \"func() -> u32\""), std::string::npos);
+  // Three core instances and two adapter modules; each adapter module comes
+  // before the core instance that imports its adapter.
+  size_t adapter0 = json.find("\"file\": \"modules/adapter0.wasm\"");
+  size_t adapter1 = json.find("\"file\": \"modules/adapter1.wasm\"");
+  size_t core1 = json.find("\"file\": \"modules/m1.wasm\"");
+  size_t core2 = json.find("\"file\": \"modules/m2.wasm\"");
+  ASSERT_NE(adapter0, std::string::npos);
+  ASSERT_NE(adapter1, std::string::npos);
+  ASSERT_NE(core1, std::string::npos);
+  ASSERT_NE(core2, std::string::npos);
+  EXPECT_LT(adapter0, core1);
+  EXPECT_LT(core1, adapter1);
+  EXPECT_LT(adapter1, core2);
+  for (const char* file : {"m0.wasm", "m1.wasm", "m2.wasm", "adapter0.wasm", "adapter1.wasm"}) {
+    std::string bytes = read_file(dir / "plan" / "modules" / file);
+    ASSERT_FALSE(bytes.empty()) << file;
+    std::vector<uint8_t> wasm(bytes.begin(), bytes.end());
+    EXPECT_TRUE(static_cast<bool>(run::validate_module(wasm))) << file;
+  }
+}
+
+TEST_F(RunTest, PlanRefusesWhatItCannotDescribe) {
+  ToolRun r = run({"plan", fixture("imported-module"), "-o", (dir / "plan").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("imports a core module (`lib`)"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace fact

@@ -1,0 +1,267 @@
+#include "plan_command.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "component/plan.h"
+#include "output.h"
+#include "run/wabt_support.h"
+
+namespace fact::tool {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+Outcome read_component(const std::string& path, std::vector<uint8_t>& bytes) {
+  const bool from_stdin = path == "-";
+  std::FILE* file = from_stdin ? stdin : std::fopen(path.c_str(), "rb");
+  if (!file) return Failure{"cannot open '" + path + "': " + std::strerror(errno)};
+  uint8_t buffer[65536];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
+  bool failed = std::ferror(file) != 0;
+  int saved_errno = errno;
+  if (!from_stdin) std::fclose(file);
+  if (failed) return Failure{"cannot read '" + path + "': " + std::strerror(saved_errno)};
+  return std::nullopt;
+}
+
+const char* extern_kind_name(component::CoreExternType::Kind kind) {
+  using K = component::CoreExternType::Kind;
+  switch (kind) {
+    case K::Func: return "func";
+    case K::Table: return "table";
+    case K::Memory: return "memory";
+    case K::Global: return "global";
+    case K::Tag: return "tag";
+  }
+  return "?";
+}
+
+const char* intrinsic_name(Intrinsic i) {
+  switch (i) {
+    case Intrinsic::ResourceTransferOwn: return "resource.transfer-own";
+    case Intrinsic::ResourceTransferBorrow: return "resource.transfer-borrow";
+    case Intrinsic::FutureTransfer: return "future.transfer";
+    case Intrinsic::StreamTransfer: return "stream.transfer";
+    case Intrinsic::ErrorContextTransfer: return "error-context.transfer";
+    case Intrinsic::EnterSyncCall: return "async.enter-sync-call";
+    case Intrinsic::ExitSyncCall: return "async.exit-sync-call";
+    case Intrinsic::ContextGet0: return "context.get0";
+    case Intrinsic::ContextGet1: return "context.get1";
+    case Intrinsic::ContextSet0: return "context.set0";
+    case Intrinsic::ContextSet1: return "context.set1";
+  }
+  return "?";
+}
+
+json export_json(const CoreExport& e) { return {{"instance", e.instance}, {"name", e.name}}; }
+
+json def_json(const component::PlanDef& def) {
+  return std::visit(
+      [](const auto& x) -> json {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, CoreExport>) {
+          return {{"export", export_json(x)}};
+        } else if constexpr (std::is_same_v<T, component::PlanTrampoline>) {
+          return {{"trampoline", x.index}};
+        } else if constexpr (std::is_same_v<T, binding::InstanceFlags>) {
+          return {{"flags", x.instance}};
+        } else if constexpr (std::is_same_v<T, binding::Trap>) {
+          return {{"trap", static_cast<int>(x.code)}, {"message", trap_message(x.code)}};
+        } else if constexpr (std::is_same_v<T, binding::Transcoder>) {
+          return {{"transcode", transcode_name(x.op)},
+                  {"from_memory", x.from_memory},
+                  {"from_memory64", x.from_memory64},
+                  {"to_memory", x.to_memory},
+                  {"to_memory64", x.to_memory64}};
+        } else {
+          return {{"intrinsic", intrinsic_name(x.intrinsic)}};
+        }
+      },
+      def);
+}
+
+json memory_json(const Memory& m) {
+  json out = export_json(m.export_);
+  out["memory64"] = m.type.memory64;
+  if (m.type.shared) out["shared"] = true;
+  if (m.type.page_size_log2 != 16) out["page_size_log2"] = m.type.page_size_log2;
+  return out;
+}
+
+json optional_def(const std::optional<component::PlanDef>& def) {
+  return def ? def_json(*def) : json(nullptr);
+}
+
+json options_json(uint32_t instance, StringEncoding encoding, const std::optional<Memory>& memory,
+                  const std::optional<component::PlanDef>& realloc,
+                  const std::optional<component::PlanDef>& post_return) {
+  return {{"component_instance", instance},
+          {"string_encoding", string_encoding_name(encoding)},
+          {"memory", memory ? memory_json(*memory) : json(nullptr)},
+          {"realloc", optional_def(realloc)},
+          {"post_return", optional_def(post_return)}};
+}
+
+std::string module_file(const component::PlanStep& step) {
+  return step.kind == component::PlanStep::Kind::CoreModule
+             ? "modules/m" + std::to_string(step.module) + ".wasm"
+             : "modules/adapter" + std::to_string(step.index) + ".wasm";
+}
+
+json plan_json(const component::ComponentResult& r, const component::Plan& plan) {
+  const component::Dataflow& flow = r.flow;
+  const TypeStore& types = flow.types.store();
+  json out;
+  out["format"] = "fact-plan/1";
+  out["core_instances"] = plan.core_instances;
+
+  json instances = json::array();
+  for (size_t i = 0; i < flow.component_instances.size(); ++i) {
+    const auto& ci = flow.component_instances[i];
+    instances.push_back({{"id", i},
+                         {"parent", ci.parent ? json(*ci.parent) : json(nullptr)},
+                         {"name", ci.name}});
+  }
+  out["component_instances"] = std::move(instances);
+
+  json steps = json::array();
+  for (const component::PlanStep& step : plan.steps) {
+    json args = json::array();
+    for (const component::PlanArg& a : step.args) {
+      args.push_back({{"module", a.module}, {"field", a.field}, {"kind", extern_kind_name(a.kind)},
+                      {"def", def_json(a.def)}});
+    }
+    json s = {{"instance", step.instance},
+              {"kind", step.kind == component::PlanStep::Kind::CoreModule ? "core" : "adapter"},
+              {"file", module_file(step)}};
+    if (step.kind == component::PlanStep::Kind::CoreModule) {
+      s["component_instance"] = step.component_instance;
+    }
+    s["args"] = std::move(args);
+    steps.push_back(std::move(s));
+  }
+  out["steps"] = std::move(steps);
+
+  json trampolines = json::array();
+  for (size_t t = 0; t < flow.trampolines.size(); ++t) {
+    const component::Trampoline& tr = flow.trampolines[t];
+    json j = {{"id", t}, {"component_instance", tr.instance}};
+    using K = component::Trampoline::Kind;
+    switch (tr.kind) {
+      case K::LowerImport: {
+        j["kind"] = "lower-import";
+        j["import"] = tr.import;
+        j["type"] = to_string(types, tr.type);
+        std::optional<Memory> memory;
+        if (tr.options.memory) {
+          memory = Memory{CoreExport{tr.options.memory->def.index, tr.options.memory->def.name},
+                          tr.options.memory->type};
+        }
+        std::optional<component::PlanDef> realloc;
+        if (tr.options.realloc) realloc = CoreExport{tr.options.realloc->index, tr.options.realloc->name};
+        j["options"] = options_json(tr.options.instance, tr.options.string_encoding, memory, realloc,
+                                    std::nullopt);
+        break;
+      }
+      case K::ResourceNew: j["kind"] = "resource.new"; j["resource"] = tr.resource; break;
+      case K::ResourceRep: j["kind"] = "resource.rep"; j["resource"] = tr.resource; break;
+      case K::ResourceDrop: j["kind"] = "resource.drop"; j["resource"] = tr.resource; break;
+    }
+    trampolines.push_back(std::move(j));
+  }
+  out["trampolines"] = std::move(trampolines);
+
+  json resources = json::array();
+  for (size_t i = 0; i < flow.types.resources().size(); ++i) {
+    const component::ResourceInfo& info = flow.types.resources()[i];
+    resources.push_back({{"id", i},
+                         {"name", info.name},
+                         {"defined_in", info.instance ? json(*info.instance) : json(nullptr)}});
+  }
+  out["resources"] = std::move(resources);
+
+  json exports = json::array();
+  for (const component::PlanExport& e : plan.exports) {
+    json j = {{"name", e.name}, {"type", to_string(types, e.type)}};
+    if (e.core_func) {
+      j["core_func"] = def_json(*e.core_func);
+      j["options"] = options_json(e.options.component_instance, e.options.string_encoding,
+                                  e.options.memory, e.options.realloc, e.options.post_return);
+    } else {
+      j["host_import"] = e.host_import;
+    }
+    exports.push_back(std::move(j));
+  }
+  out["exports"] = std::move(exports);
+  return out;
+}
+
+}  // namespace
+
+CLI::App* add_plan_command(CLI::App& app, PlanCommandOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "plan",
+      "Write the instantiation plan of a component: plan.json, its core modules and its "
+      "adapter modules (see docs/plan.md)");
+  command->add_option("COMPONENT", options.input, "The component binary ('-': standard input)")
+      ->required();
+  command->add_option("-o,--output-dir", options.output_dir,
+                      "Directory for plan.json and modules/; created if missing")
+      ->option_text("DIR")
+      ->capture_default_str();
+  command->add_flag("--no-concurrency", options.no_concurrency,
+                    "Compile the adapters without concurrency support");
+  return command;
+}
+
+Outcome run_plan_command(const PlanCommandOptions& options) {
+  std::vector<uint8_t> bytes;
+  if (auto failed = read_component(options.input, bytes)) return failed;
+  ModuleOptions module_options;
+  module_options.concurrency_support = !options.no_concurrency;
+  auto result = component::adapters_of_component(bytes, module_options);
+  if (!result) return Failure{result.error().message};
+  auto plan = component::build_plan(*result);
+  if (!plan) return Failure{plan.error().message};
+
+  namespace fs = std::filesystem;
+  const fs::path dir(options.output_dir);
+  std::error_code ec;
+  fs::create_directories(dir / "modules", ec);
+  if (ec) return Failure{"cannot create directory '" + (dir / "modules").string() + "': " + ec.message()};
+
+  for (const component::PlanStep& step : plan->steps) {
+    std::span<const uint8_t> wasm;
+    if (step.kind == component::PlanStep::Kind::CoreModule) {
+      wasm = result->flow.modules.at(step.module)->bytes;
+    } else {
+      const component::AdapterModuleOutput& m = result->adapters.modules.at(step.index);
+      wasm = m.wasm;
+      // libwabt does not know custom page sizes; such modules are written unchecked.
+      bool custom_pages = false;
+      for (uint32_t id : m.adapters) {
+        const Adapter& a = result->adapters.adapters[id];
+        custom_pages |= (a.lift.memory && a.lift.memory->type.page_size_log2 != 16) ||
+                        (a.lower.memory && a.lower.memory->type.page_size_log2 != 16);
+      }
+      if (auto valid = custom_pages ? Expected<void>{} : run::validate_module(wasm); !valid) {
+        return internal_failure("adapter module " + std::to_string(step.index) + " does not validate:\n" +
+                                valid.error().message);
+      }
+    }
+    if (auto written = write_output((dir / module_file(step)).string(), wasm, true)) return written;
+  }
+  std::string text = plan_json(*result, *plan).dump(2) + "\n";
+  return write_output((dir / "plan.json").string(),
+                      std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), false);
+}
+
+}  // namespace fact::tool

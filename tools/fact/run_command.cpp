@@ -1,0 +1,86 @@
+#include "run_command.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "component/plan.h"
+#include "run/component_runner.h"
+#include "run/wave.h"
+
+namespace fact::tool {
+namespace {
+
+Outcome read_component(const std::string& path, std::vector<uint8_t>& bytes) {
+  const bool from_stdin = path == "-";
+  std::FILE* file = from_stdin ? stdin : std::fopen(path.c_str(), "rb");
+  if (!file) return Failure{"cannot open '" + path + "': " + std::strerror(errno)};
+  uint8_t buffer[65536];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
+  bool failed = std::ferror(file) != 0;
+  int saved_errno = errno;
+  if (!from_stdin) std::fclose(file);
+  if (failed) return Failure{"cannot read '" + path + "': " + std::strerror(saved_errno)};
+  return std::nullopt;
+}
+
+std::string export_names(const component::Plan& plan) {
+  std::string out;
+  for (const component::PlanExport& e : plan.exports) out += (out.empty() ? "`" : ", `") + e.name + "`";
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+CLI::App* add_run_command(CLI::App& app, RunCommandOptions& options) {
+  CLI::App* command = app.add_subcommand(
+      "run",
+      "Instantiate a component in libwabt's interpreter and call its exports, with arguments "
+      "and results in WAVE (as `wasmtime run --invoke`)");
+  command->add_option("COMPONENT", options.input, "The component binary ('-': standard input)")
+      ->required();
+  command->add_option("--invoke", options.invokes,
+                      "Call an export, e.g. 'add(1, 2)' or 'api#greet(\"you\")'; repeatable, run in order "
+                      "on one instance")
+      ->option_text("'NAME(ARGS...)'")
+      ->required();
+  return command;
+}
+
+Outcome run_run_command(const RunCommandOptions& options) {
+  std::vector<uint8_t> bytes;
+  if (auto failed = read_component(options.input, bytes)) return failed;
+  auto result = component::adapters_of_component(bytes);
+  if (!result) return Failure{result.error().message};
+  auto plan = component::build_plan(*result);
+  if (!plan) return Failure{plan.error().message};
+  auto runner = run::ComponentRunner::create(*result, *plan);
+  if (!runner) return Failure{"cannot instantiate the component: " + runner.error().message};
+
+  const TypeStore& types = (*runner)->types();
+  for (const std::string& text : options.invokes) {
+    auto invocation = run::split_invocation(text);
+    if (!invocation) return Failure{invocation.error().message};
+    const component::PlanExport* e = (*runner)->find_export(invocation->name);
+    if (!e) {
+      return Failure{"the component has no exported function `" + invocation->name +
+                     "` (exports: " + export_names(*plan) + ")"};
+    }
+    const FuncType& type = types.get(e->type);
+    std::vector<TypeId> params;
+    for (const Param& p : type.params) params.push_back(p.type);
+    auto args = run::parse_wave_values(types, params, invocation->args);
+    if (!args) {
+      return Failure{"arguments of `" + e->name + "` (" + to_string(types, e->type) + "): " + args.error().message};
+    }
+    auto called = (*runner)->call(*e, *args);
+    if (!called) return Failure{called.error().message};
+    if (called->trap) return Failure{"`" + e->name + "` trapped: " + *called->trap};
+    if (called->result) std::printf("%s\n", run::print_wave(types, *type.result, *called->result).c_str());
+    if (std::fflush(stdout) != 0) return Failure{std::string("cannot write the result: ") + std::strerror(errno)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace fact::tool
