@@ -155,6 +155,18 @@ else
   record "install test" "FAILED (main build failed)"
 fi
 
+# The component reader's libFuzzer target, for a bounded time (issue 5):
+# regressions and corpora first, then FUZZ_SECONDS (default 60) of fuzzing.
+start=$SECONDS
+if FUZZ_BUILD_DIR="$main_dir-fuzz" bash "$FACT_ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-60}"; then
+  passed=$((passed + 1))
+  record "fuzz (component reader)" "passed"
+else
+  failed=$((failed + 1))
+  record "fuzz (component reader)" "FAILED"
+fi
+fact_log "fuzzing took $((SECONDS - start)) s"
+
 echo
 echo "Summary:"
 printf '  %s\n' "${stage_results[@]}"
