@@ -101,7 +101,7 @@ TEST(ComponentPlan, RootExportsWithOptionsAndInstanceExports) {
   std::vector<std::string> names;
   for (const PlanExport& e : loaded->plan.exports) names.push_back(e.name);
   EXPECT_EQ(names, (std::vector<std::string>{"add", "api#double", "checked-div", "echo", "fail", "flags-id", "flip",
-                                             "len", "maybe-double", "post-returns", "sign", "sum", "swap"}));
+                                             "len", "maybe-double", "post-returns", "sign", "started", "sum", "sum17", "swap"}));
   const PlanExport& echo = loaded->plan.exports[3];
   ASSERT_TRUE(echo.options.memory);
   EXPECT_EQ(echo.options.memory->export_, (CoreExport{0, "memory"}));

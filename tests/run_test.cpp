@@ -131,6 +131,8 @@ TEST_F(RunTest, RootExportsOfEveryValueKind) {
       {"flip((7, 1.5))", "(1.5, 7)"},
       {"flip((255, -0.1))", "(-0.1, 255)"},
       {"api#double(21)", "42"},
+      {"started()", "true"},
+      {"sum17(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)", "153"},
   };
   for (const Case& c : cases) {
     ToolRun r = invoke("root-exports", {c.invocation});

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "component/plan.h"
+#include "input.h"
 #include "output.h"
 #include "run/wabt_support.h"
 
@@ -17,20 +18,6 @@ namespace fact::tool {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-Outcome read_component(const std::string& path, std::vector<uint8_t>& bytes) {
-  const bool from_stdin = path == "-";
-  std::FILE* file = from_stdin ? stdin : std::fopen(path.c_str(), "rb");
-  if (!file) return Failure{"cannot open '" + path + "': " + std::strerror(errno)};
-  uint8_t buffer[65536];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
-  bool failed = std::ferror(file) != 0;
-  int saved_errno = errno;
-  if (!from_stdin) std::fclose(file);
-  if (failed) return Failure{"cannot read '" + path + "': " + std::strerror(saved_errno)};
-  return std::nullopt;
-}
 
 const char* extern_kind_name(component::CoreExternType::Kind kind) {
   using K = component::CoreExternType::Kind;
@@ -224,7 +211,7 @@ CLI::App* add_plan_command(CLI::App& app, PlanCommandOptions& options) {
 
 Outcome run_plan_command(const PlanCommandOptions& options) {
   std::vector<uint8_t> bytes;
-  if (auto failed = read_component(options.input, bytes)) return failed;
+  if (auto failed = read_input_file(options.input, bytes)) return failed;
   ModuleOptions module_options;
   module_options.concurrency_support = !options.no_concurrency;
   auto result = component::adapters_of_component(bytes, module_options);

@@ -5,25 +5,12 @@
 #include <cstring>
 
 #include "component/plan.h"
+#include "input.h"
 #include "run/component_runner.h"
 #include "run/wave.h"
 
 namespace fact::tool {
 namespace {
-
-Outcome read_component(const std::string& path, std::vector<uint8_t>& bytes) {
-  const bool from_stdin = path == "-";
-  std::FILE* file = from_stdin ? stdin : std::fopen(path.c_str(), "rb");
-  if (!file) return Failure{"cannot open '" + path + "': " + std::strerror(errno)};
-  uint8_t buffer[65536];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
-  bool failed = std::ferror(file) != 0;
-  int saved_errno = errno;
-  if (!from_stdin) std::fclose(file);
-  if (failed) return Failure{"cannot read '" + path + "': " + std::strerror(saved_errno)};
-  return std::nullopt;
-}
 
 std::string export_names(const component::Plan& plan) {
   std::string out;
@@ -50,7 +37,7 @@ CLI::App* add_run_command(CLI::App& app, RunCommandOptions& options) {
 
 Outcome run_run_command(const RunCommandOptions& options) {
   std::vector<uint8_t> bytes;
-  if (auto failed = read_component(options.input, bytes)) return failed;
+  if (auto failed = read_input_file(options.input, bytes)) return failed;
   auto result = component::adapters_of_component(bytes);
   if (!result) return Failure{result.error().message};
   auto plan = component::build_plan(*result);
