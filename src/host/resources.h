@@ -105,6 +105,9 @@
 #include <optional>
 #include <string>
 
+#include <span>
+
+#include "fact/adapter.h"
 #include "fact/error.h"
 
 namespace fact::host {
@@ -277,5 +280,12 @@ class Host {
  private:
   std::unique_ptr<State> state_;
 };
+
+// Calls what an adapter import bound to `binding::RuntimeIntrinsic{which}`
+// does on `host`: `args` are the import's i32 arguments; the result is its
+// i32 result, or nullopt for the imports that return nothing. An error is a
+// trap with that message.
+Expected<std::optional<uint32_t>> call_intrinsic(Host& host, Intrinsic which,
+                                                 std::span<const uint32_t> args);
 
 }  // namespace fact::host

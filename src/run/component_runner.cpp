@@ -30,30 +30,12 @@ std::vector<ValType> val_types(const std::vector<CoreType>& types) {
 // One runtime intrinsic on the reference host; a host error is a trap.
 std::optional<std::string> call_intrinsic(host::Host& host, Intrinsic which, const std::vector<Val>& args,
                                           std::vector<Val>& results) {
-  auto arg = [&](size_t i) { return static_cast<uint32_t>(args.at(i).bits); };
-  auto value = [&](Expected<uint32_t> r) -> std::optional<std::string> {
-    if (!r) return r.error().message;
-    results.at(0).bits = *r;
-    return std::nullopt;
-  };
-  auto done = [](Expected<void> r) -> std::optional<std::string> {
-    if (!r) return r.error().message;
-    return std::nullopt;
-  };
-  switch (which) {
-    case Intrinsic::ResourceTransferOwn: return value(host.resource_transfer_own(arg(0), arg(1), arg(2)));
-    case Intrinsic::ResourceTransferBorrow: return value(host.resource_transfer_borrow(arg(0), arg(1), arg(2)));
-    case Intrinsic::FutureTransfer: return value(host.future_transfer(arg(0), arg(1), arg(2)));
-    case Intrinsic::StreamTransfer: return value(host.stream_transfer(arg(0), arg(1), arg(2)));
-    case Intrinsic::ErrorContextTransfer: return value(host.error_context_transfer(arg(0), arg(1), arg(2)));
-    case Intrinsic::EnterSyncCall: return done(host.enter_sync_call(arg(0), arg(1), arg(2)));
-    case Intrinsic::ExitSyncCall: return done(host.exit_sync_call());
-    case Intrinsic::ContextGet0: return value(host.context_get(0));
-    case Intrinsic::ContextGet1: return value(host.context_get(1));
-    case Intrinsic::ContextSet0: return done(host.context_set(0, arg(0)));
-    case Intrinsic::ContextSet1: return done(host.context_set(1, arg(0)));
-  }
-  return "unknown runtime intrinsic";
+  std::vector<uint32_t> raw;
+  for (const Val& a : args) raw.push_back(static_cast<uint32_t>(a.bits));
+  Expected<std::optional<uint32_t>> r = host::call_intrinsic(host, which, raw);
+  if (!r) return r.error().message;
+  if (*r) results.at(0).bits = **r;
+  return std::nullopt;
 }
 
 // The first handle type (own, borrow, future, stream, error-context) inside

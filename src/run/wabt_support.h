@@ -8,16 +8,12 @@
 #include <string_view>
 #include <vector>
 
-#include <wabt/feature.h>
+#include "run/wabt_features.h"
 
 #include "fact/error.h"
 
 namespace fact::run {
 
-// The wasm features adapter modules (and the test modules around them) use:
-// several memories of either index type, bulk memory, multi-value and
-// mutable global imports on top of wabt's defaults.
-wabt::Features adapter_features();
 
 // Decodes and validates a binary module; the error carries wabt's messages.
 Expected<void> validate_module(std::span<const uint8_t> wasm);

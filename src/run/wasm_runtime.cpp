@@ -6,6 +6,8 @@
 
 #include <cstring>
 
+#include "run/wabt_features.h"
+
 #include <wabt/binary-reader.h>
 #include <wabt/error-formatter.h>
 #include <wabt/interp/binary-reader-interp.h>
@@ -15,21 +17,6 @@ namespace fact::run::wasm {
 namespace interp = wabt::interp;
 
 namespace {
-
-wabt::Features runtime_features() {
-  // The same set as fact::run::adapter_features(); repeated here because that
-  // header needs C++20.
-  wabt::Features features;
-  features.enable_mutable_globals();
-  features.enable_sign_extension();
-  features.enable_multi_value();
-  features.enable_bulk_memory();
-  features.enable_reference_types();
-  features.enable_sat_float_to_int();
-  features.enable_memory64();
-  features.enable_multi_memory();
-  return features;
-}
 
 wabt::Type wabt_type(ValType type) {
   switch (type) {
@@ -125,7 +112,7 @@ std::string to_string(const std::vector<Val>& values) {
 }
 
 struct Runtime::Impl {
-  interp::Store store{runtime_features()};
+  interp::Store store{fact::run::adapter_features()};
   // Keeps every object created through the facade alive (wabt collects
   // unrooted objects).
   std::vector<interp::Object::Ptr> roots;
@@ -195,7 +182,7 @@ Expected<Runtime::Handle> Runtime::instantiate(const std::vector<uint8_t>& wasm,
   interp::ModuleDesc desc;
   wabt::Errors errors;
   wabt::ReadBinaryOptions options;
-  options.features = runtime_features();
+  options.features = fact::run::adapter_features();
   options.fail_on_custom_section_error = false;
   if (wabt::Failed(interp::ReadBinaryInterp("module.wasm", wasm.data(), wasm.size(), options,
                                             &errors, &desc))) {

@@ -9,25 +9,12 @@
 #include <vector>
 
 #include "component/adapters.h"
+#include "input.h"
 #include "output.h"
 #include "run/wabt_support.h"
 
 namespace fact::tool {
 namespace {
-
-Outcome read_input(const std::string& path, std::vector<uint8_t>& bytes) {
-  const bool from_stdin = path == "-";
-  std::FILE* file = from_stdin ? stdin : std::fopen(path.c_str(), "rb");
-  if (!file) return Failure{"cannot open '" + path + "': " + std::strerror(errno)};
-  uint8_t buffer[65536];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
-  bool failed = std::ferror(file) != 0;
-  int saved_errno = errno;
-  if (!from_stdin) std::fclose(file);
-  if (failed) return Failure{"cannot read '" + path + "': " + std::strerror(saved_errno)};
-  return std::nullopt;
-}
 
 bool beyond_wabt(const Adapter& a) {
   return (a.lift.memory && a.lift.memory->type.page_size_log2 != 16) ||
@@ -56,7 +43,7 @@ CLI::App* add_adapters_command(CLI::App& app, AdaptersCommandOptions& options) {
 
 Outcome run_adapters_command(const AdaptersCommandOptions& options) {
   std::vector<uint8_t> bytes;
-  if (auto failed = read_input(options.input, bytes)) return failed;
+  if (auto failed = read_input_file(options.input, bytes)) return failed;
   ModuleOptions module_options;
   module_options.concurrency_support = !options.no_concurrency;
   auto result = component::adapters_of_component(bytes, module_options);
