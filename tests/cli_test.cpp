@@ -3,9 +3,7 @@
 // and exit codes. The memory/realloc rule of the tool is also tested
 // directly, since its effect on the output is only partly visible.
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -23,86 +21,18 @@
 #include "fact/type_expr.h"
 #include "run/wabt_support.h"
 
-// The tool's rule lives in the tool, which tests cannot link to: compile it
-// into this test as well.
 #include "fact/abi.h"
+#include "support/tool_test.h"
 
-extern char** environ;
 
 namespace fact {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The tool is FACT_TOOL when set; otherwise the build puts it at <build>/fact
-// and this test at <build>/tests/cli_test.
-fs::path tool_path() {
-  if (const char* env = std::getenv("FACT_TOOL"); env && *env) return env;
-  return fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "fact";
-}
-
-struct ToolRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    tool = tool_path();
-    ASSERT_TRUE(fs::exists(tool)) << "no fact tool at " << tool << " (set FACT_TOOL)";
-    std::string pattern = (fs::temp_directory_path() / "fact-cli-test.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    dir = pattern;
-  }
-
-  void TearDown() override {
-    if (!dir.empty()) fs::remove_all(dir);
-  }
-
-  // Runs the tool with stdin from /dev/null and stdout and stderr captured,
-  // or stdout going to `stdout_path` when given.
-  ToolRun run(const std::vector<std::string>& args,
-          const std::optional<std::string>& stdout_path = std::nullopt) {
-    fs::path out_path = dir / "stdout", err_path = dir / "stderr";
-    std::string out_target = stdout_path.value_or(out_path.string());
-    std::string err_target = err_path.string();
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_target.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_target.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    std::string program = tool.string();
-    std::vector<char*> argv{program.data()};
-    std::vector<std::string> copies = args;
-    for (std::string& arg : copies) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    int spawned = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ToolRun result;
-    EXPECT_EQ(spawned, 0) << std::strerror(spawned);
-    if (spawned != 0) return result;
-    int status = 0;
-    EXPECT_EQ(waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFEXITED(status)) << "the tool did not exit normally: status " << status;
-    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-    if (!stdout_path) result.out = read_file(out_path);
-    result.err = read_file(err_path);
-    return result;
-  }
-
-  fs::path tool;
-  fs::path dir;
-};
+using test::read_file;
+using test::ToolRun;
+using CliTest = test::ToolTest;
 
 // Signatures that use one type family each, or one ABI situation.
 const char* const kSignatures[] = {

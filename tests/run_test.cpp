@@ -2,9 +2,7 @@
 // fixtures: WAVE results of root exports of every value kind, traps, errors
 // and exit codes, and the plan's files.
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -18,76 +16,23 @@
 #include <vector>
 
 #include "run/wabt_support.h"
+#include "support/tool_test.h"
 
-extern char** environ;
 
 namespace fact {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The tool is FACT_TOOL when set; otherwise the build puts it at <build>/fact
-// and this test at <build>/tests/run_test.
-fs::path tool_path() {
-  if (const char* env = std::getenv("FACT_TOOL"); env && *env) return env;
-  return fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "fact";
-}
-
 std::string fixture(const std::string& name) {
   return (fs::path(__FILE__).parent_path() / "fixtures" / "components" / (name + ".wasm")).string();
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using test::read_file;
+using test::ToolRun;
 
-struct ToolRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-class RunTest : public ::testing::Test {
+class RunTest : public test::ToolTest {
  protected:
-  void SetUp() override {
-    tool = tool_path();
-    ASSERT_TRUE(fs::exists(tool)) << "no fact tool at " << tool << " (set FACT_TOOL)";
-    std::string pattern = (fs::temp_directory_path() / "fact-run-test.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-    dir = pattern;
-  }
-  void TearDown() override {
-    if (!dir.empty()) fs::remove_all(dir);
-  }
-
-  ToolRun run(const std::vector<std::string>& args) {
-    fs::path out_path = dir / "stdout", err_path = dir / "stderr";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::string program = tool.string();
-    std::vector<std::string> copies = args;
-    std::vector<char*> argv{program.data()};
-    for (std::string& arg : copies) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    int spawned = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ToolRun result;
-    EXPECT_EQ(spawned, 0) << std::strerror(spawned);
-    if (spawned != 0) return result;
-    int status = 0;
-    EXPECT_EQ(waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFEXITED(status)) << "the tool did not exit normally: status " << status;
-    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-    result.out = read_file(out_path);
-    result.err = read_file(err_path);
-    return result;
-  }
-
   // `fact run COMPONENT --invoke I1 --invoke I2 ...`
   ToolRun invoke(const std::string& component, const std::vector<std::string>& invocations) {
     std::vector<std::string> args{"run", fixture(component)};
@@ -97,9 +42,6 @@ class RunTest : public ::testing::Test {
     }
     return run(args);
   }
-
-  fs::path tool;
-  fs::path dir;
 };
 
 struct Case {

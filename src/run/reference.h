@@ -15,6 +15,7 @@
 
 #include "fact/adapter.h"
 #include "fact/types.h"
+#include "run/utf8.h"
 #include "run/value.h"
 #include "run/wasm_runtime.h"
 
@@ -101,9 +102,5 @@ class Reference {
   const TypeStore& store_;
   mutable std::vector<std::optional<Layout>> cache_[2];
 };
-
-// UTF-8 <-> code points, for the string encodings.
-std::optional<std::vector<uint32_t>> decode_utf8(const std::string& utf8);
-std::string encode_utf8(const std::vector<uint32_t>& code_points);
 
 }  // namespace fact::run

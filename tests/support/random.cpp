@@ -146,25 +146,7 @@ std::string random_string(Rng& rng, uint32_t max_length) {
   uint32_t n = uniform(rng, 0, max_length);
   bool ascii = chance(rng, 0.5);
   for (uint32_t i = 0; i < n; ++i) cps.push_back(ascii ? uniform(rng, 0x20, 0x7E) : random_char(rng));
-  std::string out;
-  for (uint32_t cp : cps) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-  return out;
+  return encode_utf8(cps);
 }
 
 }  // namespace
