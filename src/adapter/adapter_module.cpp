@@ -14,6 +14,7 @@ namespace {
 
 using adapter::ModuleBuilder;
 using adapter::SideOptions;
+using adapter::to_vals;
 
 Error error(std::string message) { return Error{std::move(message)}; }
 
@@ -168,12 +169,6 @@ SignatureOptions signature_options(const CanonOptions& o) {
   s.is_async = o.is_async;
   s.callback = o.callback.has_value();
   return s;
-}
-
-std::vector<wasm::ValType> to_vals(const std::vector<CoreType>& types) {
-  std::vector<wasm::ValType> out;
-  for (CoreType t : types) out.push_back(static_cast<wasm::ValType>(t));
-  return out;
 }
 
 // Imports what one side's options name, in Wasmtime's order: flags, memory,

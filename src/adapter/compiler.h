@@ -21,15 +21,6 @@ using wasm::ValType;
 
 inline constexpr uint32_t kInitialFuel = 1000;
 
-inline ValType to_val(CoreType t) { return static_cast<ValType>(t); }
-
-inline std::vector<ValType> to_vals(const std::vector<CoreType>& types) {
-  std::vector<ValType> out;
-  out.reserve(types.size());
-  for (CoreType t : types) out.push_back(to_val(t));
-  return out;
-}
-
 inline uint32_t log2_of(uint32_t align) {
   uint32_t log = 0;
   while ((1u << log) < align) ++log;

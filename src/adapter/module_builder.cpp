@@ -3,16 +3,6 @@
 #include <cassert>
 
 namespace fact::adapter {
-namespace {
-
-std::vector<CoreType> to_core(const std::vector<wasm::ValType>& types) {
-  std::vector<CoreType> out;
-  out.reserve(types.size());
-  for (wasm::ValType t : types) out.push_back(static_cast<CoreType>(t));
-  return out;
-}
-
-}  // namespace
 
 uint32_t ModuleBuilder::intern_type(const wasm::FuncType& type) {
   auto key = std::make_pair(type.params, type.results);

@@ -17,6 +17,23 @@ namespace fact::adapter {
 
 using FunctionId = uint32_t;
 
+// The public CoreType and the encoder's ValType share their binary encodings.
+inline wasm::ValType to_val(CoreType t) { return static_cast<wasm::ValType>(t); }
+
+inline std::vector<wasm::ValType> to_vals(const std::vector<CoreType>& types) {
+  std::vector<wasm::ValType> out;
+  out.reserve(types.size());
+  for (CoreType t : types) out.push_back(to_val(t));
+  return out;
+}
+
+inline std::vector<CoreType> to_core(const std::vector<wasm::ValType>& types) {
+  std::vector<CoreType> out;
+  out.reserve(types.size());
+  for (wasm::ValType t : types) out.push_back(static_cast<CoreType>(t));
+  return out;
+}
+
 // A call or ref.func of a defined function, whose index is known only when
 // the module is encoded (defined functions are numbered after all imports).
 struct Relocation {
@@ -100,7 +117,6 @@ class ModuleBuilder {
   // Defined functions.
   FunctionId add_function(const wasm::FuncType& type, std::optional<std::string> export_name);
   Function& function(FunctionId id) { return functions_[id]; }
-  size_t function_count() const { return functions_.size(); }
 
   // Interns the options of one side; the index identifies them in outline
   // keys.
@@ -114,7 +130,6 @@ class ModuleBuilder {
 
   std::vector<uint8_t> encode() const;
   const std::vector<Import>& imports() const { return imports_; }
-  uint32_t imported_function_count() const { return imported_funcs_; }
 
  private:
   uint32_t add_import(Import import, const wasm::FuncType* func_type);
