@@ -468,5 +468,39 @@ TEST(WasmRuntime, RunsMultiMemoryModulesWithHostFunctions) {
   EXPECT_TRUE(out.trap);
 }
 
+// Core traps read as Wasmtime words them, so that .wast scripts written for
+// Wasmtime match them; host messages pass through unchanged.
+TEST(WasmRuntime, WordsCoreTrapsAsWasmtime) {
+  auto wasm = run::wat_to_module(R"((module
+    (import "h" "fail" (func $fail))
+    (type $t (func))
+    (table 2 funcref)
+    (func $g (param i32))
+    (elem (i32.const 1) $g)
+    (func (export "unreachable") unreachable)
+    (func (export "divide") (result i32) (i32.div_u (i32.const 1) (i32.const 0)))
+    (func (export "uninitialized") (call_indirect (type $t) (i32.const 0)))
+    (func (export "mismatch") (call_indirect (type $t) (i32.const 1)))
+    (func (export "outside") (call_indirect (type $t) (i32.const 7)))
+    (func (export "host") (call $fail))))");
+  ASSERT_TRUE(wasm.ok()) << wasm.error().message;
+  wasm::Runtime rt;
+  auto fail = rt.host_func({}, {}, [](const std::vector<Val>&, std::vector<Val>&) {
+    return std::optional<std::string>("unreachable executed by the host");
+  });
+  auto inst = rt.instantiate(*wasm, {fail});
+  ASSERT_TRUE(inst.ok()) << inst.error().message;
+  auto trap_of = [&](const char* name) {
+    wasm::CallOutcome out = rt.call(*rt.export_of(*inst, name), {});
+    return out.trap.value_or("(no trap)");
+  };
+  EXPECT_EQ(trap_of("unreachable"), "wasm `unreachable` instruction executed");
+  EXPECT_EQ(trap_of("divide"), "integer divide by zero");
+  EXPECT_EQ(trap_of("uninitialized"), "uninitialized element");
+  EXPECT_EQ(trap_of("mismatch"), "indirect call type mismatch");
+  EXPECT_EQ(trap_of("outside").rfind("undefined element: out of bounds table access", 0), 0u) << trap_of("outside");
+  EXPECT_EQ(trap_of("host"), "unreachable executed by the host");
+}
+
 }  // namespace
 }  // namespace fact::test

@@ -5,6 +5,7 @@
 #endif
 
 #include <cstring>
+#include <string_view>
 
 #include "run/wabt_features.h"
 
@@ -128,6 +129,35 @@ struct Runtime::Impl {
   }
 };
 
+namespace {
+
+// libwabt's interpreter words its own traps differently from Wasmtime, whose
+// texts .wast scripts match (`assert_trap`): reword the ones that differ,
+// keeping any detail wabt adds. Messages raised by host functions are ours
+// and pass through unchanged.
+std::string wasmtime_trap_text(std::string message) {
+  struct Rewording {
+    std::string_view wabt;
+    std::string_view wasmtime;
+  };
+  static constexpr Rewording kRewordings[] = {
+      {"unreachable executed", "wasm `unreachable` instruction executed"},
+      {"indirect call signature mismatch", "indirect call type mismatch"},
+      {"uninitialized table element", "uninitialized element"},
+      {"undefined table index", "undefined element: out of bounds table access"},
+      {"out of bounds table access", "undefined element: out of bounds table access"},
+  };
+  for (const Rewording& r : kRewordings) {
+    const std::string_view m = message;
+    if (m == r.wabt || (m.substr(0, r.wabt.size()) == r.wabt && m.substr(r.wabt.size(), 1) == ":")) {
+      return std::string(r.wasmtime) + message.substr(r.wabt.size());
+    }
+  }
+  return message;
+}
+
+}  // namespace
+
 Runtime::Runtime() : impl_(std::make_unique<Impl>()) {}
 Runtime::~Runtime() = default;
 
@@ -200,7 +230,7 @@ Expected<Runtime::Handle> Runtime::instantiate(const std::vector<uint8_t>& wasm,
   interp::Instance::Ptr instance =
       interp::Instance::Instantiate(impl_->store, module.ref(), refs, &trap);
   if (!instance) {
-    return Error{"cannot instantiate module: " + (trap ? trap->message() : std::string("?"))};
+    return Error{"cannot instantiate module: " + (trap ? wasmtime_trap_text(trap->message()) : std::string("?"))};
   }
   impl_->root(module);
   return impl_->root(instance);
@@ -251,7 +281,7 @@ CallOutcome Runtime::call(Handle func_handle, const std::vector<Val>& args) {
   interp::Values results;
   interp::Trap::Ptr trap;
   if (wabt::Failed(func->Call(impl_->store, params, results, &trap))) {
-    outcome.trap = trap ? trap->message() : std::string("call failed without a trap");
+    outcome.trap = trap ? wasmtime_trap_text(trap->message()) : std::string("call failed without a trap");
     return outcome;
   }
   std::vector<ValType> types = val_types(func->type().results);
