@@ -85,7 +85,8 @@ TEST(ComponentPlan, ChainPutsEachAdapterModuleBeforeItsUser) {
 
 TEST(ComponentPlan, EveryRunnableFixtureIsWellOrdered) {
   for (const char* name : {"two-siblings", "instantiated-twice", "nested-three-levels", "reentrance", "resources",
-                           "strings-lists", "host-imports", "root-exports"}) {
+                           "strings-lists", "host-imports", "root-exports", "resource-lifecycle",
+                           "resource-three-instances", "start-trap"}) {
     SCOPED_TRACE(name);
     auto loaded = load(name);
     ASSERT_TRUE(loaded);
@@ -159,6 +160,149 @@ TEST(ComponentRunner, CallsWithValuesAndReportsTraps) {
   ASSERT_FALSE(after);
   EXPECT_NE(after.error().message.find("trapped earlier"), std::string::npos) << after.error().message;
   EXPECT_EQ((*runner)->find_export("missing"), nullptr);
+}
+
+TEST(ComponentPlan, ResourcesTrampolinesAndTables) {
+  auto loaded = load("resource-three-instances");
+  ASSERT_TRUE(loaded);
+  const Plan& plan = loaded->plan;
+  // The destructor is tracked from the resource type to the plan.
+  ASSERT_EQ(loaded->result.flow.types.resources().size(), 1u);
+  const ResourceInfo& info = loaded->result.flow.types.resource(0);
+  ASSERT_TRUE(info.destructor);
+  EXPECT_EQ(*info.destructor, (CoreDef{CoreDef::Kind::Export, 0, "dtor"}));
+  ASSERT_EQ(plan.resources.size(), 1u);
+  EXPECT_EQ(plan.resources[0].component_instance, std::optional<uint32_t>(1));
+  ASSERT_TRUE(plan.resources[0].destructor);
+  EXPECT_EQ(std::get<CoreExport>(*plan.resources[0].destructor), (CoreExport{0, "dtor"}));
+
+  // The provider's new/rep/drop and the middle's drop (of the borrow handles
+  // it receives), each with the table of (resource, its instance).
+  using K = Trampoline::Kind;
+  std::vector<std::pair<K, uint32_t>> kinds;
+  for (const PlanTrampolineDef& t : plan.trampolines) {
+    kinds.emplace_back(t.kind, t.component_instance);
+    EXPECT_EQ(t.resource, 0u);
+    ASSERT_LT(t.table, plan.tables.entries().size());
+    EXPECT_EQ(plan.tables.entries()[t.table], (TableMap::Entry{TableMap::Kind::Resource, 0, t.component_instance}));
+  }
+  EXPECT_EQ(kinds, (std::vector<std::pair<K, uint32_t>>{
+                       {K::ResourceNew, 1}, {K::ResourceRep, 1}, {K::ResourceDrop, 1}, {K::ResourceDrop, 2}}));
+  // The adapters' table constants keep their numbers in the plan.
+  const auto& adapter_tables = loaded->result.adapters.tables.entries();
+  ASSERT_FALSE(adapter_tables.empty());
+  ASSERT_LE(adapter_tables.size(), plan.tables.entries().size());
+  for (size_t i = 0; i < adapter_tables.size(); ++i) EXPECT_EQ(plan.tables.entries()[i], adapter_tables[i]) << i;
+}
+
+TEST(ComponentPlan, BuiltinsOfAResourceNoAdapterMovesGetTables) {
+  auto loaded = load("resource-lifecycle");
+  ASSERT_TRUE(loaded);
+  EXPECT_TRUE(loaded->result.adapters.tables.entries().empty());
+  ASSERT_EQ(loaded->plan.trampolines.size(), 3u);
+  for (const PlanTrampolineDef& t : loaded->plan.trampolines) EXPECT_EQ(t.table, 0u);
+  ASSERT_EQ(loaded->plan.tables.entries().size(), 1u);
+  EXPECT_EQ(loaded->plan.tables.entries()[0], (TableMap::Entry{TableMap::Kind::Resource, 0, 1}));
+}
+
+TEST(ComponentPlan, DestructorOfTheWrongTypeIsAnError) {
+  auto result = adapters_of_component(read_fixture("error-resource-dtor-type"));
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("the resource destructor (core func 0) has type [i32] -> [i32], but a "
+                                        "destructor takes [i32] -> []"),
+            std::string::npos)
+      << result.error().message;
+}
+
+// In-process: the host's handles, the destructor and the borrow scope.
+TEST(ComponentRunner, HandlesAtTheRootBoundary) {
+  auto loaded = load("resource-lifecycle");
+  ASSERT_TRUE(loaded);
+  auto runner = run::ComponentRunner::create(loaded->result, loaded->plan);
+  ASSERT_TRUE(runner) << runner.error().message;
+  run::ComponentRunner& r = **runner;
+  auto call = [&](const char* name, std::vector<run::Value> args) -> run::CallResult {
+    const PlanExport* e = r.find_export(name);
+    EXPECT_NE(e, nullptr) << name;
+    if (!e) return {};
+    auto out = r.call(*e, args);
+    EXPECT_TRUE(out) << name << ": " << out.error().message;
+    if (!out) return {};
+    EXPECT_FALSE(out->trap) << name << ": " << *out->trap;
+    return *out;
+  };
+  run::CallResult made = call("make", {run::Value::u32(41)});
+  ASSERT_TRUE(made.result);
+  EXPECT_EQ(made.result->kind, TypeKind::Own);
+  const auto handle = static_cast<uint32_t>(made.result->bits);
+  std::optional<host::HandleInfo> info = r.host_handle(handle);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->kind, host::HandleInfo::Kind::Own);
+  EXPECT_EQ(info->rep, 41u);
+  EXPECT_EQ(r.host_handles(), 1u);
+
+  // A borrow leaves the handle with the host, lent only during the call.
+  run::CallResult got = call("get", {run::Value::handle(TypeKind::Borrow, handle)});
+  ASSERT_TRUE(got.result);
+  EXPECT_EQ(got.result->bits, 41u);
+  ASSERT_TRUE(r.host_handle(handle));
+  EXPECT_EQ(r.host_handle(handle)->num_lends, 0u);
+
+  // An own argument takes it; the implementer drops it and the destructor runs.
+  EXPECT_EQ(call("drops", {}).result->bits, 0u);
+  run::CallResult consumed = call("consume", {run::Value::handle(TypeKind::Own, handle)});
+  ASSERT_TRUE(consumed.result);
+  EXPECT_EQ(consumed.result->bits, 41u);
+  EXPECT_EQ(r.host_handles(), 0u);
+  EXPECT_FALSE(r.host_handle(handle));
+  EXPECT_EQ(call("drops", {}).result->bits, 1u);
+
+  // Handles the host does not hold are refused before anything runs.
+  const PlanExport* get = r.find_export("get");
+  ASSERT_NE(get, nullptr);
+  auto stale = r.call(*get, {run::Value::handle(TypeKind::Borrow, handle)});
+  ASSERT_FALSE(stale);
+  EXPECT_NE(stale.error().message.find("is not a handle the host holds"), std::string::npos);
+
+  // A trapping destructor is a trap of the call that drops.
+  run::CallResult thirteen = call("make", {run::Value::u32(13)});
+  ASSERT_TRUE(thirteen.result);
+  const PlanExport* consume = r.find_export("consume");
+  ASSERT_NE(consume, nullptr);
+  auto trapped = r.call(*consume, {run::Value::handle(TypeKind::Own, static_cast<uint32_t>(thirteen.result->bits))});
+  ASSERT_TRUE(trapped) << trapped.error().message;
+  ASSERT_TRUE(trapped->trap);
+  EXPECT_EQ(trapped->trap->rfind("resource.drop: the destructor of ", 0), 0u) << *trapped->trap;
+}
+
+TEST(ComponentRunner, ResourcesOfComposedComponentsUseTheAdaptersTables) {
+  auto loaded = load("resources");
+  ASSERT_TRUE(loaded);
+  auto runner = run::ComponentRunner::create(loaded->result, loaded->plan);
+  ASSERT_TRUE(runner) << runner.error().message;
+  for (const char* name : {"run1", "run2"}) {
+    const PlanExport* e = (*runner)->find_export(name);
+    ASSERT_NE(e, nullptr);
+    auto r = (*runner)->call(*e, {});
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_FALSE(r->trap) << *r->trap;
+    ASSERT_TRUE(r->result);
+    EXPECT_EQ(r->result->bits, 5u) << name;
+  }
+}
+
+TEST(ComponentRunner, InstantiationTrapsAreReported) {
+  auto loaded = load("start-trap");
+  ASSERT_TRUE(loaded);
+  bool trapped = false;
+  auto runner = run::ComponentRunner::create(loaded->result, loaded->plan, &trapped);
+  ASSERT_FALSE(runner);
+  EXPECT_TRUE(trapped);
+  bool host_import_trapped = true;
+  auto host = load("host-imports");
+  ASSERT_TRUE(host);
+  ASSERT_FALSE(run::ComponentRunner::create(host->result, host->plan, &host_import_trapped));
+  EXPECT_FALSE(host_import_trapped);
 }
 
 }  // namespace

@@ -127,13 +127,91 @@ TEST_F(RunTest, BundledExampleTranscodesThroughItsAdapter) {
 
 TEST_F(RunTest, TrapsPrintTheirMessageAndFail) {
   ToolRun r = invoke("root-exports", {"add(1, 1)", "fail()", "add(2, 2)"});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.out, "2\n");  // the invocation after the trap does not run
-  EXPECT_NE(r.err.find("`fail` trapped: unreachable"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("`fail` trapped: wasm `unreachable` instruction executed"), std::string::npos) << r.err;
   // An adapter's own trap: calling back into an instance that is on the stack.
   ToolRun re = invoke("reentrance", {"run()"});
-  EXPECT_EQ(re.exit_code, 1);
+  EXPECT_EQ(re.exit_code, 3);
   EXPECT_NE(re.err.find("`run` trapped: cannot enter component instance"), std::string::npos) << re.err;
+}
+
+TEST_F(RunTest, InstantiationTrapsExitWithThree) {
+  ToolRun r = invoke("start-trap", {"one()"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("instantiating the component trapped: core instance 0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unreachable"), std::string::npos) << r.err;
+}
+
+// Handles cross the root boundary as #N, the index in the host's table:
+// own results move into it (alone, in a tuple, an option and a list), own
+// arguments move out of it, borrow arguments are lent for the call, and
+// the destructor runs when the implementer drops the last own handle.
+TEST_F(RunTest, ResourceHandlesCrossTheRootBoundary) {
+  ToolRun r = invoke("resource-lifecycle",
+                     {"make(5)", "get(#1)", "make(7)", "get-opt(some(#2))", "get-opt(none)", "drops()",
+                      "consume(#1)", "drops()", "make-pair(3, 4)", "maybe-make(9)", "maybe-make(0)", "make-list(3)",
+                      "lend-and-take(#3, #4)", "drops()", "get(#3)"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // consume(#1) frees host index 1, which the next own result reuses (the
+  // spec's free list); lend-and-take lends #3 and drops #4 (rep 9).
+  EXPECT_EQ(r.out,
+            "#1\n5\n#2\n7\n0\n0\n5\n1\n(#1, #3)\nsome(#4)\nnone\n[#5, #6, #7]\n4\n2\n4\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(RunTest, ResourcesTravelThroughThreeInstances) {
+  // user -> middle -> provider: an own handle made by the provider reaches
+  // the user through the middle, is lent back through the middle (which
+  // receives a borrow handle and drops it) and given back by own.
+  ToolRun r = invoke("resource-three-instances", {"run()", "drops()", "make(1)", "get(#1)", "consume(#1)", "drops()"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "210\n1\n#1\n101\n101\n2\n");
+}
+
+TEST_F(RunTest, HandleMisuseTrapsWithTheOperationName) {
+  struct Trap {
+    std::vector<std::string> invocations;
+    const char* message;
+  };
+  const Trap traps[] = {
+      {{"make(5)", "use-after-drop(#1)"}, "`use-after-drop` trapped: resource.rep: handle index 1 is not in use"},
+      // Own and borrow of one handle in one call: the lend comes first, so
+      // the own handle cannot move (lift_own's num_lends check).
+      {{"make(5)", "lend-and-take(#1, #1)"},
+       "`lend-and-take` trapped: resource.transfer-own: own handle 1 of instance 2 is lent out to 1 borrow(s)"},
+      // Rep 13 makes the destructor trap: a trap of the dropping call.
+      {{"make(13)", "consume(#1)"}, "`consume` trapped: resource.drop: the destructor of resource defined at byte"},
+  };
+  for (const Trap& t : traps) {
+    ToolRun r = invoke("resource-lifecycle", t.invocations);
+    EXPECT_EQ(r.exit_code, 3) << t.message << ": " << r.err;
+    EXPECT_NE(r.err.find(t.message), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "#1\n");
+  }
+  ToolRun dtor = invoke("resource-lifecycle", {"make(13)", "consume(#1)"});
+  EXPECT_NE(dtor.err.find("unreachable"), std::string::npos) << dtor.err;
+}
+
+TEST_F(RunTest, HandleArgumentsMustBeHandlesTheHostHolds) {
+  struct Bad {
+    std::vector<std::string> invocations;
+    const char* message;
+  };
+  const Bad bad[] = {
+      {{"get(#1)"}, "argument 1 of `get`: #1 is not a handle the host holds"},
+      {{"make(1)", "consume(#1)", "get(#1)"}, "argument 1 of `get`: #1 is not a handle the host holds"},
+      {{"get(#0)"}, "#0 is not a handle the host holds"},
+      {{"get(1)"}, "expected a handle (#N) for a value of type `borrow`"},
+      {{"get(#x)"}, "expected the decimal index of a handle after `#`"},
+      {{"get(#4294967296)"}, "expected the decimal index of a handle after `#`"},
+  };
+  for (const Bad& b : bad) {
+    ToolRun r = invoke("resource-lifecycle", b.invocations);
+    EXPECT_EQ(r.exit_code, 1) << b.message << ": " << r.err;
+    EXPECT_NE(r.err.find(b.message), std::string::npos) << r.err;
+  }
 }
 
 TEST_F(RunTest, BadInvocationsAreClearErrors) {
@@ -197,6 +275,34 @@ TEST_F(RunTest, PlanWritesJsonAndValidModules) {
     std::vector<uint8_t> wasm(bytes.begin(), bytes.end());
     EXPECT_TRUE(static_cast<bool>(run::validate_module(wasm))) << file;
   }
+}
+
+TEST_F(RunTest, PlanListsResourcesTrampolinesAndTables) {
+  ToolRun r = run({"plan", fixture("resource-three-instances"), "-o", (dir / "plan").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string json = read_file(dir / "plan" / "plan.json");
+  // The provider's resource, with the destructor exported by core instance 0.
+  EXPECT_NE(json.find(R"("defined_in": 1,
+      "destructor": {
+        "export": {
+          "instance": 0,
+          "name": "dtor")"),
+            std::string::npos)
+      << json;
+  // The middle's resource.drop uses the table of (resource 0, instance 2),
+  // which the adapters' transfers use too.
+  EXPECT_NE(json.find(R"("component_instance": 2,
+      "kind": "resource.drop",
+      "resource": 0,
+      "table": 1)"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("id": 1,
+      "kind": "resource",
+      "resource": 0,
+      "component_instance": 2)"),
+            std::string::npos)
+      << json;
 }
 
 TEST_F(RunTest, PlanRefusesWhatItCannotDescribe) {

@@ -605,13 +605,27 @@ class Inliner {
   Expected<void> step(Frame& f, const Type& t) {
     if (const auto* r = std::get_if<ResourceType>(&t.type)) {
       if (r->rep != 0x7f) return fail(f, t.offset, "a resource's representation must be i32");
-      if (r->destructor && *r->destructor >= f.core_funcs.size()) {
-        return fail(f, t.offset, "the resource destructor names core func " +
-                                     std::to_string(*r->destructor) + ", which does not exist");
+      std::optional<CoreDef> destructor;
+      if (r->destructor) {
+        if (*r->destructor >= f.core_funcs.size()) {
+          return fail(f, t.offset, "the resource destructor names core func " +
+                                       std::to_string(*r->destructor) + ", which does not exist");
+        }
+        const CoreEntity& dtor = f.core_funcs[*r->destructor];
+        const FuncSignature expected{{fact::CoreType::I32}, {}};
+        if (dtor.signature && *dtor.signature != expected) {
+          return fail(f, t.offset, "the resource destructor (core func " +
+                                       std::to_string(*r->destructor) + ") has type " +
+                                       signature_text(*dtor.signature) + ", but a destructor takes " +
+                                       signature_text(expected));
+        }
+        destructor = dtor.def;
       }
       ResourceId id = out_.types.define_resource(
-          {f.instance, "resource defined at byte " + hex(t.offset) + " in component instance " +
-                           std::to_string(f.instance)});
+          {f.instance,
+           "resource defined at byte " + hex(t.offset) + " in component instance " +
+               std::to_string(f.instance),
+           std::move(destructor)});
       f.scope->types->types.push_back(TypeDef{TypeDef::Resource{id}});
       return {};
     }

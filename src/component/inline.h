@@ -18,19 +18,6 @@
 
 namespace fact::component {
 
-// A core definition in the flattened graph.
-struct CoreDef {
-  enum class Kind : uint8_t {
-    Export,      // export `name` of core instance `index`
-    Adapter,     // fused adapter `index`
-    Trampoline,  // trampoline `index` (a host lowering or a resource builtin)
-  };
-  Kind kind = Kind::Export;
-  uint32_t index = 0;
-  std::string name;
-  friend bool operator==(const CoreDef&, const CoreDef&) = default;
-};
-
 struct MemoryDef {
   CoreDef def;  // always an Export
   MemoryType type;

@@ -65,22 +65,60 @@ class PlanBuilder {
       out.host_import = e.host_import;
       if (e.callee) {
         out.core_func = plan_def(*e.callee);
-        out.options.component_instance = e.options.instance;
-        out.options.string_encoding = e.options.string_encoding;
-        if (e.options.memory) {
-          out.options.memory = fact::Memory{std::get<CoreExport>(plan_def(e.options.memory->def)),
-                                      e.options.memory->type};
-        }
-        if (e.options.realloc) out.options.realloc = plan_def(*e.options.realloc);
-        if (e.options.post_return) out.options.post_return = plan_def(*e.options.post_return);
+        out.options = plan_options(e.options);
       }
       plan_.exports.push_back(std::move(out));
     }
+    describe_host_side();
     return std::move(plan_);
   }
 
  private:
   enum class State : uint8_t { Pending, Emitting, Done };
+
+  PlanOptions plan_options(const OptionsDef& o) const {
+    PlanOptions out;
+    out.component_instance = o.instance;
+    out.string_encoding = o.string_encoding;
+    if (o.memory) {
+      out.memory = fact::Memory{std::get<CoreExport>(plan_def(o.memory->def)), o.memory->type};
+    }
+    if (o.realloc) out.realloc = plan_def(*o.realloc);
+    if (o.post_return) out.post_return = plan_def(*o.post_return);
+    return out;
+  }
+
+  // Resources, trampolines and handle tables. The adapters' TableMap is
+  // extended, never renumbered, so the table constants inside the adapter
+  // modules and those of the builtins name the same tables.
+  void describe_host_side() {
+    plan_.tables = r_.adapters.tables;
+    const std::vector<ResourceInfo>& resources = r_.flow.types.resources();
+    for (size_t id = 0; id < resources.size(); ++id) {
+      PlanResource out;
+      out.id = static_cast<ResourceId>(id);
+      out.name = resources[id].name;
+      out.component_instance = resources[id].instance;
+      if (resources[id].destructor) out.destructor = plan_def(*resources[id].destructor);
+      plan_.resources.push_back(std::move(out));
+    }
+    for (size_t t = 0; t < r_.flow.trampolines.size(); ++t) {
+      const Trampoline& tr = r_.flow.trampolines[t];
+      PlanTrampolineDef out;
+      out.id = static_cast<uint32_t>(t);
+      out.kind = tr.kind;
+      out.component_instance = tr.instance;
+      if (tr.kind == Trampoline::Kind::LowerImport) {
+        out.import = tr.import;
+        out.type = tr.type;
+        out.options = plan_options(tr.options);
+      } else {
+        out.resource = tr.resource;
+        out.table = plan_.tables.table(TableMap::Kind::Resource, tr.resource, tr.instance);
+      }
+      plan_.trampolines.push_back(std::move(out));
+    }
+  }
 
   PlanDef plan_def(const CoreDef& d) const {
     if (d.kind == CoreDef::Kind::Trampoline) return PlanTrampoline{d.index};

@@ -74,10 +74,46 @@ struct PlanExport {
   std::string host_import;
 };
 
+// A resource type (Dataflow::types.resources(), same ids).
+struct PlanResource {
+  ResourceId id = 0;
+  std::string name;  // for messages
+  // The runtime component instance that defines it (whose resource.new
+  // makes its handles); nullopt for a resource imported from the host.
+  std::optional<uint32_t> component_instance;
+  // The core function [i32] -> [] the host calls with the rep when an own
+  // handle is dropped, as a PlanDef (an export of a plan instance, which
+  // exists by the time any handle of the resource does).
+  std::optional<PlanDef> destructor;
+};
+
+// What the host provides for trampoline t (`PlanTrampoline{t}`).
+struct PlanTrampolineDef {
+  uint32_t id = 0;
+  Trampoline::Kind kind = Trampoline::Kind::LowerImport;
+  uint32_t component_instance = 0;  // the instance whose canon made it
+  // LowerImport: the host import path, its canonical type and the
+  // lowering's options (the caller's side).
+  std::string import;
+  FuncTypeId type;
+  PlanOptions options;
+  // ResourceNew/Rep/Drop: the resource and the handle table of
+  // (resource, component_instance) in Plan::tables.
+  ResourceId resource = 0;
+  uint32_t table = 0;
+};
+
 struct Plan {
   uint32_t core_instances = 0;  // plan instances below this are core modules
   std::vector<PlanStep> steps;  // run exactly in this order
   std::vector<PlanExport> exports;
+  std::vector<PlanResource> resources;            // by id
+  std::vector<PlanTrampolineDef> trampolines;     // by id
+  // The handle tables: entry i is table i, the constant that adapter
+  // modules pass to the transfer intrinsics and that resource builtins
+  // use. The adapters' tables (ComponentAdapters::tables) come first, with
+  // the same indices; tables that only builtins use follow.
+  TableMap tables;
 };
 
 // Builds the plan of `result` (see adapters_of_component). Fails when an

@@ -233,7 +233,7 @@ ResourceId TypeResolver::define_resource(ResourceInfo info) {
 
 ResourceId TypeResolver::imported_resource(const std::string& path) {
   if (auto it = imported_.find(path); it != imported_.end()) return it->second;
-  ResourceId id = define_resource(ResourceInfo{std::nullopt, "import " + path});
+  ResourceId id = define_resource(ResourceInfo{std::nullopt, "import " + path, std::nullopt});
   imported_.emplace(path, id);
   return id;
 }

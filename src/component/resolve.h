@@ -70,7 +70,20 @@ Expected<CoreModuleInfo> summarize_module_type(const CoreTypeDef& type, size_t a
 std::optional<fact::CoreType> numeric_core_type(const CoreValType& type);
 
 // ---------------------------------------------------------------------------
-// Resources
+// Core definitions and resources
+
+// A core definition in the flattened graph (component/inline.h).
+struct CoreDef {
+  enum class Kind : uint8_t {
+    Export,      // export `name` of core instance `index`
+    Adapter,     // fused adapter `index`
+    Trampoline,  // trampoline `index` (a host lowering or a resource builtin)
+  };
+  Kind kind = Kind::Export;
+  uint32_t index = 0;
+  std::string name;
+  friend bool operator==(const CoreDef&, const CoreDef&) = default;
+};
 
 using ResourceId = uint32_t;
 
@@ -80,6 +93,9 @@ struct ResourceInfo {
   std::optional<uint32_t> instance;
   // For diagnostics and reports: the import path or "instance N type T".
   std::string name;
+  // The core function `(dtor ...)` of the resource type, called with the
+  // rep when the last own handle is dropped (type [i32] -> []).
+  std::optional<CoreDef> destructor;
 };
 
 // ---------------------------------------------------------------------------

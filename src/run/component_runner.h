@@ -14,6 +14,7 @@
 
 #include "component/plan.h"
 #include "fact/error.h"
+#include "host/resources.h"
 #include "run/value.h"
 
 namespace fact::run {
@@ -31,17 +32,33 @@ class ComponentRunner {
 
   // Runs every step of `plan`. `result` and `plan` must outlive the runner.
   // Fails on what cannot be run (a host import, which fact run does not
-  // provide: the error names it) and on traps during instantiation.
+  // provide: the error names it) and on traps during instantiation, which
+  // also set `*trapped` when it is given.
   static Expected<std::unique_ptr<ComponentRunner>> create(const component::ComponentResult& result,
-                                                           const component::Plan& plan);
+                                                           const component::Plan& plan,
+                                                           bool* trapped = nullptr);
 
   // The root export `name` ("f" or "inst#f"), if there is one.
   const component::PlanExport* find_export(std::string_view name) const;
   const TypeStore& types() const;
 
+  // What the host's handle `index` is, if it holds one.
+  std::optional<host::HandleInfo> host_handle(uint32_t index) const;
+  // How many handles the host holds.
+  std::size_t host_handles() const;
+
   // Calls a root export with values of its parameter types. Errors are
   // about the call itself (a bad argument, a host import); traps are in the
   // result. After a trap every further call is an error.
+  //
+  // Handles: the host is a component instance of its own, with its own
+  // handle table. An own or borrow argument is the index of a handle the
+  // host holds (an own handle it received in an earlier result): own
+  // arguments move it into the callee (the host's handle is gone), borrow
+  // arguments lend it for the duration of the call. Own handles in the
+  // result move into the host's table, and the result holds their new
+  // indices. Future, stream and error-context values are not supported at
+  // the root (an error).
   Expected<CallResult> call(const component::PlanExport& e, const std::vector<Value>& args);
 
  private:

@@ -117,6 +117,8 @@ class Parser {
         if (!payload) return payload.error();
         return node.kind == TypeKind::Option ? Value::some(std::move(*payload)) : Value::ok(std::move(*payload));
       }
+      case TypeKind::Own:
+      case TypeKind::Borrow: return handle(node.kind);
       default: return fail(std::string("values of type `") + kind_name(node.kind) + "` cannot be written in WAVE here");
     }
   }
@@ -280,6 +282,21 @@ class Parser {
       }
       default: return fail(std::string("unknown escape `\\") + e + "`");
     }
+  }
+
+  // fact's extension of WAVE, which has no syntax for resources: `#N` is
+  // the handle the host holds at index N of its table.
+  Expected<Value> handle(TypeKind kind) {
+    if (!eat('#')) return fail(std::string("expected a handle (#N) for a value of type `") + kind_name(kind) + "`");
+    size_t start = pos_;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+    uint32_t index = 0;
+    auto [end, ec] = std::from_chars(text_.data() + start, text_.data() + pos_, index);
+    if (start == pos_ || ec != std::errc() || end != text_.data() + pos_) {
+      pos_ = start;
+      return fail("expected the decimal index of a handle after `#`");
+    }
+    return Value::handle(kind, index);
   }
 
   Expected<Value> character() {
@@ -616,6 +633,8 @@ void print(const TypeStore& store, TypeId type, const Value& v, std::string& out
       }
       return;
     }
+    case TypeKind::Own:
+    case TypeKind::Borrow: out += "#" + std::to_string(v.bits); return;
     default:
       out += std::string("<") + kind_name(node.kind) + " " + std::to_string(v.bits) + ">";
       return;

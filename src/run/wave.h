@@ -16,7 +16,8 @@ namespace fact::run {
 // A value of `type`. Accepts comments (`//` to the end of the line),
 // trailing commas, `%`-escaped labels, record fields in any order (option
 // fields may be left out: none), and the flat forms of options and results
-// (`5` for some(5) or ok(5)).
+// (`5` for some(5) or ok(5)). Own and borrow handles are written `#N`
+// (fact's extension: the handle at index N of the host's table).
 Expected<Value> parse_wave(const TypeStore& store, TypeId type, std::string_view text);
 
 // Comma-separated values of `types` (the inside of an invocation's
@@ -26,7 +27,8 @@ Expected<std::vector<Value>> parse_wave_values(const TypeStore& store, const std
 
 // As wasm-wave's writer: floats as the shortest decimal that reads back
 // (no exponent), NaN as `nan`; records leave out fields that are none
-// (`{:}` when nothing is left); case labels that are keywords get a `%`.
+// (`{:}` when nothing is left); case labels that are keywords get a `%`;
+// handles as `#N`.
 std::string print_wave(const TypeStore& store, TypeId type, const Value& value);
 
 // `name(args)`: the function name (everything before the first `(`,

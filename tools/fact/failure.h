@@ -12,6 +12,8 @@ inline constexpr int kExitSuccess = 0;
 inline constexpr int kExitUsage = 1;
 // A bug in fact: for example, it produced a module that does not validate.
 inline constexpr int kExitInternal = 2;
+// `fact run`: the component trapped (while instantiating or in a call).
+inline constexpr int kExitTrap = 3;
 
 struct Failure {
   std::string message;

@@ -138,42 +138,60 @@ json plan_json(const component::ComponentResult& r, const component::Plan& plan)
   out["steps"] = std::move(steps);
 
   json trampolines = json::array();
-  for (size_t t = 0; t < flow.trampolines.size(); ++t) {
-    const component::Trampoline& tr = flow.trampolines[t];
-    json j = {{"id", t}, {"component_instance", tr.instance}};
+  for (const component::PlanTrampolineDef& tr : plan.trampolines) {
+    json j = {{"id", tr.id}, {"component_instance", tr.component_instance}};
     using K = component::Trampoline::Kind;
     switch (tr.kind) {
-      case K::LowerImport: {
+      case K::LowerImport:
         j["kind"] = "lower-import";
         j["import"] = tr.import;
         j["type"] = to_string(types, tr.type);
-        std::optional<Memory> memory;
-        if (tr.options.memory) {
-          memory = Memory{CoreExport{tr.options.memory->def.index, tr.options.memory->def.name},
-                          tr.options.memory->type};
-        }
-        std::optional<component::PlanDef> realloc;
-        if (tr.options.realloc) realloc = CoreExport{tr.options.realloc->index, tr.options.realloc->name};
-        j["options"] = options_json(tr.options.instance, tr.options.string_encoding, memory, realloc,
-                                    std::nullopt);
+        j["options"] = options_json(tr.options.component_instance, tr.options.string_encoding,
+                                    tr.options.memory, tr.options.realloc, std::nullopt);
         break;
-      }
-      case K::ResourceNew: j["kind"] = "resource.new"; j["resource"] = tr.resource; break;
-      case K::ResourceRep: j["kind"] = "resource.rep"; j["resource"] = tr.resource; break;
-      case K::ResourceDrop: j["kind"] = "resource.drop"; j["resource"] = tr.resource; break;
+      case K::ResourceNew: j["kind"] = "resource.new"; break;
+      case K::ResourceRep: j["kind"] = "resource.rep"; break;
+      case K::ResourceDrop: j["kind"] = "resource.drop"; break;
+    }
+    if (tr.kind != K::LowerImport) {
+      j["resource"] = tr.resource;
+      j["table"] = tr.table;
     }
     trampolines.push_back(std::move(j));
   }
   out["trampolines"] = std::move(trampolines);
 
   json resources = json::array();
-  for (size_t i = 0; i < flow.types.resources().size(); ++i) {
-    const component::ResourceInfo& info = flow.types.resources()[i];
-    resources.push_back({{"id", i},
-                         {"name", info.name},
-                         {"defined_in", info.instance ? json(*info.instance) : json(nullptr)}});
+  for (const component::PlanResource& res : plan.resources) {
+    resources.push_back({{"id", res.id},
+                         {"name", res.name},
+                         {"defined_in", res.component_instance ? json(*res.component_instance) : json(nullptr)},
+                         {"destructor", optional_def(res.destructor)}});
   }
   out["resources"] = std::move(resources);
+
+  json tables = json::array();
+  const std::vector<component::TableMap::Entry>& entries = plan.tables.entries();
+  for (size_t t = 0; t < entries.size(); ++t) {
+    const component::TableMap::Entry& e = entries[t];
+    json j = {{"id", t}};
+    using K = component::TableMap::Kind;
+    switch (e.kind) {
+      case K::Resource:
+        j["kind"] = "resource";
+        j["resource"] = e.key;
+        break;
+      case K::Future:
+      case K::Stream:
+        j["kind"] = e.kind == K::Future ? "future" : "stream";
+        j["type"] = to_string(types, TypeId{e.key});
+        break;
+      case K::ErrorContext: j["kind"] = "error-context"; break;
+    }
+    j["component_instance"] = e.instance;
+    tables.push_back(std::move(j));
+  }
+  out["tables"] = std::move(tables);
 
   json exports = json::array();
   for (const component::PlanExport& e : plan.exports) {

@@ -42,8 +42,13 @@ Outcome run_run_command(const RunCommandOptions& options) {
   if (!result) return Failure{result.error().message};
   auto plan = component::build_plan(*result);
   if (!plan) return Failure{plan.error().message};
-  auto runner = run::ComponentRunner::create(*result, *plan);
-  if (!runner) return Failure{"cannot instantiate the component: " + runner.error().message};
+  bool trapped = false;
+  auto runner = run::ComponentRunner::create(*result, *plan, &trapped);
+  if (!runner) {
+    return Failure{(trapped ? "instantiating the component trapped: " : "cannot instantiate the component: ") +
+                       runner.error().message,
+                   trapped ? kExitTrap : kExitUsage};
+  }
 
   const TypeStore& types = (*runner)->types();
   for (const std::string& text : options.invokes) {
@@ -63,7 +68,7 @@ Outcome run_run_command(const RunCommandOptions& options) {
     }
     auto called = (*runner)->call(*e, *args);
     if (!called) return Failure{called.error().message};
-    if (called->trap) return Failure{"`" + e->name + "` trapped: " + *called->trap};
+    if (called->trap) return Failure{"`" + e->name + "` trapped: " + *called->trap, kExitTrap};
     if (called->result) std::printf("%s\n", run::print_wave(types, *type.result, *called->result).c_str());
     if (std::fflush(stdout) != 0) return Failure{std::string("cannot write the result: ") + std::strerror(errno)};
   }
