@@ -9,6 +9,7 @@
 #include "failure.h"
 #include "plan_command.h"
 #include "run_command.h"
+#include "wast_command.h"
 
 namespace {
 
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("fact ") + kVersion);
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 on success, 1 for bad input or options, 2 for an internal error.\n"
+      "Exit status: 0 on success, 1 for bad input or options, 2 for an internal error, 3 when `fact run` traps.\n"
       "Run 'fact COMMAND --help' for the options of a command.");
 
   fact::tool::AdapterCommandOptions adapter_options;
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
   CLI::App* plan = fact::tool::add_plan_command(app, plan_options);
   fact::tool::RunCommandOptions run_options;
   CLI::App* run = fact::tool::add_run_command(app, run_options);
+  fact::tool::WastCommandOptions wast_options;
+  CLI::App* wast = fact::tool::add_wast_command(app, wast_options);
 
   try {
     app.parse(argc, argv);
@@ -53,5 +56,6 @@ int main(int argc, char** argv) {
   if (adapters->parsed()) outcome = fact::tool::run_adapters_command(adapters_options);
   if (plan->parsed()) outcome = fact::tool::run_plan_command(plan_options);
   if (run->parsed()) outcome = fact::tool::run_run_command(run_options);
+  if (wast->parsed()) outcome = fact::tool::run_wast_command(wast_options);
   return outcome ? report(*outcome) : fact::tool::kExitSuccess;
 }

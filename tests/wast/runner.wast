@@ -1,0 +1,178 @@
+;; Every directive form `fact wast` supports, on small components: text,
+;; binary and quoted components, definitions and named instances, invokes,
+;; assert_return on each kind of value, traps during calls and during
+;; instantiation, and components that are invalid, malformed or
+;; unlinkable. See docs/wast.md.
+
+(component $values
+  (core module $m
+    (memory (export "memory") 1)
+    (global $heap (mut i32) (i32.const 1024))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $p i32)
+      (local.set $p (i32.and (i32.add (global.get $heap) (i32.sub (local.get 2) (i32.const 1)))
+                             (i32.sub (i32.const 0) (local.get 2))))
+      (global.set $heap (i32.add (local.get $p) (local.get 3)))
+      (local.get $p))
+    (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+    (func (export "id32") (param i32) (result i32) (local.get 0))
+    (func (export "id64") (param i64) (result i64) (local.get 0))
+    (func (export "idf32") (param f32) (result f32) (local.get 0))
+    (func (export "idf64") (param f64) (result f64) (local.get 0))
+    (func (export "echo") (param i32 i32) (result i32)
+      (i32.store (i32.const 16) (local.get 0))
+      (i32.store (i32.const 20) (local.get 1))
+      (i32.const 16))
+    (func (export "swap") (param i32 i32) (result i32)
+      (i32.store (i32.const 24) (local.get 1))
+      (i32.store (i32.const 28) (local.get 0))
+      (i32.const 24))
+    (func (export "opt") (param i32 i32) (result i32)
+      (i32.store8 (i32.const 32) (local.get 0))
+      (i32.store (i32.const 36) (i32.add (local.get 1) (i32.const 1)))
+      (i32.const 32))
+    (func (export "div") (param i32 i32) (result i32)
+      (if (i32.eqz (local.get 1))
+        (then (i32.store8 (i32.const 48) (i32.const 1)))
+        (else
+          (i32.store8 (i32.const 48) (i32.const 0))
+          (i32.store (i32.const 52) (i32.div_u (local.get 0) (local.get 1)))))
+      (i32.const 48))
+    (func (export "shape") (param i32 i32) (result i32)
+      (i32.store8 (i32.const 64) (local.get 0))
+      (i32.store (i32.const 68) (i32.mul (local.get 1) (i32.const 2)))
+      (i32.const 64))
+    (func (export "count") (param i32 i32) (result i32) (local.get 1))
+    (func (export "double") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+    (func (export "fail") unreachable))
+  (core instance $i (instantiate $m))
+  (alias core export $i "memory" (core memory $mem))
+  (alias core export $i "realloc" (core func $realloc))
+  (type $point (record (field "x" s32) (field "y" s32)))
+  (type $shape (variant (case "none") (case "circle" u32)))
+  (type $colour (enum "red" "green" "blue"))
+  (type $perms (flags "read" "write" "exec"))
+  (func (export "add") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add")))
+  (func (export "bool") (param "b" bool) (result bool) (canon lift (core func $i "id32")))
+  (func (export "u8") (param "v" u8) (result u8) (canon lift (core func $i "id32")))
+  (func (export "s8") (param "v" s8) (result s8) (canon lift (core func $i "id32")))
+  (func (export "u16") (param "v" u16) (result u16) (canon lift (core func $i "id32")))
+  (func (export "s16") (param "v" s16) (result s16) (canon lift (core func $i "id32")))
+  (func (export "s32") (param "v" s32) (result s32) (canon lift (core func $i "id32")))
+  (func (export "u64") (param "v" u64) (result u64) (canon lift (core func $i "id64")))
+  (func (export "s64") (param "v" s64) (result s64) (canon lift (core func $i "id64")))
+  (func (export "f32") (param "v" f32) (result f32) (canon lift (core func $i "idf32")))
+  (func (export "f64") (param "v" f64) (result f64) (canon lift (core func $i "idf64")))
+  (func (export "char") (param "v" char) (result char) (canon lift (core func $i "id32")))
+  (func (export "echo") (param "s" string) (result string)
+    (canon lift (core func $i "echo") (memory $mem) (realloc $realloc)))
+  (func (export "swap") (param "p" $point) (result $point) (canon lift (core func $i "swap") (memory $mem)))
+  (func (export "pair") (param "t" (tuple u32 u32)) (result (tuple u32 u32))
+    (canon lift (core func $i "swap") (memory $mem)))
+  (func (export "opt") (param "o" (option u32)) (result (option u32))
+    (canon lift (core func $i "opt") (memory $mem)))
+  (func (export "div") (param "a" u32) (param "b" u32) (result (result u32))
+    (canon lift (core func $i "div") (memory $mem)))
+  (func (export "shape") (param "s" $shape) (result $shape) (canon lift (core func $i "shape") (memory $mem)))
+  (func (export "colour") (param "c" $colour) (result $colour) (canon lift (core func $i "id32")))
+  (func (export "perms") (param "p" $perms) (result $perms) (canon lift (core func $i "id32")))
+  (func (export "count") (param "l" (list string)) (result u32)
+    (canon lift (core func $i "count") (memory $mem) (realloc $realloc)))
+  (func (export "fail") (canon lift (core func $i "fail")))
+  (func $double (param "x" u32) (result u32) (canon lift (core func $i "double")))
+  (instance $api (export "double" (func $double)))
+  (export "api" (instance $api)))
+
+(invoke "add" (u32.const 1) (u32.const 2))
+(assert_return (invoke "add" (u32.const 40) (u32.const 2)) (u32.const 42))
+(assert_return (invoke $values "api#double" (u32.const 0x1_0)) (u32.const 32))
+(assert_return (invoke $values "add" (u32.const 1_000) (u32.const +1)) (u32.const 1001))
+(assert_return (invoke "bool" (bool.const true)) (bool.const true))
+(assert_return (invoke "u8" (u8.const 255)) (u8.const 0xff))
+(assert_return (invoke "s8" (s8.const -128)) (s8.const -128))
+(assert_return (invoke "u16" (u16.const 65535)) (u16.const 65535))
+(assert_return (invoke "s16" (s16.const -2)) (s16.const -2))
+(assert_return (invoke "s32" (s32.const -2147483648)) (s32.const -2147483648))
+(assert_return (invoke "u64" (u64.const 0xffff_ffff_ffff_ffff)) (u64.const 18446744073709551615))
+(assert_return (invoke "s64" (s64.const -9223372036854775808)) (s64.const -9223372036854775808))
+(assert_return (invoke "f32" (f32.const 0x1.8p1)) (f32.const 3))
+(assert_return (invoke "f32" (f32.const -inf)) (f32.const -inf))
+(assert_return (invoke "f32" (f32.const nan:0x200000)) (f32.const nan))
+(assert_return (invoke "f64" (f64.const 0.1)) (f64.const 1e-1))
+(assert_return (invoke "f64" (f64.const -0)) (f64.const -0.0))
+(assert_return (invoke "char" (char.const "\u{1F600}")) (char.const "😀"))
+(assert_return (invoke "echo" (str.const "tab\there \"quoted\" \u{e9}")) (str.const "tab\09here \22quoted\22 é"))
+(assert_return (invoke "echo" (str.const "")) (str.const ""))
+(assert_return (invoke "swap" (record.const (field "x" s32.const 1) (field "y" s32.const -1)))
+  (record.const (field "x" (s32.const -1)) (field "y" (s32.const 1))))
+(assert_return (invoke "pair" (tuple.const (u32.const 1) (u32.const 2))) (tuple.const (u32.const 2) (u32.const 1)))
+(assert_return (invoke "opt" (option.some (u32.const 41))) (option.some (u32.const 42)))
+(assert_return (invoke "opt" (option.none)) (option.none))
+(assert_return (invoke "div" (u32.const 7) (u32.const 2)) (result.ok (u32.const 3)))
+(assert_return (invoke "div" (u32.const 7) (u32.const 0)) (result.err))
+(assert_return (invoke "shape" (variant.const "circle" (u32.const 4))) (variant.const "circle" (u32.const 8)))
+(assert_return (invoke "colour" (enum.const "blue")) (enum.const "blue"))
+(assert_return (invoke "perms" (flags.const "exec" "read")) (flags.const "read" "exec"))
+(assert_return (invoke "perms" (flags.const)) (flags.const))
+(assert_return (invoke "count" (list.const (str.const "a") (str.const "b") (str.const "c"))) (u32.const 3))
+(assert_return (invoke "count" (list.const)) (u32.const 0))
+(assert_trap (invoke "fail") "unreachable")
+
+;; A definition instantiated twice: each instance has its own state.
+(component definition $Counter
+  (core module $m
+    (global $n (mut i32) (i32.const 0))
+    (func (export "next") (result i32)
+      (global.set $n (i32.add (global.get $n) (i32.const 1)))
+      (global.get $n)))
+  (core instance $i (instantiate $m))
+  (func (export "next") (result u32) (canon lift (core func $i "next"))))
+(component instance $c1 $Counter)
+(component instance $c2 $Counter)
+(assert_return (invoke $c1 "next") (u32.const 1))
+(assert_return (invoke $c1 "next") (u32.const 2))
+(assert_return (invoke $c2 "next") (u32.const 1))
+(assert_return (invoke "next") (u32.const 2))
+(component instance)
+(assert_return (invoke "next") (u32.const 1))
+
+;; Quoted text and binary components.
+(component $quoted quote
+  "(core module $m (func (export \"f\") (result i32) (i32.const 7)))"
+  "(core instance $i (instantiate $m))"
+  "(func (export \"f\") (result u32) (canon lift (core func $i \"f\")))")
+(assert_return (invoke $quoted "f") (u32.const 7))
+(component $empty binary "\00asm" "\0d\00\01\00")
+(assert_return (invoke $quoted "f") (u32.const 7))
+
+;; A trap while instantiating: a core start function.
+(assert_trap
+  (component
+    (core module $m (func $start unreachable) (start $start))
+    (core instance $i (instantiate $m)))
+  "unreachable")
+
+;; Rejected components: a function of the wrong type given for an import
+;; (invalid), and text and bytes that are not a component (malformed).
+(assert_invalid
+  (component
+    (component $provider
+      (core module $m (func (export "f") (param i64) (result i64) (local.get 0)))
+      (core instance $i (instantiate $m))
+      (func (export "f") (param "x" u64) (result u64) (canon lift (core func $i "f"))))
+    (component $consumer
+      (import "f" (func (param "x" u32) (result u32))))
+    (instance $p (instantiate $provider))
+    (instance $c (instantiate $consumer (with "f" (func $p "f")))))
+  "type mismatch")
+(assert_malformed (component quote "(core module $m) (bogus)") "expected valid component field")
+(assert_malformed (component binary "\00asm" "\0d\00\01") "unexpected end")
+
+;; An import nothing provides.
+(assert_unlinkable
+  (component
+    (import "host" (func $f (param "x" u32)))
+    (core func $g (canon lower (func $f)))
+    (core module $m (import "" "g" (func (param i32))))
+    (core instance (instantiate $m (with "" (instance (export "g" (func $g)))))))
+  "host")
