@@ -497,23 +497,23 @@ TEST_P(HandleRun, HandleTrapsThroughTheAdapter) {
        },
        "resource.drop", "is lent out", true},
       {"handle index 0", "func(a: own<r>)", [&](AdapterHarness&) { return std::vector<Value>{own(0)}; },
-       "resource.transfer-own", "index 0 is never valid", false},
+       "resource.transfer-own", "unknown handle index 0", false},
       {"index never used", "func(a: own<r>)", [&](AdapterHarness&) { return std::vector<Value>{own(999)}; },
-       "resource.transfer-own", "is not in use", false},
+       "resource.transfer-own", "not in use", false},
       {"stale own handle", "func(a: record { n: u8, a: own<r> })",
        [&](AdapterHarness&) {
          uint32_t h = new_own(r0, 1);
          EXPECT_TRUE(host_->resource_drop(r0, h).ok());
          return std::vector<Value>{Value::record({Value::u8(1), own(h)})};
        },
-       "resource.transfer-own", "is not in use", false},
+       "resource.transfer-own", "not in use", false},
       {"stale borrow", "func(a: list<borrow<r>>)",
        [&](AdapterHarness&) {
          uint32_t h = new_own(r0, 1);
          EXPECT_TRUE(host_->resource_drop(r0, h).ok());
          return std::vector<Value>{Value::list({borrow(h)})};
        },
-       "resource.transfer-borrow", "is not in use", false},
+       "resource.transfer-borrow", "not in use", false},
       {"own of the wrong resource type", "func(a: own<r>)",
        [&](AdapterHarness&) { return std::vector<Value>{own(new_own(s0, 1))}; }, "resource.transfer-own",
        "has resource type 101, but resource table 0 is for resource type 100", false},
@@ -525,7 +525,7 @@ TEST_P(HandleRun, HandleTrapsThroughTheAdapter) {
          h.set_callee_result(own(5));
          return std::vector<Value>{};
        },
-       "resource.transfer-own", "is not in use", true},
+       "resource.transfer-own", "not in use", true},
       {"callee returns an own handle of the wrong type", "func() -> result<own<r>>",
        [&](AdapterHarness& h) {
          h.set_callee_result(Value::ok(own(new_own(base(1) + 1, 9))));

@@ -494,11 +494,11 @@ TEST(WasmRuntime, WordsCoreTrapsAsWasmtime) {
     wasm::CallOutcome out = rt.call(*rt.export_of(*inst, name), {});
     return out.trap.value_or("(no trap)");
   };
-  EXPECT_EQ(trap_of("unreachable"), "wasm `unreachable` instruction executed");
-  EXPECT_EQ(trap_of("divide"), "integer divide by zero");
-  EXPECT_EQ(trap_of("uninitialized"), "uninitialized element");
-  EXPECT_EQ(trap_of("mismatch"), "indirect call type mismatch");
-  EXPECT_EQ(trap_of("outside").rfind("undefined element: out of bounds table access", 0), 0u) << trap_of("outside");
+  EXPECT_EQ(trap_of("unreachable"), "wasm trap: wasm `unreachable` instruction executed");
+  EXPECT_EQ(trap_of("divide"), "wasm trap: integer divide by zero");
+  EXPECT_EQ(trap_of("uninitialized"), "wasm trap: uninitialized element");
+  EXPECT_EQ(trap_of("mismatch"), "wasm trap: indirect call type mismatch");
+  EXPECT_EQ(trap_of("outside").rfind("wasm trap: undefined element: out of bounds table access", 0), 0u) << trap_of("outside");
   EXPECT_EQ(trap_of("host"), "unreachable executed by the host");
 }
 

@@ -100,16 +100,16 @@ TEST_F(HostTest, NewRepDropRunsTheDestructorOnce) {
   EXPECT_EQ(depth_in_destructor, std::vector<std::size_t>{1});
   EXPECT_EQ(host.call_depth(), 0u);
   EXPECT_FALSE(host.inspect(C, handle));
-  expect_trap(host.resource_rep(TC, handle), "handle index 1 is not in use in instance 2");
+  expect_trap(host.resource_rep(TC, handle), "unknown handle index 1 (not in use in instance 2)");
   expect_trap(host.resource_drop(TC, handle), "not in use");
   EXPECT_EQ(destroyed.size(), 1u);
 }
 
 TEST_F(HostTest, IndexZeroAndOutOfRangeIndicesAreInvalid) {
-  expect_trap(host.resource_rep(TC, 0), "handle index 0 is never valid");
-  expect_trap(host.resource_drop(TC, 0), "handle index 0 is never valid");
-  expect_trap(host.resource_transfer_own(0, TC, TB), "handle index 0 is never valid");
-  expect_trap(host.resource_rep(TC, 5), "handle index 5 is not in use");
+  expect_trap(host.resource_rep(TC, 0), "unknown handle index 0");
+  expect_trap(host.resource_drop(TC, 0), "unknown handle index 0");
+  expect_trap(host.resource_transfer_own(0, TC, TB), "unknown handle index 0");
+  expect_trap(host.resource_rep(TC, 5), "unknown handle index 5 (not in use");
   expect_trap(host.resource_rep(TC, 0xffffffffu), "not in use");
 }
 
@@ -214,7 +214,7 @@ TEST_F(HostTest, TransferOwnChecksAndLeavesTheHostUnchangedOnTrap) {
   expect_trap(host.resource_transfer_own(own, HA, 99), "unknown resource table 99");
   expect_trap(host.resource_transfer_own(u_handle, HA, HB), "has resource type 8");
   expect_trap(host.resource_transfer_own(context, HA, HB), "is an error-context, not a resource");
-  expect_trap(host.resource_transfer_own(17, HA, HB), "handle index 17 is not in use in instance 0");
+  expect_trap(host.resource_transfer_own(17, HA, HB), "unknown handle index 17 (not in use in instance 0)");
 
   // A borrow handle is not an own handle.
   must(host.enter_sync_call(A, 0, B));
@@ -259,7 +259,7 @@ TEST_F(HostTest, BorrowIsLentForTheCallAndMustBeDroppedBeforeItEnds) {
   EXPECT_EQ(info(A, own).num_lends, 1u);
 
   expect_trap(host.resource_drop(TA, own),
-              "resource.drop: handle 1 of instance 0 is lent out to 1 borrow(s)");
+              "resource.drop: cannot remove owned resource while borrowed (handle 1 of instance 0 is lent out to 1 borrow(s)");
   expect_trap(host.exit_sync_call(),
               "async.exit-sync-call: borrow handles still remain at the end of the call: "
               "instance 1 did not drop 1 borrow handle(s)");
@@ -346,7 +346,7 @@ TEST_F(HostTest, BorrowChecksTypesAndKinds) {
   expect_trap(host.resource_transfer_borrow(own, TA, TB), "has resource type 9");
   expect_trap(host.resource_transfer_borrow(context, HA, HB), "not a resource handle");
   expect_trap(host.resource_transfer_borrow(own, HA, TB), "are for different resource types");
-  expect_trap(host.resource_transfer_borrow(0, HA, HB), "handle index 0 is never valid");
+  expect_trap(host.resource_transfer_borrow(0, HA, HB), "unknown handle index 0");
   EXPECT_EQ(info(A, own).num_lends, 0u);
   must(host.exit_sync_call());
 }
@@ -530,10 +530,10 @@ TEST_F(HostMayLeaveTest, BuiltinsTrapWhenTheInstanceMayNotLeave) {
   must(host.add_error_context_table(0, C));
   must(host.add_future_table(0, C, 100));
   blocked = C;
-  expect_trap(host.resource_new(TC, 2), "resource.new: instance 2 may not leave");
-  expect_trap(host.resource_drop(TC, handle), "resource.drop: instance 2 may not leave");
-  expect_trap(host.error_context_new(0, "x"), "may not leave");
-  expect_trap(host.future_new(0), "may not leave");
+  expect_trap(host.resource_new(TC, 2), "resource.new: cannot leave component instance 2");
+  expect_trap(host.resource_drop(TC, handle), "resource.drop: cannot leave component instance 2");
+  expect_trap(host.error_context_new(0, "x"), "cannot leave component instance");
+  expect_trap(host.future_new(0), "cannot leave component instance");
   // resource.rep and the adapter imports do not consult may_leave.
   EXPECT_EQ(must(host.resource_rep(TC, handle)), 1u);
   EXPECT_EQ(must(host.resource_transfer_own(handle, TC, TA)), 1u);
@@ -613,7 +613,7 @@ TEST_F(HostCopyTest, DropsFollowTheCopyState) {
 
   CopyEnds stream = must(host.stream_new(0));
   must(host.stream_drop_writable(0, stream.writable));  // streams need no final write
-  expect_trap(host.stream_drop_readable(1, stream.readable), "handle index 1 is not in use in instance 1");
+  expect_trap(host.stream_drop_readable(1, stream.readable), "unknown handle index 1 (not in use in instance 1)");
   must(host.stream_drop_readable(0, stream.readable));
   EXPECT_EQ(host.live_handles(A), 0u);
 }

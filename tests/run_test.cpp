@@ -129,11 +129,11 @@ TEST_F(RunTest, TrapsPrintTheirMessageAndFail) {
   ToolRun r = invoke("root-exports", {"add(1, 1)", "fail()", "add(2, 2)"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.out, "2\n");  // the invocation after the trap does not run
-  EXPECT_NE(r.err.find("`fail` trapped: wasm `unreachable` instruction executed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("`fail` trapped: wasm trap: wasm `unreachable` instruction executed"), std::string::npos) << r.err;
   // An adapter's own trap: calling back into an instance that is on the stack.
   ToolRun re = invoke("reentrance", {"run()"});
   EXPECT_EQ(re.exit_code, 3);
-  EXPECT_NE(re.err.find("`run` trapped: cannot enter component instance"), std::string::npos) << re.err;
+  EXPECT_NE(re.err.find("`run` trapped: wasm trap: cannot enter component instance"), std::string::npos) << re.err;
 }
 
 TEST_F(RunTest, InstantiationTrapsExitWithThree) {
@@ -176,11 +176,11 @@ TEST_F(RunTest, HandleMisuseTrapsWithTheOperationName) {
     const char* message;
   };
   const Trap traps[] = {
-      {{"make(5)", "use-after-drop(#1)"}, "`use-after-drop` trapped: resource.rep: handle index 1 is not in use"},
+      {{"make(5)", "use-after-drop(#1)"}, "`use-after-drop` trapped: resource.rep: unknown handle index 1 (not in use"},
       // Own and borrow of one handle in one call: the lend comes first, so
       // the own handle cannot move (lift_own's num_lends check).
       {{"make(5)", "lend-and-take(#1, #1)"},
-       "`lend-and-take` trapped: resource.transfer-own: own handle 1 of instance 2 is lent out to 1 borrow(s)"},
+       "`lend-and-take` trapped: resource.transfer-own: cannot remove owned resource while borrowed (own handle 1 of instance 2 is lent out to 1 borrow(s)"},
       // Rep 13 makes the destructor trap: a trap of the dropping call.
       {{"make(13)", "consume(#1)"}, "`consume` trapped: resource.drop: the destructor of resource defined at byte"},
   };

@@ -29,7 +29,7 @@ Expected<const TableBinding*> find_copy_table(Host::State& state, std::string_vi
 
 Expected<void> check_may_leave(const Host::State& state, std::string_view op, uint32_t instance) {
   if (!state.may_leave(instance)) {
-    return trap(op, "instance " + str(instance) + " may not leave (its may_leave flag is 0)");
+    return trap(op, "cannot leave component instance " + str(instance) + " (its may_leave flag is 0)");
   }
   return {};
 }

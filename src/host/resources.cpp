@@ -42,9 +42,16 @@ Expected<ResourceHandle*> find_resource(Host::State& state, std::string_view op,
                         describe(**element) + ", not a resource handle");
   }
   if (resource->type != binding.type) {
-    return trap(op, "handle " + str(handle) + " of instance " + str(binding.instance) +
-                        " has resource type " + str(resource->type) + ", but resource table " +
-                        str(table) + " is for resource type " + str(binding.type));
+    // Wasmtime's wording, which .wast scripts match, then the details.
+    auto defined_by = [&](uint32_t type) {
+      auto it = state.resource_types.find(type);
+      return it != state.resource_types.end() && it->second.implementer ? "guest-defined" : "host-defined";
+    };
+    return trap(op, "handle index " + str(handle) + " used with the wrong type, expected " +
+                        defined_by(binding.type) + " resource but found a different " +
+                        defined_by(resource->type) + " resource (handle " + str(handle) + " of instance " +
+                        str(binding.instance) + " has resource type " + str(resource->type) +
+                        ", but resource table " + str(table) + " is for resource type " + str(binding.type) + ")");
   }
   return resource;
 }
@@ -74,16 +81,16 @@ Expected<ResourceHandle*> find_unlent_own(Host::State& state, std::string_view o
                         " is a borrow handle, not an own handle");
   }
   if ((*resource)->num_lends != 0) {
-    return trap(op, "own handle " + str(handle) + " of instance " + str(binding.instance) +
-                        " is lent out to " + str((*resource)->num_lends) +
-                        " borrow(s) that have not been returned");
+    return trap(op, "cannot remove owned resource while borrowed (own handle " + str(handle) + " of instance " +
+                        str(binding.instance) + " is lent out to " + str((*resource)->num_lends) +
+                        " borrow(s) that have not been returned)");
   }
   return resource;
 }
 
 Expected<void> check_may_leave(const Host::State& state, std::string_view op, uint32_t instance) {
   if (!state.may_leave(instance)) {
-    return trap(op, "instance " + str(instance) + " may not leave (its may_leave flag is 0)");
+    return trap(op, "cannot leave component instance " + str(instance) + " (its may_leave flag is 0)");
   }
   return {};
 }
@@ -120,12 +127,11 @@ Expected<InstanceState*> find_instance(Host::State& state, std::string_view op, 
 Expected<Element*> find_element(InstanceState& instance, std::string_view op,
                                 uint32_t instance_index, uint32_t handle) {
   if (handle == 0) {
-    return trap(op, "handle index 0 is never valid (instance " + str(instance_index) + ")");
+    return trap(op, "unknown handle index 0 (index 0 is never valid; instance " + str(instance_index) + ")");
   }
   Element* element = instance.handles.get(handle);
   if (!element) {
-    return trap(op, "handle index " + str(handle) + " is not in use in instance " +
-                        str(instance_index));
+    return trap(op, "unknown handle index " + str(handle) + " (not in use in instance " + str(instance_index) + ")");
   }
   return element;
 }
@@ -319,9 +325,9 @@ Expected<void> Host::resource_drop(uint32_t table, uint32_t handle) {
   if (!found) return found.error();
   ResourceHandle& resource = **found;
   if (resource.num_lends != 0) {
-    return trap(op, "handle " + str(handle) + " of instance " + str(instance_index) +
-                        " is lent out to " + str(resource.num_lends) +
-                        " borrow(s) that have not been returned");
+    return trap(op, "cannot remove owned resource while borrowed (handle " + str(handle) + " of instance " +
+                        str(instance_index) + " is lent out to " + str(resource.num_lends) +
+                        " borrow(s) that have not been returned)");
   }
   InstanceState& instance = state_->instances.at(instance_index);
 

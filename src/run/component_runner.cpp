@@ -267,7 +267,7 @@ struct ComponentRunner::Impl {
     const std::vector<ValType> params = val_types(signature->params);
     const std::vector<ValType> results = val_types(signature->results);
     if (const auto* t = std::get_if<binding::Trap>(&def)) {
-      std::string message = trap_message(t->code);
+      std::string message = std::string("wasm trap: ") + trap_message(t->code);
       return runtime.host_func(params, results, [message](const std::vector<Val>&, std::vector<Val>&) {
         return std::optional<std::string>(message);
       });

@@ -75,6 +75,24 @@ Value make_case(TypeKind kind, uint64_t index, std::optional<Value> payload) {
 
 }  // namespace
 
+namespace {
+
+// The checks of an allocation the guest's realloc returned, worded as
+// Wasmtime's host-side lowering does (what .wast scripts expect).
+Expected<void> check_realloc_result(const MemoryView& memory, uint64_t ptr, uint64_t align, uint64_t size) {
+  if (ptr % align != 0) {
+    return Error{"realloc return: result not aligned (" + std::to_string(ptr) + " for alignment " +
+                 std::to_string(align) + ")"};
+  }
+  if (!in_bounds(memory, ptr, size)) {
+    return Error{"realloc return: beyond end of memory (" + std::to_string(size) + " bytes at " +
+                 std::to_string(ptr) + ")"};
+  }
+  return {};
+}
+
+}  // namespace
+
 Error reference_trap(TrapCode code, const std::string& detail) {
   return Error{"trap " + std::to_string(static_cast<int>(code)) + " (" + trap_message(code) +
                "): " + detail};
@@ -392,9 +410,7 @@ Expected<std::pair<uint64_t, uint64_t>> Reference::store_string(const std::strin
   if (!memory.allocate) return Error{"no allocator to store a string"};
   auto ptr = memory.allocate(align, bytes.size());
   if (!ptr) return ptr.error();
-  if (*ptr % align != 0 || !in_bounds(memory, *ptr, bytes.size())) {
-    return Error{"string allocation out of bounds or misaligned"};
-  }
+  if (auto bad = check_realloc_result(memory, *ptr, align, bytes.size()); !bad) return bad.error();
   std::copy(bytes.begin(), bytes.end(), memory.data + *ptr);
   return std::pair<uint64_t, uint64_t>{*ptr, units};
 }
@@ -415,8 +431,8 @@ Expected<std::pair<uint64_t, uint64_t>> Reference::store_list(const TypeNode& li
   if (!memory.allocate) return Error{"no allocator to store a list"};
   auto ptr = memory.allocate(align, uint64_t{size} * items.size());
   if (!ptr) return ptr.error();
-  if (*ptr % align != 0 || !in_bounds(memory, *ptr, uint64_t{size} * items.size())) {
-    return Error{"list allocation out of bounds or misaligned"};
+  if (auto bad = check_realloc_result(memory, *ptr, align, uint64_t{size} * items.size()); !bad) {
+    return bad.error();
   }
   for (size_t i = 0; i < items.size(); ++i) {
     uint64_t at = *ptr + i * size;
@@ -613,12 +629,13 @@ Expected<Value> Reference::load_string(const MemoryView& memory, uint64_t ptr,
   }
   if (ptr % align != 0) return reference_trap(TrapCode::UnalignedPointer, "string at " + std::to_string(ptr));
   if (!in_bounds(memory, ptr, byte_length)) {
-    return reference_trap(TrapCode::StringOutOfBounds, "string at " + std::to_string(ptr));
+    return reference_trap(TrapCode::StringOutOfBounds,
+                          "string pointer/length out of bounds of memory: string at " + std::to_string(ptr));
   }
   const uint8_t* bytes = memory.data + ptr;
   if (memory.encoding == StringEncoding::Utf8) {
     std::string text(bytes, bytes + byte_length);
-    if (!decode_utf8(text)) return Error{"trap: invalid UTF-8 string"};
+    if (!decode_utf8(text)) return Error{"trap: invalid utf-8 string"};
     return Value::string(std::move(text));
   }
   std::vector<uint32_t> cps;
@@ -635,7 +652,7 @@ Expected<Value> Reference::load_string(const MemoryView& memory, uint64_t ptr,
           continue;
         }
       }
-      if (unit >= 0xD800 && unit <= 0xDFFF) return Error{"trap: unpaired UTF-16 surrogate"};
+      if (unit >= 0xD800 && unit <= 0xDFFF) return Error{"trap: invalid utf-16 string: unpaired surrogate"};
       cps.push_back(unit);
     }
   }
@@ -650,7 +667,8 @@ Expected<Value> Reference::load_list(const TypeNode& list, const MemoryView& mem
   }
   if (ptr % align != 0) return reference_trap(TrapCode::UnalignedPointer, "list at " + std::to_string(ptr));
   if (!in_bounds(memory, ptr, length * size)) {
-    return reference_trap(TrapCode::ListOutOfBounds, "list at " + std::to_string(ptr));
+    return reference_trap(TrapCode::ListOutOfBounds,
+                          "list pointer/length out of bounds of memory: list at " + std::to_string(ptr));
   }
   Value out;
   out.kind = list.kind;
@@ -813,9 +831,7 @@ Expected<std::vector<Val>> Reference::lower_flat_values(const std::vector<TypeId
       ptr = *p;
       out.push_back(Val{memory.memory64 ? ValType::I64 : ValType::I32, ptr});
     }
-    if (ptr % align != 0 || !in_bounds(memory, ptr, size)) {
-      return Error{"reference: tuple address " + std::to_string(ptr) + " misaligned or out of bounds"};
-    }
+    if (auto bad = check_realloc_result(memory, ptr, align, size); !bad) return bad.error();
     uint64_t offset = 0;
     for (size_t i = 0; i < types.size(); ++i) {
       offset = align_up(offset, alignment(types[i], memory.memory64));

@@ -132,9 +132,9 @@ struct Runtime::Impl {
 namespace {
 
 // libwabt's interpreter words its own traps differently from Wasmtime, whose
-// texts .wast scripts match (`assert_trap`): reword the ones that differ,
-// keeping any detail wabt adds. Messages raised by host functions are ours
-// and pass through unchanged.
+// texts .wast scripts match (`assert_trap`): reword them as Wasmtime prints a
+// trap code ("wasm trap: ..."), keeping any detail wabt adds. Messages raised
+// by host functions are ours and pass through unchanged.
 std::string wasmtime_trap_text(std::string message) {
   struct Rewording {
     std::string_view wabt;
@@ -142,6 +142,11 @@ std::string wasmtime_trap_text(std::string message) {
   };
   static constexpr Rewording kRewordings[] = {
       {"unreachable executed", "wasm `unreachable` instruction executed"},
+      {"integer divide by zero", "integer divide by zero"},
+      {"integer overflow", "integer overflow"},
+      {"invalid conversion to integer", "invalid conversion to integer"},
+      {"call stack exhausted", "call stack exhausted"},
+      {"out of bounds memory access", "out of bounds memory access"},
       {"indirect call signature mismatch", "indirect call type mismatch"},
       {"uninitialized table element", "uninitialized element"},
       {"undefined table index", "undefined element: out of bounds table access"},
@@ -150,7 +155,7 @@ std::string wasmtime_trap_text(std::string message) {
   for (const Rewording& r : kRewordings) {
     const std::string_view m = message;
     if (m == r.wabt || (m.substr(0, r.wabt.size()) == r.wabt && m.substr(r.wabt.size(), 1) == ":")) {
-      return std::string(r.wasmtime) + message.substr(r.wabt.size());
+      return "wasm trap: " + std::string(r.wasmtime) + message.substr(r.wabt.size());
     }
   }
   return message;
