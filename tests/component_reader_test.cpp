@@ -166,7 +166,7 @@ Everything everything() {
               B().name("f").b(0x01).u32(16),                               // func 0
               B().name("r").bs({0x03, 0x01}),                              // type 20
               B{0x02}.str("store").vec({B{0x00}.str("wasi:kv/store"),
-                                        B{0x01}.str("1.0")}).b(0x05).u32(18),  // instance 1
+                                        B{0x02}.str("1.0")}).b(0x05).u32(18),  // instance 1
               B().name("c").b(0x04).u32(19),                               // component 0
               B().name("m").bs({0x00, 0x11}).u32(1),                       // core module 1
               B().name("v").bs({0x02, 0x01, 0x79}),                        // value 0
@@ -372,7 +372,7 @@ TEST(ComponentReader, EverySectionAndDefinitionKind) {
   ASSERT_EQ(store.name.attributes.size(), 2u);
   EXPECT_EQ(store.name.attributes[0].kind, NameAttribute::Kind::Implements);
   EXPECT_EQ(store.name.attributes[0].value, "wasi:kv/store");
-  EXPECT_EQ(store.name.attributes[1].kind, NameAttribute::Kind::VersionSuffix);
+  EXPECT_EQ(store.name.attributes[1].kind, NameAttribute::Kind::ExternalId);
   const auto& module_import = std::get<Import>(c.defining(Sort::CoreModule, 1).item);
   EXPECT_EQ(module_import.type.sort, Sort::CoreModule);
   EXPECT_EQ(module_import.type.index, 1u);
@@ -624,7 +624,7 @@ TEST(ComponentReaderErrors, Names) {
   EXPECT_REJECTED(import_named("[method]r"), "expected \"resource.function\"");
   EXPECT_REJECTED(import_named("[frob]r"), "unknown annotation [frob]");
   EXPECT_REJECTED(import_named("wasi:cli"), "an interface name needs a '/'");
-  EXPECT_REJECTED(import_named("wasi:cli/stdout@01.2.3"), "is not a valid version");
+  EXPECT_REJECTED(import_named("wasi:cli/stdout@01.2.3"), "is not valid semver");
   EXPECT_REJECTED(import_named("Wasi:cli/x"), "is not a valid namespace");
   // Label rules in types.
   EXPECT_REJECTED(with_types({B{0x72}.vec({B().str("A_b").b(0x79)})}), "record field name \"A_b\" is not a valid");
@@ -637,14 +637,145 @@ TEST(ComponentReaderErrors, Names) {
 }
 
 TEST(ComponentReaderErrors, ValidNames) {
-  for (std::string_view n : {"a", "a-b-c", "a1-2-3", "A", "A-B-C", "m1x3d-4CR0NYMS", "[constructor]r",
-                             "[static]r.new-thing", "[method]my-res.get", "wasi:http/handler",
-                             "wasi:cli/stdout@0.2.0-rc.1+build.5", "a:b:c/d/e@1", "wasi:io/poll@0.2",
+  for (std::string_view n : {"a", "a-b-c", "a1-2-3", "A", "A-B-C", "m1x3d-4CR0NYMS", "wasi:http/handler",
+                             "wasi:cli/stdout@0.2.0-rc.1+build.5", "wasi:io/poll@0.2.0", "a:b/c@0.0.1",
                              "unlocked-dep=<a:b@{>=1.0.0}>", "[async]f"}) {
     Bytes bytes = component({section(10, B().vec({B().name(n).bs({0x03, 0x01})}))});
     auto r = read_component(bytes);
     EXPECT_TRUE(r.ok()) << n << ": " << r.error().message;
   }
+}
+
+// Version suffixes (Explainer "Canonical Interface Name"), implements and
+// nested names.
+TEST(ComponentReaderErrors, VersionsAndAttributes) {
+  auto with_attrs = [](std::string_view n, std::initializer_list<B> attrs, uint8_t sort = 0x03) {
+    B entry = B{0x02}.str(n).vec(attrs);
+    if (sort == 0x03) {
+      entry.bs({0x03, 0x01});
+    } else {
+      entry.b(sort).u32(0);
+    }
+    return component({section(7, B().vec({B{0x42, 0x00}})), section(10, B().vec({entry}))});
+  };
+  auto suffix = [](std::string_view v) { return B{0x01}.str(v); };
+  for (auto [n, v] : {std::pair{"a:b/c@1", ".2.3"}, {"a:b/c@0.2", ".6+sha.5"}, {"a:b/c@0.0.1", ""},
+                      {"a:b/c@0.0.1", "-alpha"}, {"a:b/c@10", ".0.0"}}) {
+    auto r = read_component(with_attrs(n, {suffix(v)}));
+    EXPECT_TRUE(r.ok()) << n << " " << v << ": " << r.error().message;
+  }
+  auto import_named = [](std::string_view n) {
+    return component({section(10, B().vec({B().name(n).bs({0x03, 0x01})}))});
+  };
+  EXPECT_REJECTED(import_named("a:b/c@1"), "a canonical version needs a versionsuffix attribute");
+  EXPECT_REJECTED(import_named("wasi:io/poll@0.2"), "a canonical version needs a versionsuffix attribute");
+  EXPECT_REJECTED(import_named("a:b/c@0.0.01"), "is not valid semver");
+  EXPECT_REJECTED(import_named("a:b/c@"), "is not valid semver");
+  EXPECT_REJECTED(with_attrs("a:b/c@1", {suffix(".2")}), "\"1.2\" is not a valid semver");
+  EXPECT_REJECTED(with_attrs("a:b/c@1", {suffix("")}), "\"1\" is not a valid semver");
+  EXPECT_REJECTED(with_attrs("a:b/c@1.2.3", {suffix("")}), "the version must be canonical");
+  EXPECT_REJECTED(with_attrs("a:b/c@0", {suffix(".1.0")}), "the version must be canonical");
+  EXPECT_REJECTED(with_attrs("a:b/c", {suffix(".2.3")}), "needs an interface name with a version");
+  EXPECT_REJECTED(with_attrs("a", {suffix("")}), "versionsuffix attribute is not valid on a plain name");
+  // implements: an interface name, only on instances with a plain name.
+  auto implements = [](std::string_view v) { return B{0x00}.str(v); };
+  EXPECT_TRUE(read_component(with_attrs("a", {implements("a:b/c")}, 0x05)).ok());
+  EXPECT_REJECTED(with_attrs("a", {implements("not-valid")}, 0x05), "must be an interface name");
+  EXPECT_REJECTED(with_attrs("a", {implements("")}, 0x05), "is not a valid name");
+  EXPECT_REJECTED(with_attrs("a", {implements("a:b/c")}), "must be an instance, found a type");
+  EXPECT_REJECTED(with_attrs("x:y/z", {implements("a:b/c")}, 0x05), "must have a plain name");
+  // Nested namespaces and projections are gated (🪺).
+  EXPECT_REJECTED(import_named("foo:bar:baz/qux"), "nested namespaces are not supported");
+  EXPECT_REJECTED(import_named("foo:bar/baz/qux"), "nested projections are not supported");
+}
+
+// Strong uniqueness (Explainer "Name Uniqueness") of imports, exports and
+// the names of instance types and bag-of-exports instances.
+TEST(ComponentReaderErrors, StrongUniqueness) {
+  auto imports = [](std::initializer_list<std::string_view> names) {
+    B entries;
+    entries.u32(uint32_t(names.size()));
+    for (auto n : names) entries.name(n).bs({0x03, 0x01});
+    return component({section(10, entries)});
+  };
+  EXPECT_TRUE(read_component(imports({"foo", "foo-bar", "FOO-baz", "foo:bar/baz", "a:b/c@1.0.0",
+                                      "a:b/c@2.0.0"}))
+                  .ok());
+  EXPECT_REJECTED(imports({"foo", "FOO"}), "import name \"FOO\" conflicts with previous name \"foo\"");
+  EXPECT_REJECTED(imports({"foo-bar", "foo-BAR"}), "conflicts with previous name \"foo-bar\"");
+  EXPECT_REJECTED(imports({"foo:bar/baz", "foo:bar/BAZ"}), "conflicts with previous name \"foo:bar/baz\"");
+  // An instance type's exports, and its import and export spaces are separate in a component type.
+  auto decls = [](uint8_t type, uint8_t kind1, std::string_view n1, uint8_t kind2, std::string_view n2) {
+    return with_types({B{type}.vec({B{kind1}.name(n1).bs({0x03, 0x01}), B{kind2}.name(n2).bs({0x03, 0x01})})});
+  };
+  EXPECT_REJECTED(decls(0x42, 0x04, "a", 0x04, "A"), "export name \"A\" conflicts with previous name \"a\"");
+  EXPECT_TRUE(read_component(decls(0x41, 0x03, "a", 0x04, "a")).ok());
+  EXPECT_REJECTED(decls(0x41, 0x03, "a", 0x03, "A"), "import name \"A\" conflicts");
+  // Exports of a component and of a bag of exports.
+  Bytes exports = component({section(10, B().vec({B().name("t").bs({0x03, 0x01})})),
+                             section(11, B().vec({B().name("x").bs({0x03}).u32(0).b(0x00),
+                                                  B().name("X").bs({0x03}).u32(0).b(0x00)}))});
+  EXPECT_REJECTED(exports, "export name \"X\" conflicts with previous name \"x\"");
+  Bytes bag = component({section(10, B().vec({B().name("t").bs({0x03, 0x01})})),
+                         section(5, B().vec({B{0x01}.vec({B().name("x").b(0x03).u32(0), B().name("X").b(0x03).u32(0)})}))});
+  EXPECT_REJECTED(bag, "export name \"X\" conflicts with previous name \"x\"");
+}
+
+// [constructor], [method] and [static] names: function sort, a preceding
+// resource of that name, and the function type shapes.
+TEST(ComponentReaderErrors, AnnotatedNames) {
+  // Type 0: import "r" (sub resource). Types 1..6 below.
+  B types = B().vec({
+      B{0x69, 0x00},                                                  // 1: own 0
+      B{0x40}.vec({}).b(0x00).u32(1),                                 // 2: func -> own 0
+      B{0x68, 0x00},                                                  // 3: borrow 0
+      B{0x40}.vec({B().str("self").u32(3)}).bs({0x01, 0x00}),         // 4: func (self: borrow 0)
+      B{0x6a}.b(0x01).u32(1).b(0x01).b(0x73),                          // 5: result own 0, error string
+      B{0x40}.vec({B().str("x").u32(3)}).b(0x00).u32(5),              // 6: func (x: borrow 0) -> 5
+  });
+  auto with_imports = [&](std::initializer_list<std::pair<std::string_view, uint32_t>> funcs,
+                          std::string_view resource = "r") {
+    B entries;
+    entries.u32(uint32_t(funcs.size()));
+    for (auto [n, t] : funcs) entries.name(n).b(0x01).u32(t);
+    return component({section(10, B().vec({B().name(resource).bs({0x03, 0x01})})), section(7, types),
+                      section(10, entries)});
+  };
+  auto ok = read_component(
+      with_imports({{"[constructor]r", 2}, {"[method]r.m", 4}, {"[static]r.s", 6}, {"[static]r.t", 2}}));
+  EXPECT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_TRUE(read_component(with_imports({{"[constructor]r", 6}})).ok());  // (result (own $r) (error string))
+  EXPECT_REJECTED(with_imports({{"[constructor]r", 4}}), "should return `(own $T)` or `(result (own $T))`");
+  EXPECT_REJECTED(with_imports({{"[method]r.m", 2}}), "but it has no parameters");
+  EXPECT_REJECTED(with_imports({{"[method]r.m", 6}}), "but the first parameter is called \"x\"");
+  EXPECT_REJECTED(with_imports({{"[constructor]q", 2}}), "the resource name \"q\" is not known in this context");
+  EXPECT_REJECTED(with_imports({{"[static]r.s", 2}}, "b"), "the resource name \"r\" is not known");
+  EXPECT_REJECTED(with_imports({{"[method]r.r", 4}}), "\"[method]r.r\" conflicts with previous name \"r\"");
+  EXPECT_REJECTED(with_imports({{"[method]r.m", 4}, {"[static]r.M", 2}}),
+                  "\"[static]r.M\" conflicts with previous name \"[method]r.m\"");
+  // Only functions may carry the annotations.
+  Bytes typed = component({section(10, B().vec({B().name("r").bs({0x03, 0x01}),
+                                                B().name("[static]r.s").bs({0x03, 0x01})}))});
+  EXPECT_REJECTED(typed, "is not a func");
+  // A [method] whose self borrows another resource.
+  Bytes other = component({section(10, B().vec({B().name("r").bs({0x03, 0x01}), B().name("q").bs({0x03, 0x01})})),
+                           section(7, B().vec({B{0x68, 0x01}, B{0x40}.vec({B().str("self").u32(2)}).bs({0x01, 0x00})})),
+                           section(10, B().vec({B().name("[method]r.m").b(0x01).u32(3)}))});
+  EXPECT_REJECTED(other, "it borrows a different resource");
+}
+
+// Labels of records, variants, flags, enums and parameters are unique
+// case-insensitively.
+TEST(ComponentReaderErrors, DuplicateLabels) {
+  EXPECT_REJECTED(with_types({B{0x72}.vec({B().str("a").b(0x79), B().str("A").b(0x79)})}),
+                  "record field name \"A\" conflicts with \"a\"");
+  EXPECT_REJECTED(with_types({B{0x71}.vec({B().str("x").bs({0x00, 0x00}), B().str("x").bs({0x00, 0x00})})}),
+                  "variant case name \"x\" conflicts");
+  EXPECT_REJECTED(with_types({B{0x6e}.vec({B().str("a-b"), B().str("A-B")})}), "flag name \"A-B\" conflicts");
+  EXPECT_REJECTED(with_types({B{0x6d}.vec({B().str("e"), B().str("E")})}), "enum case name \"E\" conflicts");
+  EXPECT_REJECTED(with_types({B{0x40}.vec({B().str("p").b(0x79), B().str("P").b(0x79)}).bs({0x01, 0x00})}),
+                  "parameter name \"P\" conflicts with \"p\"");
+  EXPECT_TRUE(read_component(with_types({B{0x72}.vec({B().str("a").b(0x79), B().str("a-b").b(0x79)})})).ok());
 }
 
 TEST(ComponentReaderErrors, TypeDefinitions) {

@@ -68,29 +68,62 @@ bool is_semver_identifiers(std::string_view s, bool numeric_no_leading_zero) {
   return true;
 }
 
-// `valid semver`, or a `canonversion` ("1", "0.2", "0.0.3").
-bool is_version(std::string_view v) {
+// `valid semver` (semver.org 2.0): MAJOR.MINOR.PATCH, then an optional
+// "-pre.release" and an optional "+build".
+bool is_semver(std::string_view v) {
   std::string_view core = v;
-  std::string_view pre, build;
   if (size_t plus = core.find('+'); plus != std::string_view::npos) {
-    build = core.substr(plus + 1);
+    if (!is_semver_identifiers(core.substr(plus + 1), false)) return false;
     core = core.substr(0, plus);
-    if (!is_semver_identifiers(build, false)) return false;
   }
   if (size_t dash = core.find('-'); dash != std::string_view::npos) {
-    pre = core.substr(dash + 1);
+    if (!is_semver_identifiers(core.substr(dash + 1), true)) return false;
     core = core.substr(0, dash);
-    if (!is_semver_identifiers(pre, true)) return false;
   }
   auto parts = split(core, '.');
+  if (parts.size() != 3) return false;
   for (auto p : parts)
     if (!is_numeric_identifier(p)) return false;
-  if (parts.size() == 3) return true;
-  // Canonical versions carry no pre-release or build part.
-  if (!pre.empty() || !build.empty() || v.find_first_of("+-") != std::string_view::npos) return false;
+  return true;
+}
+
+// `canonversion`: "N" (N > 0), "0.N" (N > 0), "0.0.N" (any N).
+bool is_canonversion(std::string_view v) {
+  auto parts = split(v, '.');
+  for (auto p : parts)
+    if (!is_numeric_identifier(p)) return false;
   if (parts.size() == 1) return parts[0] != "0";
   if (parts.size() == 2) return parts[0] == "0" && parts[1] != "0";
+  if (parts.size() == 3) return parts[0] == "0" && parts[1] == "0";
   return false;
+}
+
+const NameAttribute* find_attribute(const ExternName& name, NameAttribute::Kind kind) {
+  for (const auto& a : name.attributes)
+    if (a.kind == kind) return &a;
+  return nullptr;
+}
+
+// The version of an interface name together with its `versionsuffix`
+// attribute (Explainer "Canonical Interface Name"): a suffix needs a
+// canonversion, and the version (plus the suffix) must be a valid semver,
+// so "@1" alone is rejected while "@1" with suffix ".2.3" is accepted.
+std::optional<std::string> check_version(std::string_view version, const NameAttribute* suffix) {
+  if (!suffix) {
+    if (is_semver(version)) return std::nullopt;
+    if (is_canonversion(version))
+      return "version \"" + std::string(version) +
+             "\" is not valid: a canonical version needs a versionsuffix attribute that completes it to a valid semver";
+    return "version \"" + std::string(version) + "\" is not valid semver";
+  }
+  if (!is_canonversion(version))
+    return "version \"" + std::string(version) +
+           "\" is not valid with a versionsuffix attribute: the version must be canonical (\"N\", \"0.N\" or \"0.0.N\")";
+  std::string full = std::string(version) + suffix->value;
+  if (!is_semver(full))
+    return "version \"" + std::string(version) + "\" with versionsuffix \"" + suffix->value +
+           "\" is not valid: \"" + full + "\" is not a valid semver";
+  return std::nullopt;
 }
 
 std::optional<std::string> parse_interface(ExternName& name, std::string_view text) {
@@ -99,7 +132,6 @@ std::optional<std::string> parse_interface(ExternName& name, std::string_view te
   if (size_t at = rest.find('@'); at != std::string_view::npos) {
     version = rest.substr(at + 1);
     rest = rest.substr(0, at);
-    if (!is_version(version)) return "\"" + std::string(version) + "\" is not a valid version";
   }
   size_t slash = rest.find('/');
   if (slash == std::string_view::npos) return "an interface name needs a '/'";
@@ -111,6 +143,19 @@ std::optional<std::string> parse_interface(ExternName& name, std::string_view te
     if (!is_words(w)) return "\"" + std::string(w) + "\" is not a valid namespace or package name";
   for (auto p : split(path, '/'))
     if (!is_label(p)) return "\"" + std::string(p) + "\" is not a valid interface name";
+  // Nested namespaces and projections are gated future syntax (🪺).
+  if (namespaces.size() > 2)
+    return "expected '/' after the package name \"" + std::string(namespaces[1]) +
+           "\" (nested namespaces are not supported)";
+  if (path.find('/') != std::string_view::npos)
+    return "trailing characters after the interface name: \"" + std::string(path.substr(path.find('/'))) +
+           "\" (nested projections are not supported)";
+  if (!version.empty() || rest.size() != text.size()) {
+    if (auto why = check_version(version, find_attribute(name, NameAttribute::Kind::VersionSuffix)))
+      return why;
+  } else if (find_attribute(name, NameAttribute::Kind::VersionSuffix)) {
+    return "a versionsuffix attribute needs an interface name with a version";
+  }
   name.kind = NameKind::Interface;
   name.package = std::string(package);
   name.interface = std::string(path);
@@ -145,7 +190,9 @@ bool is_label(std::string_view text) {
   return true;
 }
 
-std::optional<std::string> parse_extern_name(ExternName& name) {
+namespace {
+
+std::optional<std::string> parse_text(ExternName& name) {
   std::string_view text = name.text;
   if (text.empty()) return "a name may not be empty";
 
@@ -204,6 +251,72 @@ std::optional<std::string> parse_extern_name(ExternName& name) {
            "\" is not a valid kebab-case label or interface name";
   name.kind = NameKind::Label;
   name.label = std::string(text);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> parse_extern_name(ExternName& name) {
+  if (auto why = parse_text(name)) return why;
+  if (name.kind != NameKind::Interface && find_attribute(name, NameAttribute::Kind::VersionSuffix))
+    return "a versionsuffix attribute is not valid on a plain name (it needs an interface name with a version)";
+  if (const auto* impl = find_attribute(name, NameAttribute::Kind::Implements)) {
+    ExternName target;
+    target.text = impl->value;
+    if (auto why = parse_text(target))
+      return "the implements attribute \"" + impl->value + "\" is not a valid name: " + *why;
+    if (target.kind != NameKind::Interface)
+      return "the implements attribute \"" + impl->value + "\" must be an interface name (\"ns:pkg/iface\")";
+  }
+  return std::nullopt;
+}
+
+bool is_resource_annotation(NameKind kind) {
+  switch (kind) {
+    case NameKind::Constructor:
+    case NameKind::Method:
+    case NameKind::Static:
+    case NameKind::AsyncMethod:
+    case NameKind::AsyncStatic: return true;
+    default: return false;
+  }
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (is_upper(c)) c = char(c - 'A' + 'a');
+  return out;
+}
+
+std::string unique_key(const ExternName& name) {
+  switch (name.kind) {
+    case NameKind::Method:
+    case NameKind::Static:
+    case NameKind::AsyncMethod:
+    case NameKind::AsyncStatic: {
+      std::string resource = lowercase(name.resource);
+      std::string func = lowercase(name.label);
+      if (resource == func) return func;
+      return resource + "." + func;
+    }
+    case NameKind::AsyncLabel: return lowercase(name.label);
+    case NameKind::Constructor: return "[constructor]" + lowercase(name.resource);
+    default: return lowercase(name.text);
+  }
+}
+
+std::optional<std::string> check_name_sort(const ExternName& name, Sort sort) {
+  if (is_resource_annotation(name.kind) && sort != Sort::Func)
+    return "\"" + name.text + "\" is not a func: [constructor], [method] and [static] names " +
+           "may only name functions, found a " + sort_name(sort);
+  if (find_attribute(name, NameAttribute::Kind::Implements)) {
+    if (sort != Sort::Instance)
+      return "\"" + name.text + "\" has an implements attribute, so it must be an instance, found a " +
+             sort_name(sort);
+    if (name.kind != NameKind::Label)
+      return "\"" + name.text + "\" has an implements attribute, so it must have a plain name";
+  }
   return std::nullopt;
 }
 

@@ -19,4 +19,22 @@ bool is_label(std::string_view text);
 // `externname`.
 std::optional<std::string> parse_extern_name(ExternName& name);
 
+// [constructor], [method], [static] and their async forms: names that refer
+// to a resource of the same scope.
+bool is_resource_annotation(NameKind kind);
+
+// ASCII lowercase, the case folding of strong uniqueness.
+std::string lowercase(std::string_view text);
+
+// The canonical form under which two names of one scope must differ to be
+// strongly unique (Explainer "Name Uniqueness"): acronyms lowercased,
+// "[method]l.l"/"[static]l.l" reduced to "l", and every annotation except
+// [constructor] stripped. `name` must have been parsed.
+std::string unique_key(const ExternName& name);
+
+// The sort-dependent name rules (Binary.md, import and export definitions):
+// resource annotations only on functions, `implements` only on instances
+// with a plain name.
+std::optional<std::string> check_name_sort(const ExternName& name, Sort sort);
+
 }  // namespace fact::component

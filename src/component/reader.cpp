@@ -75,6 +75,17 @@ void Reader::append(Component& comp, Definition def) {
     comp.index_spaces[size_t(*s)].push_back(position);
     add(*s);
   }
+  if (*s != Sort::Type) return;
+  const Definition& added = comp.definitions.back();
+  if (const auto* t = std::get_if<Type>(&added.item)) {
+    set_type_facts(facts_of(*t));
+  } else if (const auto* imp = std::get_if<Import>(&added.item)) {
+    set_type_facts(extern_type_facts(imp->type, imp->offset));
+  } else if (const auto* ex = std::get_if<Export>(&added.item)) {
+    // An ascription (sub resource) makes the export a fresh abstract type.
+    if (!ex->ascribed || ex->ascribed->type_bound.kind == TypeBound::Kind::Eq)
+      set_type_facts(type_facts(ex->index));
+  }
 }
 
 Component Reader::component(Cursor& c) {
@@ -279,13 +290,18 @@ void Reader::section(Component& comp, uint8_t id, Cursor& c, size_t section_offs
         } else if (k == 0x01) {
           InstanceFromExports fe;
           uint32_t count = c.count("inline exports", 4);
+          NameSpace names;
           for (uint32_t e = 0; e < count && c.ok(); ++e) {
             InlineExport ex;
+            size_t nat = c.offset();
             ex.name = extern_name(c);
             size_t sat = c.offset();
             ex.sort = sort(c);
             check_component_sort(c, sat, ex.sort, "inline export");
             ex.index = index(c, ex.sort, "inline export");
+            std::optional<uint32_t> type_index;
+            if (ex.sort == Sort::Type) type_index = ex.index;
+            declare_name(c, nat, names, ex.name, ex.sort, std::nullopt, type_index, "export");
             fe.exports.push_back(std::move(ex));
           }
           inst.expr = std::move(fe);
@@ -315,7 +331,14 @@ void Reader::section(Component& comp, uint8_t id, Cursor& c, size_t section_offs
         imp.offset = at;
         imp.name = extern_name(c);
         imp.type = externtype(c);
-        if (c.ok()) append(comp, Definition{std::move(imp)});
+        if (!c.ok()) break;
+        ExternName name = imp.name;
+        ExternType type = imp.type;
+        append(comp, Definition{std::move(imp)});
+        declare_name(c, at, scope().imports, name, type.sort,
+                     type.sort == Sort::Func ? std::optional<uint32_t>(type.index) : std::nullopt,
+                     type.sort == Sort::Type ? std::optional<uint32_t>(count(Sort::Type) - 1) : std::nullopt,
+                     "import");
         break;
       }
       case 11: {
@@ -337,7 +360,15 @@ void Reader::section(Component& comp, uint8_t id, Cursor& c, size_t section_offs
         } else if (c.ok() && has != 0x00) {
           c.fail_at(tat, "expected 0x00 (no type) or 0x01 (a type ascription), found " + hex(has));
         }
-        if (c.ok()) append(comp, Definition{std::move(ex)});
+        if (!c.ok()) break;
+        ExternName name = ex.name;
+        Sort sort = ex.sort;
+        std::optional<uint32_t> func_type;
+        if (sort == Sort::Func && ex.ascribed) func_type = ex.ascribed->index;
+        append(comp, Definition{std::move(ex)});
+        declare_name(c, at, scope().exports, name, sort, func_type,
+                     sort == Sort::Type ? std::optional<uint32_t>(count(Sort::Type) - 1) : std::nullopt,
+                     "export");
         break;
       }
       case 12: {

@@ -4,15 +4,38 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "component/ast.h"
 #include "component/cursor.h"
 
 namespace fact::component {
+
+// What the [constructor]/[method]/[static] checks need to know about one
+// type index, as far as the reader can tell without resolving types.
+// Resources are identified by their defining byte offset + 1 (0: unknown).
+struct TypeFacts {
+  enum class Kind : uint8_t { Unknown, Resource, Own, Borrow, Result, OtherValue, Func };
+  Kind kind = Kind::Unknown;
+  size_t resource = 0;                        // Resource, Own, Borrow
+  std::optional<ValType> ok;                  // Result
+  std::optional<LabeledValType> first_param;  // Func
+  std::optional<ValType> result;              // Func
+};
+
+// The import or the export names of one scope (they are separate spaces).
+struct NameSpace {
+  // unique_key() of each name -> the name as written, for "conflicts with".
+  std::unordered_map<std::string, std::string> keys;
+  // Plain names of type imports/exports -> their type index: the resources
+  // that annotated names can refer to.
+  std::unordered_map<std::string, uint32_t> types;
+};
 
 // One lexical scope: a component, a component or instance type, or a core
 // module type. Only the sizes of its index spaces are tracked, which is all
@@ -21,6 +44,9 @@ struct Scope {
   enum class Kind : uint8_t { Component, ComponentType, InstanceType, ModuleType };
   Kind kind = Kind::Component;
   std::array<uint32_t, kSortCount> counts{};
+  std::vector<TypeFacts> types;  // by type index; shorter when facts are unknown
+  NameSpace imports;
+  NameSpace exports;
 };
 
 // Components and types nested deeper than this are rejected, which bounds
@@ -53,6 +79,21 @@ class Reader {
   Sort sort(Cursor& c);
   Sort core_sort(Cursor& c);
   std::string label(Cursor& c, std::string_view what);
+
+  // Names (reader_types.cpp). facts_of/type_facts describe type indices of
+  // the current scope; set_type_facts records the facts of the type index
+  // added last.
+  TypeFacts facts_of(const Type& t) const;
+  TypeFacts extern_type_facts(const ExternType& t, size_t offset) const;
+  TypeFacts type_facts(uint32_t index) const;
+  void set_type_facts(TypeFacts facts);
+  // Checks a new import/export name against `ns` (sort rules, strong
+  // uniqueness, the resource of an annotated name and the shape of its
+  // function type `func_type`, when known) and records it. `type_index` is
+  // the type the name stands for when its sort is type.
+  void declare_name(Cursor& c, size_t at, NameSpace& ns, const ExternName& name, Sort sort,
+                    std::optional<uint32_t> func_type, std::optional<uint32_t> type_index,
+                    std::string_view what);
 
   // reader_canon.cpp
   Canon canon(Cursor& c);

@@ -1,5 +1,6 @@
 // Types, names, sorts and aliases (frontend-reference §1.3-§1.5).
 #include <algorithm>
+#include <unordered_map>
 
 #include "component/names.h"
 #include "component/reader_impl.h"
@@ -11,6 +12,22 @@ bool is_primitive_code(uint8_t b) { return (b >= 0x73 && b <= 0x7f) || b == 0x64
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
+// Labels of one record, variant, flags, enum or parameter list must be
+// strongly unique: distinct after lowercasing (Binary.md, type definitions).
+class LabelSet {
+ public:
+  void add(Cursor& c, size_t at, const std::string& label, std::string_view what) {
+    if (!c.ok()) return;
+    auto [it, fresh] = seen_.emplace(lowercase(label), label);
+    if (!fresh)
+      c.fail_at(at, std::string(what) + " " + quoted(label) + " conflicts with " + quoted(it->second) +
+                        " (labels must be unique, compared case-insensitively)");
+  }
+
+ private:
+  std::unordered_map<std::string, std::string> seen_;
+};
+
 }  // namespace
 
 bool Reader::push_scope(Cursor& c, Scope::Kind kind) {
@@ -19,7 +36,9 @@ bool Reader::push_scope(Cursor& c, Scope::Kind kind) {
            " levels deep");
     return false;
   }
-  scopes_.push_back(Scope{kind, {}});
+  Scope scope;
+  scope.kind = kind;
+  scopes_.push_back(std::move(scope));
   return true;
 }
 
@@ -129,8 +148,11 @@ static DefValType defvaltype(Reader& r, Cursor& c, uint8_t code, size_t at) {
       RecordType t;
       uint32_t n = c.count("record fields", 2);
       nonempty(n, "a record needs at least one field");
+      LabelSet seen;
       for (uint32_t i = 0; i < n && c.ok(); ++i) {
+        size_t lat = c.offset();
         std::string l = r.label(c, "record field name");
+        seen.add(c, lat, l, "record field name");
         t.fields.push_back({std::move(l), r.valtype(c)});
       }
       return t;
@@ -139,9 +161,12 @@ static DefValType defvaltype(Reader& r, Cursor& c, uint8_t code, size_t at) {
       VariantType t;
       uint32_t n = c.count("variant cases", 3);
       nonempty(n, "a variant needs at least one case");
+      LabelSet seen;
       for (uint32_t i = 0; i < n && c.ok(); ++i) {
         VariantCase vc;
+        size_t lat = c.offset();
         vc.label = r.label(c, "variant case name");
+        seen.add(c, lat, vc.label, "variant case name");
         vc.type = optional_of(c, "the variant case's payload", [&] { return r.valtype(c); });
         c.expect(0x00, "the variant case's trailing 0x00 byte");
         t.cases.push_back(std::move(vc));
@@ -173,8 +198,13 @@ static DefValType defvaltype(Reader& r, Cursor& c, uint8_t code, size_t at) {
       } else {
         nonempty(n, "an enum needs at least one case");
       }
-      for (uint32_t i = 0; i < n && c.ok(); ++i)
-        labels.push_back(r.label(c, code == 0x6e ? "flag name" : "enum case name"));
+      const char* what = code == 0x6e ? "flag name" : "enum case name";
+      LabelSet seen;
+      for (uint32_t i = 0; i < n && c.ok(); ++i) {
+        size_t lat = c.offset();
+        labels.push_back(r.label(c, what));
+        seen.add(c, lat, labels.back(), what);
+      }
       if (code == 0x6e) return FlagsType{std::move(labels)};
       return EnumType{std::move(labels)};
     }
@@ -217,8 +247,10 @@ static std::vector<Decl> decls(Reader& r, Cursor& c, bool component_type) {
         break;
       }
       case 0x01: {
-        d.decl = r.deftype(c);
+        Type t = r.deftype(c);
         r.add(Sort::Type);
+        if (c.ok()) r.set_type_facts(r.facts_of(t));
+        d.decl = std::move(t);
         break;
       }
       case 0x02: {
@@ -235,7 +267,17 @@ static std::vector<Decl> decls(Reader& r, Cursor& c, bool component_type) {
         }
         ExternName name = r.extern_name(c);
         ExternType type = r.externtype(c);
+        if (!c.ok()) break;
         r.add(type.sort);
+        std::optional<uint32_t> type_index;
+        if (type.sort == Sort::Type) {
+          r.set_type_facts(r.extern_type_facts(type, at));
+          type_index = r.count(Sort::Type) - 1;
+        }
+        std::optional<uint32_t> func_type;
+        if (type.sort == Sort::Func) func_type = type.index;
+        r.declare_name(c, at + 1, b == 0x03 ? r.scope().imports : r.scope().exports, name, type.sort,
+                       func_type, type_index, b == 0x03 ? "import" : "export");
         if (b == 0x03) {
           d.decl = ImportDecl{std::move(name), type};
         } else {
@@ -280,8 +322,11 @@ Type Reader::deftype(Cursor& c) {
       FuncType ft;
       ft.is_async = b == 0x43;
       uint32_t n = c.count("function parameters", 2);
+      LabelSet seen;
       for (uint32_t i = 0; i < n && c.ok(); ++i) {
+        size_t lat = c.offset();
         std::string l = label(c, "parameter name");
+        seen.add(c, lat, l, "parameter name");
         ft.params.push_back({std::move(l), valtype(c)});
       }
       size_t rat = c.offset();
@@ -605,6 +650,146 @@ ExternName Reader::extern_name(Cursor& c) {
   if (auto why = parse_extern_name(n))
     c.fail_at(text_at, "invalid name " + quoted(n.text) + ": " + *why);
   return n;
+}
+
+// ---------------------------------------------------------------------------
+// Facts about types, for the rules of annotated names
+
+TypeFacts Reader::type_facts(uint32_t index) const {
+  const auto& types = scopes_.back().types;
+  return index < types.size() ? types[index] : TypeFacts{};
+}
+
+void Reader::set_type_facts(TypeFacts facts) {
+  auto& types = scope().types;
+  uint32_t index = count(Sort::Type) - 1;
+  if (types.size() <= index) types.resize(index + 1);
+  types[index] = std::move(facts);
+}
+
+TypeFacts Reader::facts_of(const Type& t) const {
+  TypeFacts f;
+  if (std::holds_alternative<ResourceType>(t.type)) {
+    f.kind = TypeFacts::Kind::Resource;
+    f.resource = t.offset + 1;
+  } else if (const auto* ft = std::get_if<FuncType>(&t.type)) {
+    f.kind = TypeFacts::Kind::Func;
+    if (!ft->params.empty()) f.first_param = ft->params.front();
+    f.result = ft->result;
+  } else if (const auto* dv = std::get_if<DefValType>(&t.type)) {
+    auto resource_of = [&](uint32_t index) {
+      TypeFacts target = type_facts(index);
+      return target.kind == TypeFacts::Kind::Resource ? target.resource : 0;
+    };
+    if (const auto* own = std::get_if<OwnType>(dv)) {
+      f.kind = TypeFacts::Kind::Own;
+      f.resource = resource_of(own->resource);
+    } else if (const auto* borrow = std::get_if<BorrowType>(dv)) {
+      f.kind = TypeFacts::Kind::Borrow;
+      f.resource = resource_of(borrow->resource);
+    } else if (const auto* result = std::get_if<ResultType>(dv)) {
+      f.kind = TypeFacts::Kind::Result;
+      f.ok = result->ok;
+    } else {
+      f.kind = TypeFacts::Kind::OtherValue;
+    }
+  }
+  return f;
+}
+
+TypeFacts Reader::extern_type_facts(const ExternType& t, size_t offset) const {
+  if (t.type_bound.kind == TypeBound::Kind::Eq) return type_facts(t.type_bound.index);
+  TypeFacts f;
+  f.kind = TypeFacts::Kind::Resource;
+  f.resource = offset + 1;
+  return f;
+}
+
+namespace {
+
+// The function type rules of [constructor] and [method] names (Binary.md,
+// import and export definitions). Only what the reader knows is checked: a
+// type it cannot see through (an alias of an instance export, say) passes.
+std::optional<std::string> check_resource_func(const Reader& r, const ExternName& name, const TypeFacts& func,
+                                               const TypeFacts& resource) {
+  if (func.kind != TypeFacts::Kind::Func || resource.kind != TypeFacts::Kind::Resource) return std::nullopt;
+  auto is_own = [&](const std::optional<ValType>& v) -> std::optional<bool> {
+    if (!v || v->is_primitive()) return false;
+    TypeFacts f = r.type_facts(v->index);
+    if (f.kind == TypeFacts::Kind::Unknown) return std::nullopt;
+    if (f.kind != TypeFacts::Kind::Own) return false;
+    if (f.resource == 0) return std::nullopt;
+    return f.resource == resource.resource;
+  };
+  if (name.kind == NameKind::Constructor) {
+    std::string rule =
+        "the function of " + quoted(name.text) +
+        " should return `(own $T)` or `(result (own $T))` (with an optional error) where $T is the resource " +
+        quoted(name.resource);
+    if (!func.result) return rule + ", but it returns nothing";
+    std::optional<bool> ok = is_own(func.result);
+    if (ok == false && !func.result->is_primitive()) {
+      TypeFacts f = r.type_facts(func.result->index);
+      if (f.kind == TypeFacts::Kind::Result) ok = is_own(f.ok);
+    }
+    if (ok == false) return rule;
+    return std::nullopt;
+  }
+  if (name.kind == NameKind::Method || name.kind == NameKind::AsyncMethod) {
+    std::string rule =
+        "the function of " + quoted(name.text) +
+        " should take a first parameter `(param \"self\" (borrow $T))` where $T is the resource " +
+        quoted(name.resource);
+    if (!func.first_param) return rule + ", but it has no parameters";
+    if (func.first_param->label != "self")
+      return rule + ", but the first parameter is called " + quoted(func.first_param->label);
+    const ValType& v = func.first_param->type;
+    if (v.is_primitive()) return rule;
+    TypeFacts f = r.type_facts(v.index);
+    if (f.kind == TypeFacts::Kind::Unknown) return std::nullopt;
+    if (f.kind != TypeFacts::Kind::Borrow) return rule;
+    if (f.resource != 0 && f.resource != resource.resource)
+      return rule + ", but it borrows a different resource";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void Reader::declare_name(Cursor& c, size_t at, NameSpace& ns, const ExternName& name, Sort sort,
+                          std::optional<uint32_t> func_type, std::optional<uint32_t> type_index,
+                          std::string_view what) {
+  if (!c.ok()) return;
+  if (auto why = check_name_sort(name, sort)) {
+    c.fail_at(at, std::string(what) + " " + quoted(name.text) + ": " + *why);
+    return;
+  }
+  auto [it, fresh] = ns.keys.emplace(unique_key(name), name.text);
+  if (!fresh) {
+    c.fail_at(
+        at,
+        std::string(what) + " name " + quoted(name.text) + " conflicts with previous name " +
+            quoted(it->second) +
+            " (names must be strongly unique: compared case-insensitively, with [method]/[static] annotations stripped and \"[method]r.r\" read as \"r\")");
+    return;
+  }
+  if (is_resource_annotation(name.kind)) {
+    auto r = ns.types.find(name.resource);
+    if (r == ns.types.end()) {
+      c.fail_at(at, std::string(what) + " " + quoted(name.text) + ": the resource name " +
+                        quoted(name.resource) + " is not known in this context (no preceding " +
+                        std::string(what) + " of a resource type named " + quoted(name.resource) + ")");
+      return;
+    }
+    if (func_type) {
+      if (auto why = check_resource_func(*this, name, type_facts(*func_type), type_facts(r->second))) {
+        c.fail_at(at, std::string(what) + " " + quoted(name.text) + ": " + *why);
+        return;
+      }
+    }
+  }
+  if (sort == Sort::Type && name.kind == NameKind::Label && type_index)
+    ns.types.emplace(name.text, *type_index);
 }
 
 // ---------------------------------------------------------------------------
