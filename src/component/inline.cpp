@@ -19,6 +19,10 @@ struct CoreEntity {
   CoreDef def;
   std::optional<FuncSignature> signature;  // functions, when known
   MemoryType memory;                       // memories
+  // For the import checks of core instantiation, when known.
+  std::optional<CoreLimitsInfo> memory_limits;
+  std::optional<CoreTableInfo> table;
+  std::optional<CoreGlobalInfo> global;
 };
 
 struct LiftedFunc {
@@ -181,8 +185,35 @@ class Inliner {
  public:
   Inliner(Dataflow& out, const InlineLimits& limits) : out_(out), limits_(limits) {}
 
+  // Static checks of core module types wherever they are declared, also in
+  // components that are never instantiated and in type declarations.
+  static Expected<void> check_module_types(const std::vector<Decl>& decls) {
+    for (const Decl& d : decls) {
+      if (const auto* t = std::get_if<CoreType>(&d.decl)) {
+        if (auto r = check_core_type(*t); !r) return r;
+      } else if (const auto* t = std::get_if<Type>(&d.decl)) {
+        if (auto r = check_nested_types(*t); !r) return r;
+      }
+    }
+    return {};
+  }
+  static Expected<void> check_core_type(const CoreType& t) {
+    if (const auto* m = std::get_if<CoreModuleType>(&t.type)) return check_module_type(*m);
+    return {};
+  }
+  static Expected<void> check_nested_types(const Type& t) {
+    if (const auto* c = std::get_if<ComponentType>(&t.type)) return check_module_types(c->decls);
+    if (const auto* i = std::get_if<InstanceType>(&t.type)) return check_module_types(i->decls);
+    return {};
+  }
+
   Expected<void> number_modules(const Component& c) {
     for (const Definition& d : c.definitions) {
+      if (const auto* t = std::get_if<CoreType>(&d.item)) {
+        if (auto r = check_core_type(*t); !r) return r;
+      } else if (const auto* t = std::get_if<Type>(&d.item)) {
+        if (auto r = check_nested_types(*t); !r) return r;
+      }
       if (auto* m = std::get_if<CoreModule>(&d.item)) {
         auto info = summarize_core_module(m->bytes, m->offset);
         if (!info) return info.error();
@@ -357,6 +388,75 @@ class Inliner {
     return fail(f, v.offset, "component values are not supported");
   }
 
+  // What a module (or module type) says about one of its imports or
+  // exports, in the form import_mismatch compares.
+  static CoreEntity module_entity(const CoreModuleInfo& info, CoreExternType::Kind kind,
+                                  uint32_t index) {
+    CoreEntity e;
+    e.kind = kind;
+    switch (kind) {
+      case CoreExternType::Kind::Func:
+        e.signature = info.func_signature(index);
+        break;
+      case CoreExternType::Kind::Memory:
+        if (index < info.memories.size()) e.memory = info.memories[index];
+        if (index < info.memory_limits.size()) e.memory_limits = info.memory_limits[index];
+        break;
+      case CoreExternType::Kind::Table:
+        if (index < info.tables.size()) e.table = info.tables[index];
+        break;
+      case CoreExternType::Kind::Global:
+        if (index < info.globals.size()) e.global = info.globals[index];
+        break;
+      case CoreExternType::Kind::Tag:
+        break;
+    }
+    return e;
+  }
+
+  // Core module subtyping (Explainer.md, instantiation with a core module
+  // argument): the module given may import less than the declared type
+  // (each of its imports must accept what the type promises to supply) and
+  // export more (each declared export must be present, of a subtype).
+  static std::optional<std::string> module_mismatch(const CoreModuleInfo& declared,
+                                                    const CoreModuleInfo& actual) {
+    for (const auto& imp : actual.imports) {
+      const std::string name = imp.module + "::" + imp.field;
+      const CoreModuleInfo::ImportEntry* want = nullptr;
+      for (const auto& d : declared.imports) {
+        if (d.module == imp.module && d.field == imp.field) {
+          want = &d;
+          break;
+        }
+      }
+      if (!want)
+        return "missing expected import `" + name +
+               "` (the module given imports it, the type does not)";
+      if (want->kind != imp.kind) {
+        return "type mismatch in import `" + name + "`: expected " + core_kind_name(imp.kind) +
+               ", found " + core_kind_name(want->kind);
+      }
+      if (auto why =
+              import_mismatch(actual, imp, module_entity(declared, want->kind, want->index))) {
+        return "type mismatch in import `" + name + "`: " + *why;
+      }
+    }
+    for (const auto& [name, want] : declared.exports) {
+      auto it = actual.exports.find(name);
+      if (it == actual.exports.end()) return "missing expected export `" + name + "`";
+      if (it->second.kind != want.kind) {
+        return "type mismatch in export `" + name + "`: expected " + core_kind_name(want.kind) +
+               ", found " + core_kind_name(it->second.kind);
+      }
+      const CoreModuleInfo::ImportEntry as_import{"", name, want.kind, want.index};
+      if (auto why = import_mismatch(declared, as_import,
+                                     module_entity(actual, it->second.kind, it->second.index))) {
+        return "type mismatch in export `" + name + "`: " + *why;
+      }
+    }
+    return std::nullopt;
+  }
+
   Expected<CoreEntity> core_export(const Frame& f, const CoreInstanceItem& ci, uint32_t ci_index,
                                    std::string_view name, size_t at) {
     if (!ci.id) {
@@ -391,8 +491,81 @@ class Inliner {
                                std::to_string(it->second.index) + ", which does not exist");
       }
       e.memory = info.memories[it->second.index];
+      if (it->second.index < info.memory_limits.size())
+        e.memory_limits = info.memory_limits[it->second.index];
+    } else if (e.kind == CoreExternType::Kind::Table && it->second.index < info.tables.size()) {
+      e.table = info.tables[it->second.index];
+    } else if (e.kind == CoreExternType::Kind::Global && it->second.index < info.globals.size()) {
+      e.global = info.globals[it->second.index];
     }
     return e;
+  }
+
+  // Core subtyping of an instantiation argument against the import it
+  // fills: nullopt when it fits, otherwise what is wrong.
+  static std::optional<std::string> import_mismatch(const CoreModuleInfo& info,
+                                                    const CoreModuleInfo::ImportEntry& imp,
+                                                    const CoreEntity& actual) {
+    auto limits_text = [](const CoreLimitsInfo& l) {
+      return std::to_string(l.min) + (l.max ? " " + std::to_string(*l.max) : std::string());
+    };
+    switch (imp.kind) {
+      case CoreExternType::Kind::Func: {
+        auto expected = info.func_signature(imp.index);
+        if (expected && actual.signature && *expected != *actual.signature) {
+          return "the function given has type " + signature_text(*actual.signature) + ", but " +
+                 signature_text(*expected) + " is expected";
+        }
+        return std::nullopt;
+      }
+      case CoreExternType::Kind::Table: {
+        if (imp.index >= info.tables.size() || !actual.table) return std::nullopt;
+        const CoreTableInfo& expected = info.tables[imp.index];
+        if (expected.element != actual.table->element) {
+          return "expected table element type " + expected.element + ", found " +
+                 actual.table->element;
+        }
+        if (expected.is64 != actual.table->is64) return "the table index types (i32, i64) differ";
+        if (!limits_match(expected.limits, actual.table->limits)) {
+          return "mismatch in table limits: expected " + limits_text(expected.limits) + ", found " +
+                 limits_text(actual.table->limits);
+        }
+        return std::nullopt;
+      }
+      case CoreExternType::Kind::Memory: {
+        if (imp.index >= info.memories.size()) return std::nullopt;
+        const MemoryType& expected = info.memories[imp.index];
+        if (expected.shared != actual.memory.shared)
+          return "mismatch in the shared flag for memories";
+        if (expected.memory64 != actual.memory.memory64)
+          return "the memory index types (i32, i64) differ";
+        if (expected.page_size_log2 != actual.memory.page_size_log2)
+          return "the memory page sizes differ";
+        if (imp.index < info.memory_limits.size() && actual.memory_limits &&
+            !limits_match(info.memory_limits[imp.index], *actual.memory_limits)) {
+          return "mismatch in memory limits: expected " +
+                 limits_text(info.memory_limits[imp.index]) + ", found " +
+                 limits_text(*actual.memory_limits);
+        }
+        return std::nullopt;
+      }
+      case CoreExternType::Kind::Global: {
+        if (imp.index >= info.globals.size() || !actual.global) return std::nullopt;
+        const CoreGlobalInfo& expected = info.globals[imp.index];
+        if (expected.mutable_ != actual.global->mutable_) {
+          return std::string("expected ") + (expected.mutable_ ? "a mutable" : "an immutable") +
+                 " global, found " + (actual.global->mutable_ ? "a mutable" : "an immutable") +
+                 " one";
+        }
+        if (expected.type != actual.global->type) {
+          return "expected global type " + expected.type + ", found " + actual.global->type;
+        }
+        return std::nullopt;
+      }
+      case CoreExternType::Kind::Tag:
+        return std::nullopt;
+    }
+    return std::nullopt;
   }
 
   Expected<void> step(Frame& f, const CoreInstance& ci) {
@@ -444,6 +617,11 @@ class Inliner {
                                       std::to_string(index) + " is a " + core_kind_name(imp.kind) +
                                       ", but the argument provides a " +
                                       core_kind_name(entity->kind));
+      }
+      if (auto why = import_mismatch(info, imp, *entity)) {
+        return fail(f, ci.offset,
+                    "import `" + imp.module + "` `" + imp.field + "` of core module " +
+                        std::to_string(index) + ": " + *why);
       }
       def.args.push_back(entity->def);
     }
@@ -514,7 +692,8 @@ class Inliner {
     return r;
   }
 
-  // ---- aliases ---------------------------------------------------------------
+  // ---- aliases
+  // ---------------------------------------------------------------
 
   Expected<void> step(Frame& f, const Alias& a) {
     if (const auto* e = std::get_if<AliasInstanceExport>(&a.target)) {
@@ -600,7 +779,8 @@ class Inliner {
     }
   }
 
-  // ---- types -----------------------------------------------------------------
+  // ---- types
+  // -----------------------------------------------------------------
 
   Expected<void> step(Frame& f, const Type& t) {
     if (const auto* r = std::get_if<ResourceType>(&t.type)) {
@@ -635,7 +815,8 @@ class Inliner {
     return {};
   }
 
-  // ---- imports and exports -----------------------------------------------------
+  // ---- imports and exports
+  // -----------------------------------------------------
 
   // Where an instance type's items come from: the host (a root import), or
   // the instance passed as an instantiation argument.
@@ -766,17 +947,23 @@ class Inliner {
         if (!inst) return inst.error();
         return Item(std::move(*inst));
       }
-      case Sort::CoreModule:
-        if (actual) return *actual;
+      case Sort::CoreModule: {
         if (e.type.index >= local.core_types.size()) {
           return fail(f, at, "core type index " + std::to_string(e.type.index) + " is out of range");
         }
-        {
-          auto info = summarize_module_type(local.core_types[e.type.index], at);
-          if (!info) return info.error();
-          infos_.push_back(std::move(*info));
+        auto info = summarize_module_type(local.core_types[e.type.index], at);
+        if (!info) return info.error();
+        if (actual) {
+          if (auto why = module_mismatch(*info, infos_[std::get<ModuleItem>(*actual).index])) {
+            return fail(f, at,
+                        "export `" + n + "` of the instance given for import `" + name +
+                            "` is a core module that does not match its type: " + *why);
+          }
+          return *actual;
         }
+        infos_.push_back(std::move(*info));
         return Item(ModuleItem{static_cast<uint32_t>(infos_.size() - 1), path});
+      }
       case Sort::Component:
         if (!actual) return fail(f, at, "importing a component (`" + path + "`) at the root is not supported");
         return *actual;
@@ -883,15 +1070,21 @@ class Inliner {
         return {};
       }
       case Sort::CoreModule: {
-        if (actual) {
-          push_item(f, *actual);
-          return {};
-        }
         if (type.index >= f.scope->types->core_types.size()) {
           return fail(f, imp.offset, "core type index " + std::to_string(type.index) + " is out of range");
         }
         auto info = summarize_module_type(f.scope->types->core_types[type.index], imp.offset);
         if (!info) return info.error();
+        if (actual) {
+          const ModuleItem& given = std::get<ModuleItem>(*actual);
+          if (auto why = module_mismatch(*info, infos_[given.index])) {
+            return fail(
+                f, imp.offset,
+                "the core module given for import `" + name + "` does not match its type: " + *why);
+          }
+          push_item(f, *actual);
+          return {};
+        }
         infos_.push_back(std::move(*info));
         f.scope->modules.push_back(ModuleItem{static_cast<uint32_t>(infos_.size() - 1), name});
         return {};
@@ -919,7 +1112,8 @@ class Inliner {
     return {};
   }
 
-  // ---- canonical definitions ---------------------------------------------------
+  // ---- canonical definitions
+  // ---------------------------------------------------
 
   Expected<OptionsDef> options(Frame& f, const CanonOptions& o, bool lift, size_t at) {
     const char* canon = lift ? "canon lift" : "canon lower";
@@ -978,6 +1172,54 @@ class Inliner {
     }
   }
 
+  // CanonicalABI.md, canonopt validation: `memory` and `realloc` where the
+  // function type needs them, `realloc` only with `memory`, and the core
+  // types of `realloc` and `post-return`.
+  Expected<void> check_options(const Frame& f, const Canon& c, FuncTypeId type, const OptionsDef& o,
+                               bool lift) {
+    const std::string canon = lift ? "canon lift" : "canon lower";
+    const std::string type_text = to_string(out_.types.store(), type);
+    SignatureOptions so;
+    so.memory64 = o.memory && o.memory->type.memory64;
+    CanonRequirements needs = canon_requirements(out_.types.store(), type, so, so);
+    const OptionRequirements& need = lift ? needs.lift : needs.lower;
+    if (o.realloc && !o.memory) {
+      return fail(f, c.offset,
+                  canon +
+                      ": canonical option `realloc` requires `memory` to "
+                      "also be specified");
+    }
+    if (need.memory && !o.memory) {
+      return fail(f, c.offset,
+                  canon + ": canonical option `memory` is required for `" + type_text + "`");
+    }
+    if (need.realloc && !o.realloc) {
+      return fail(f, c.offset,
+                  canon + ": canonical option `realloc` is required for `" + type_text + "`");
+    }
+    if (o.realloc && c.options.realloc) {
+      const CoreEntity& r = f.core_funcs[*c.options.realloc];
+      const fact::CoreType ptr = so.memory64 ? fact::CoreType::I64 : fact::CoreType::I32;
+      const FuncSignature expected{{ptr, ptr, ptr, ptr}, {ptr}};
+      if (r.signature && *r.signature != expected) {
+        return fail(f, c.offset,
+                    canon + ": the `realloc` function has type " + signature_text(*r.signature) +
+                        ", but " + signature_text(expected) + " is expected");
+      }
+    }
+    if (lift && o.post_return && c.options.post_return) {
+      const CoreEntity& p = f.core_funcs[*c.options.post_return];
+      FuncSignature expected{core_signature(type, o, SignatureContext::Lift).results, {}};
+      if (p.signature && *p.signature != expected) {
+        return fail(f, c.offset,
+                    canon + ": the `post-return` function has type " +
+                        signature_text(*p.signature) + ", but lifting `" + type_text + "` needs " +
+                        signature_text(expected));
+      }
+    }
+    return {};
+  }
+
   Expected<void> lift(Frame& f, const Canon& c) {
     auto core = at_index(f, f.core_funcs, c.core_func, Sort::CoreFunc, c.offset);
     if (!core) return core.error();
@@ -997,6 +1239,7 @@ class Inliner {
                                      signature_text(expected));
       }
     }
+    if (auto r = check_options(f, c, *type, *opts, true); !r) return r;
     auto lifted = std::make_shared<LiftedFunc>();
     lifted->type = *type;
     lifted->callee = (*core)->def;
@@ -1016,6 +1259,7 @@ class Inliner {
     }
     auto opts = options(f, c.options, false, c.offset);
     if (!opts) return opts.error();
+    if (auto r = check_options(f, c, item.type, *opts, false); !r) return r;
     CoreEntity entity;
     entity.signature = core_signature(item.type, *opts, SignatureContext::Lower);
     if (const auto* host = std::get_if<HostFunc>(&item.def)) {

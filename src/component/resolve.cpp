@@ -1,14 +1,23 @@
 #include "component/resolve.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <utility>
 
 #include "component/cursor.h"
+#include "fact/abi.h"
 
 namespace fact::component {
 
 Error error_at(size_t offset, const std::string& message) {
   return Error{"at byte " + hex(offset) + ": " + message};
+}
+
+bool limits_match(const CoreLimitsInfo& expected, const CoreLimitsInfo& actual) {
+  if (actual.min < expected.min) return false;
+  if (!expected.max) return true;
+  return actual.max && *actual.max <= *expected.max;
 }
 
 // ---------------------------------------------------------------------------
@@ -65,7 +74,73 @@ std::optional<fact::CoreType> core_valtype(Cursor& c, bool& numeric) {
   }
 }
 
-MemoryType memory_limits(Cursor& c) {
+// The name of a reference type, with the shorthands folded in (`funcref`
+// and `(ref null func)` are the same type).
+std::string ref_name(bool nullable, int64_t heap) {
+  if (heap >= 0) return std::string(nullable ? "(ref null " : "(ref ") + std::to_string(heap) + ")";
+  static const std::map<int64_t, const char*> kAbstract = {
+      {-0x10, "func"},     {-0x11, "extern"}, {-0x12, "any"},   {-0x13, "eq"},
+      {-0x14, "i31"},      {-0x15, "struct"}, {-0x16, "array"}, {-0x0f, "none"},
+      {-0x0e, "noextern"}, {-0x0d, "nofunc"}, {-0x0c, "noexn"}, {-0x17, "exn"}};
+  auto it = kAbstract.find(heap);
+  std::string name = it == kAbstract.end() ? "heap" + std::to_string(heap) : it->second;
+  return nullable ? name + "ref" : "(ref " + name + ")";
+}
+
+// Reads one core value type and names it (for the import checks of core
+// instantiation, which compare tables and globals by these names).
+// The name of a numeric or vector value type's code, if it is one.
+std::optional<std::string> number_type_name(uint8_t code) {
+  switch (code) {
+    case 0x7f:
+      return "i32";
+    case 0x7e:
+      return "i64";
+    case 0x7d:
+      return "f32";
+    case 0x7c:
+      return "f64";
+    case 0x7b:
+      return "v128";
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string core_valtype_name(Cursor& c) {
+  uint8_t code = c.byte("core value type");
+  if (auto name = number_type_name(code)) return *name;
+  switch (code) {
+    case 0x63:
+      return ref_name(true, c.s33("heap type"));
+    case 0x64:
+      return ref_name(false, c.s33("heap type"));
+    default:
+      // A shorthand: its byte is the abstract heap type's s33 encoding.
+      if (code >= 0x69 && code <= 0x74) return ref_name(true, static_cast<int64_t>(code) - 0x80);
+      c.fail("unknown core value type " + hex(code));
+      return "";
+  }
+}
+
+std::string ast_valtype_name(const CoreValType& t) {
+  if (auto name = number_type_name(t.code)) return *name;
+  if (!t.is_ref()) return ref_name(true, static_cast<int64_t>(t.code) - 0x80);
+  int64_t heap = t.heap_index ? static_cast<int64_t>(*t.heap_index)
+                              : static_cast<int64_t>(t.heap_abstract) - 0x80;
+  return ref_name(t.code == 0x63, heap);
+}
+
+CoreLimitsInfo read_limits(Cursor& c, uint8_t flags, bool is64, const char* what) {
+  CoreLimitsInfo l;
+  const std::string min = std::string(what) + " minimum";
+  const std::string max = std::string(what) + " maximum";
+  l.min = is64 ? c.u64(min) : c.u32(min);
+  if (flags & 0x01) l.max = is64 ? c.u64(max) : c.u32(max);
+  return l;
+}
+
+MemoryType memory_limits(Cursor& c, CoreLimitsInfo& limits) {
   uint8_t flags = c.byte("memory limits");
   if (flags > 0x0f) {
     c.fail("unknown memory limits flags " + hex(flags));
@@ -74,19 +149,78 @@ MemoryType memory_limits(Cursor& c) {
   MemoryType type;
   type.shared = (flags & 0x02) != 0;
   type.memory64 = (flags & 0x04) != 0;
-  if (type.memory64) {
-    (void)c.u64("memory minimum");
-    if (flags & 0x01) (void)c.u64("memory maximum");
-  } else {
-    (void)c.u32("memory minimum");
-    if (flags & 0x01) (void)c.u32("memory maximum");
-  }
+  limits = read_limits(c, flags, type.memory64, "memory");
   if (flags & 0x08) {
     uint32_t log2 = c.u32("memory page size");
     if (log2 != 0 && log2 != 16) c.fail("memory page size 2^" + std::to_string(log2) + " is not 1 or 65536");
     type.page_size_log2 = static_cast<uint8_t>(log2);
   }
   return type;
+}
+
+void add_memory(Cursor& c, CoreModuleInfo& info) {
+  CoreLimitsInfo limits;
+  info.memories.push_back(memory_limits(c, limits));
+  info.memory_limits.push_back(limits);
+}
+
+CoreTableInfo table_type(Cursor& c) {
+  CoreTableInfo t;
+  t.element = core_valtype_name(c);
+  uint8_t flags = c.byte("table limits");
+  t.is64 = (flags & 0x04) != 0;
+  t.limits = read_limits(c, flags, t.is64, "table");
+  return t;
+}
+
+CoreGlobalInfo global_type(Cursor& c) {
+  CoreGlobalInfo g;
+  g.type = core_valtype_name(c);
+  g.mutable_ = c.byte("global mutability") == 0x01;
+  return g;
+}
+
+void skip_leb(Cursor& c) {
+  for (int i = 0; i < 10 && c.ok(); ++i) {
+    if ((c.byte("LEB128 byte") & 0x80) == 0) return;
+  }
+}
+
+// Skips a constant expression. Returns false for an instruction it does
+// not know, after which the rest of the section cannot be read.
+bool skip_const_expr(Cursor& c) {
+  while (c.ok()) {
+    uint8_t op = c.byte("constant expression");
+    switch (op) {
+      case 0x0b:
+        return true;
+      case 0x41:
+      case 0x42:
+      case 0x23:
+      case 0xd2:
+        skip_leb(c);
+        break;
+      case 0x43:
+        (void)c.take(4, "f32 constant");
+        break;
+      case 0x44:
+        (void)c.take(8, "f64 constant");
+        break;
+      case 0xd0:
+        (void)c.s33("heap type");
+        break;
+      case 0x6a:
+      case 0x6b:
+      case 0x6c:
+      case 0x7c:
+      case 0x7d:
+      case 0x7e:
+        break;
+      default:
+        return false;
+    }
+  }
+  return false;
 }
 
 void type_section(Cursor& c, CoreModuleInfo& info) {
@@ -117,38 +251,41 @@ void type_section(Cursor& c, CoreModuleInfo& info) {
 
 void import_section(Cursor& c, CoreModuleInfo& info) {
   uint32_t n = c.count("imports", 3);
+  // Within a component two-level import names must be unique: instantiation
+  // resolves each by name, so a repeated one could not be told apart.
+  std::set<std::pair<std::string, std::string>> seen;
   for (uint32_t i = 0; i < n && c.ok(); ++i) {
     CoreModuleInfo::ImportEntry entry;
+    const size_t entry_at = c.offset();
     entry.module = c.name("import module name");
     entry.field = c.name("import field name");
+    if (c.ok() && !seen.emplace(entry.module, entry.field).second) {
+      c.fail_at(entry_at, "duplicate import name `" + entry.module + ":" + entry.field +
+                              "` (a core module in a component may import each "
+                              "name only once)");
+      return;
+    }
     uint8_t kind = c.byte("import kind");
-    bool numeric = true;
     switch (kind) {
       case 0x00:
         entry.kind = CoreExternType::Kind::Func;
+        entry.index = static_cast<uint32_t>(info.funcs.size());
         info.funcs.push_back(c.u32("function type index"));
         break;
-      case 0x01: {
+      case 0x01:
         entry.kind = CoreExternType::Kind::Table;
-        (void)core_valtype(c, numeric);
-        uint8_t flags = c.byte("table limits");
-        if (flags & 0x04) {
-          (void)c.u64("table minimum");
-          if (flags & 0x01) (void)c.u64("table maximum");
-        } else {
-          (void)c.u32("table minimum");
-          if (flags & 0x01) (void)c.u32("table maximum");
-        }
+        entry.index = static_cast<uint32_t>(info.tables.size());
+        info.tables.push_back(table_type(c));
         break;
-      }
       case 0x02:
         entry.kind = CoreExternType::Kind::Memory;
-        info.memories.push_back(memory_limits(c));
+        entry.index = static_cast<uint32_t>(info.memories.size());
+        add_memory(c, info);
         break;
       case 0x03:
         entry.kind = CoreExternType::Kind::Global;
-        (void)core_valtype(c, numeric);
-        (void)c.byte("global mutability");
+        entry.index = static_cast<uint32_t>(info.globals.size());
+        info.globals.push_back(global_type(c));
         break;
       case 0x04:
         entry.kind = CoreExternType::Kind::Tag;
@@ -201,9 +338,28 @@ Expected<CoreModuleInfo> summarize_core_module(std::span<const uint8_t> bytes, s
         for (uint32_t i = 0; i < n && body.ok(); ++i) info.funcs.push_back(body.u32("type index"));
         break;
       }
+      case 4: {
+        // A table with an initializer (0x40 0x00) is left out with all that
+        // follow it: entities past the end of `tables` are not checked.
+        uint32_t n = body.count("tables");
+        for (uint32_t i = 0; i < n && body.ok() && body.peek("table type") != 0x40; ++i) {
+          info.tables.push_back(table_type(body));
+        }
+        break;
+      }
       case 5: {
         uint32_t n = body.count("memories");
-        for (uint32_t i = 0; i < n && body.ok(); ++i) info.memories.push_back(memory_limits(body));
+        for (uint32_t i = 0; i < n && body.ok(); ++i) add_memory(body, info);
+        break;
+      }
+      case 6: {
+        // Globals whose initializer this reader cannot skip end the list,
+        // as for tables.
+        uint32_t n = body.count("globals");
+        for (uint32_t i = 0; i < n && body.ok(); ++i) {
+          info.globals.push_back(global_type(body));
+          if (!skip_const_expr(body)) break;
+        }
         break;
       }
       case 7: export_section(body, info); break;
@@ -263,7 +419,8 @@ Expected<ResourceId> TypeResolver::resource_at(const TypeSpace& scope, uint32_t 
   if (!def) return def.error();
   if (auto* r = std::get_if<TypeDef::Resource>(&def->def)) return r->id;
   return error_at(at, "type index " + std::to_string(index) +
-                          " is used as a resource in own/borrow, but it is not a resource type");
+                          " is used as a resource in own/borrow, but it is not "
+                          "a resource type");
 }
 
 namespace {
@@ -301,6 +458,29 @@ Expected<TypeId> TypeResolver::valtype(const TypeSpace& scope, const ValType& ty
   if (auto* v = std::get_if<TypeDef::Value>(&def->def)) return v->type;
   return error_at(at, "type index " + std::to_string(type.index) +
                           " is used as a value type, but it is not one");
+}
+
+// CanonicalABI.md bounds a list's byte length by MAX_LIST_BYTE_LENGTH
+// (2^28 - 1), and a value that can never be stored in one element cannot be
+// valid: every defined value type (and the entry tuple of a map, which is
+// what its list holds) must fit, measured with 64-bit pointers, the larger
+// of the two layouts. Children were checked when they were defined, so only
+// this type itself is measured.
+Expected<void> TypeResolver::check_value_size(TypeId id, size_t at) const {
+  constexpr uint64_t kMaxValueByteLength = (uint64_t{1} << 28) - 1;
+  uint64_t size = store_.get(id).abi64.size;
+  const char* what = "";
+  if (store_.get(id).kind == TypeKind::Map) {
+    size = map_entry_layout(store_, id, true).size;
+    what = "the entry of ";
+  }
+  if (size > kMaxValueByteLength) {
+    return error_at(at, std::string(what) + "type `" + to_string(store_, id) +
+                            "` exceeds maximum byte size: it takes " + std::to_string(size) +
+                            " bytes or more in a 64-bit memory; a value may take at most " +
+                            std::to_string(kMaxValueByteLength) + " (2^28 - 1)");
+  }
+  return {};
 }
 
 Expected<TypeId> TypeResolver::defvaltype(const TypeSpace& scope, const DefValType& type,
@@ -392,6 +572,9 @@ Expected<TypeId> TypeResolver::defvaltype(const TypeSpace& scope, const DefValTy
   if (result && store_.get(*result).depth > kMaxTypeDepth) {
     return error_at(at, "type is nested more than " + std::to_string(kMaxTypeDepth) + " levels deep");
   }
+  if (result) {
+    if (auto r = check_value_size(*result, at); !r) return r.error();
+  }
   return result;
 }
 
@@ -407,6 +590,12 @@ Expected<FuncTypeId> TypeResolver::functype(const TypeSpace& scope, const FuncTy
   if (type.result) {
     auto t = valtype(scope, *type.result, at);
     if (!t) return t.error();
+    // Explainer.md: a borrowed handle lives only as long as the call, so it
+    // can be passed in but never returned.
+    if (store_.get(*t).contains_borrow) {
+      return error_at(
+          at, "function result cannot contain a `borrow` type (`" + to_string(store_, *t) + "`)");
+    }
     f.result = *t;
   }
   return store_.func(std::move(f));
@@ -430,7 +619,9 @@ Expected<TypeDef> TypeResolver::deftype(const TypeSpace& scope, const Type& type
           return TypeDef{TypeDef::Instance{&t, &scope}};
         } else {
           static_assert(std::is_same_v<T, ResourceType>);
-          return error_at(type.offset, "a resource type may only be defined in a component, not in a type declaration");
+          return error_at(type.offset,
+                          "a resource type may only be defined in a component, "
+                          "not in a type declaration");
         }
       },
       type.type);
@@ -457,6 +648,45 @@ CoreTypeDef TypeResolver::core_type(const CoreType& type, const TypeSpace* scope
   return def;
 }
 
+Expected<void> check_module_type(const CoreModuleType& type) {
+  // The core spec's memory limit: 2^16 pages of 64 KiB for 32-bit memories
+  // (2^48 for 64-bit ones); with custom page sizes, the same byte range.
+  auto max_pages = [](const CoreMemoryType& m) {
+    const uint32_t log2 = m.page_size_log2.value_or(16);
+    const uint32_t address_bits = m.limits.is64 ? 64 : 32;
+    return address_bits - log2 >= 64 ? UINT64_MAX : uint64_t{1} << (address_bits - log2);
+  };
+  std::set<std::pair<std::string_view, std::string_view>> imports;
+  std::set<std::string_view> exports;
+  for (const CoreModuleDecl& d : type.decls) {
+    const CoreExternType* extern_type = nullptr;
+    if (const auto* i = std::get_if<CoreImportDecl>(&d.decl)) {
+      if (!imports.emplace(i->module, i->field).second) {
+        return error_at(d.offset, "in a core module type: duplicate import name `" + i->module +
+                                      ":" + i->field + "`");
+      }
+      extern_type = &i->type;
+    } else if (const auto* e = std::get_if<CoreExportDecl>(&d.decl)) {
+      if (!exports.insert(e->name).second) {
+        return error_at(d.offset,
+                        "in a core module type: export name `" + e->name + "` already defined");
+      }
+      extern_type = &e->type;
+    }
+    if (extern_type && extern_type->kind == CoreExternType::Kind::Memory) {
+      const CoreMemoryType& m = extern_type->memory;
+      const uint64_t limit = max_pages(m);
+      if (m.limits.min > limit || (m.limits.max && *m.limits.max > limit)) {
+        return error_at(d.offset,
+                        "in a core module type: memory size must be at most " +
+                            std::to_string(limit) + " pages, found " +
+                            std::to_string(std::max(m.limits.min, m.limits.max.value_or(0))));
+      }
+    }
+  }
+  return {};
+}
+
 Expected<CoreModuleInfo> summarize_module_type(const CoreTypeDef& type, size_t at) {
   if (!type.module) return error_at(at, "the core type of an imported core module is not a module type");
   CoreModuleInfo info;
@@ -473,7 +703,19 @@ Expected<CoreModuleInfo> summarize_module_type(const CoreTypeDef& type, size_t a
         }
         info.funcs.push_back(e.func_type);
         return CoreModuleInfo::Entity{e.kind, static_cast<uint32_t>(info.funcs.size() - 1)};
+      case CoreExternType::Kind::Table: {
+        CoreTableInfo t;
+        t.element = ast_valtype_name(e.table.element);
+        t.limits = {e.table.limits.min, e.table.limits.max};
+        t.is64 = e.table.limits.is64;
+        info.tables.push_back(std::move(t));
+        return CoreModuleInfo::Entity{e.kind, static_cast<uint32_t>(info.tables.size() - 1)};
+      }
+      case CoreExternType::Kind::Global:
+        info.globals.push_back({ast_valtype_name(e.global.type), e.global.mutable_});
+        return CoreModuleInfo::Entity{e.kind, static_cast<uint32_t>(info.globals.size() - 1)};
       case CoreExternType::Kind::Memory: {
+        info.memory_limits.push_back({e.memory.limits.min, e.memory.limits.max});
         MemoryType m;
         m.memory64 = e.memory.limits.is64;
         m.shared = e.memory.limits.shared;
@@ -485,6 +727,7 @@ Expected<CoreModuleInfo> summarize_module_type(const CoreTypeDef& type, size_t a
         return CoreModuleInfo::Entity{e.kind, 0};
     }
   };
+  if (auto r = check_module_type(*type.module); !r) return r.error();
   for (const CoreModuleDecl& d : type.module->decls) {
     if (const auto* t = std::get_if<CoreType>(&d.decl)) {
       add(TypeResolver::core_type(*t, nullptr));
@@ -501,7 +744,7 @@ Expected<CoreModuleInfo> summarize_module_type(const CoreTypeDef& type, size_t a
     } else if (const auto* i = std::get_if<CoreImportDecl>(&d.decl)) {
       auto e = entity(i->type, d.offset);
       if (!e) return e.error();
-      info.imports.push_back({i->module, i->field, i->type.kind});
+      info.imports.push_back({i->module, i->field, i->type.kind, e->index});
     } else {
       const auto& x = std::get<CoreExportDecl>(d.decl);
       auto e = entity(x.type, d.offset);

@@ -35,6 +35,27 @@ Error error_at(size_t offset, const std::string& message);
 // ---------------------------------------------------------------------------
 // Core modules
 
+// Limits of a core table or memory, for the import subtyping check of core
+// instantiation.
+struct CoreLimitsInfo {
+  uint64_t min = 0;
+  std::optional<uint64_t> max;
+  friend bool operator==(const CoreLimitsInfo&, const CoreLimitsInfo&) = default;
+};
+struct CoreTableInfo {
+  std::string element;  // the element type's name ("funcref", "externref", "(ref 3)")
+  CoreLimitsInfo limits;
+  bool is64 = false;
+};
+struct CoreGlobalInfo {
+  std::string type;  // the value type's name
+  bool mutable_ = false;
+};
+
+// Whether `actual` limits fit where `expected` ones are required (the core
+// spec's limits subtyping: at least the minimum, at most the maximum).
+bool limits_match(const CoreLimitsInfo& expected, const CoreLimitsInfo& actual);
+
 struct CoreModuleInfo {
   struct Entity {
     CoreExternType::Kind kind = CoreExternType::Kind::Func;
@@ -44,10 +65,14 @@ struct CoreModuleInfo {
     std::string module;
     std::string field;
     CoreExternType::Kind kind = CoreExternType::Kind::Func;
+    uint32_t index = 0;  // in the index space of its kind (tags: unused)
   };
   std::vector<FuncSignature> types;
-  std::vector<uint32_t> funcs;  // type index of each function, imports first
-  std::vector<MemoryType> memories;  // imports first
+  std::vector<uint32_t> funcs;                // type index of each function, imports first
+  std::vector<MemoryType> memories;           // imports first
+  std::vector<CoreLimitsInfo> memory_limits;  // parallel to `memories`
+  std::vector<CoreTableInfo> tables;          // imports first
+  std::vector<CoreGlobalInfo> globals;        // imports first
   std::vector<ImportEntry> imports;
   std::map<std::string, Entity, std::less<>> exports;
 
@@ -65,6 +90,10 @@ struct CoreTypeDef;
 // What a module type says about the modules it describes, in the same form
 // as a summary (for imported core modules). `at` is for messages.
 Expected<CoreModuleInfo> summarize_module_type(const CoreTypeDef& type, size_t at);
+
+// The static rules of a core module type: unique import and export names
+// and memory limits within the core spec's bounds.
+Expected<void> check_module_type(const CoreModuleType& type);
 
 // The numeric core value type of an AST core type, if it is one.
 std::optional<fact::CoreType> numeric_core_type(const CoreValType& type);
@@ -175,6 +204,7 @@ class TypeResolver {
   Expected<TypeId> defvaltype(const TypeSpace& scope, const DefValType& type, size_t at);
   Expected<FuncTypeId> functype(const TypeSpace& scope, const FuncType& type, size_t at);
   Expected<ResourceId> resource_at(const TypeSpace& scope, uint32_t index, size_t at);
+  Expected<void> check_value_size(TypeId id, size_t at) const;
 
   TypeStore store_;
   std::vector<ResourceInfo> resources_;

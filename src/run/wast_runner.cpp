@@ -7,8 +7,11 @@
 #include <utility>
 
 #include "component/adapters.h"
+#include "component/cursor.h"
 #include "component/plan.h"
+#include "component/reader.h"
 #include "run/component_runner.h"
+#include "run/wabt_support.h"
 
 namespace fact::run {
 namespace {
@@ -51,7 +54,30 @@ struct Slot {
   sexpr::Position where;
 };
 
+// Every core module of a component, nested components' included, must be
+// valid core wasm (Explainer.md). The library does not depend on libwabt,
+// so the runner checks them here, in binary order, before anything else.
+Expected<void> validate_core_modules(const component::Component& c, uint32_t& number) {
+  for (const component::Definition& d : c.definitions) {
+    if (const auto* m = std::get_if<component::CoreModule>(&d.item)) {
+      if (auto valid = validate_module(m->bytes); !valid) {
+        return Error{"at byte " + component::hex(m->offset) + ": core module " + std::to_string(number) +
+                     " is not valid core wasm: " + valid.error().message};
+      }
+      ++number;
+    } else if (const auto* nested = std::get_if<component::Component>(&d.item)) {
+      if (auto r = validate_core_modules(*nested, number); !r) return r;
+    }
+  }
+  return {};
+}
+
 Expected<std::shared_ptr<const Compiled>> compile(const std::vector<uint8_t>& bytes) {
+  // A component that does not read is reported by adapters_of_component.
+  if (auto ast = component::read_component(bytes); ast) {
+    uint32_t number = 0;
+    if (auto valid = validate_core_modules(*ast, number); !valid) return valid.error();
+  }
   auto result = component::adapters_of_component(bytes);
   if (!result) return result.error();
   auto compiled = std::make_shared<Compiled>(Compiled{std::move(*result), {}});
