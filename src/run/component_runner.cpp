@@ -341,33 +341,20 @@ struct ComponentRunner::Impl {
     });
   }
 
-  // lift_own/lift_borrow from the host's table, lower_own/lower_borrow
-  // into the callee's: `value` then holds the callee's handles (or reps).
-  Expected<void> pass_handles(TypeId type, Value& value, uint32_t callee) {
+  // lift_own/lift_borrow from `from`'s table, lower_own/lower_borrow into
+  // `to`'s: `value` then holds `to`'s handles (or reps, for a borrow of a
+  // resource `to` implements). Arguments go from the host to the callee,
+  // results (own handles only) from the callee to the host.
+  Expected<void> move_handles(TypeId type, Value& value, uint32_t from, uint32_t to) {
     const TypeStore& store = result.flow.types.store();
     return visit_handles(store, type, value, [&](const TypeNode& node, Value& v) -> Expected<void> {
-      auto from = resource_table(node.resource, host_instance);
-      if (!from) return from.error();
-      auto to = resource_table(node.resource, callee);
-      if (!to) return to.error();
+      auto from_table = resource_table(node.resource, from);
+      if (!from_table) return from_table.error();
+      auto to_table = resource_table(node.resource, to);
+      if (!to_table) return to_table.error();
       const auto index = static_cast<uint32_t>(v.bits);
-      auto moved = node.kind == TypeKind::Own ? host.resource_transfer_own(index, *from, *to)
-                                              : host.resource_transfer_borrow(index, *from, *to);
-      if (!moved) return moved.error();
-      v.bits = *moved;
-      return {};
-    });
-  }
-
-  // lift_own from the callee's table, lower_own into the host's.
-  Expected<void> take_handles(TypeId type, Value& value, uint32_t callee) {
-    const TypeStore& store = result.flow.types.store();
-    return visit_handles(store, type, value, [&](const TypeNode& node, Value& v) -> Expected<void> {
-      auto from = resource_table(node.resource, callee);
-      if (!from) return from.error();
-      auto to = resource_table(node.resource, host_instance);
-      if (!to) return to.error();
-      auto moved = host.resource_transfer_own(static_cast<uint32_t>(v.bits), *from, *to);
+      auto moved = node.kind == TypeKind::Own ? host.resource_transfer_own(index, *from_table, *to_table)
+                                              : host.resource_transfer_borrow(index, *from_table, *to_table);
       if (!moved) return moved.error();
       v.bits = *moved;
       return {};
@@ -428,7 +415,7 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e, const
     }
   }
   for (TypeId t : results) {
-    if (kind_inside(store, t, {TypeKind::Borrow})) {
+    if (store.get(t).contains_borrow) {
       return Error{"`" + e.name + "` returns a borrow handle, which a function cannot return"};
     }
   }
@@ -502,7 +489,7 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e, const
   const std::string host_note = " (instance " + std::to_string(m.host_instance) + " is the host)";
   std::vector<Value> passed = args;
   for (size_t i = 0; i < passed.size(); ++i) {
-    if (auto moved = m.pass_handles(params[i], passed[i], callee); !moved) {
+    if (auto moved = m.move_handles(params[i], passed[i], m.host_instance, callee); !moved) {
       return trap(moved.error().message + host_note);
     }
   }
@@ -525,7 +512,7 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e, const
     return trap(lifted.error().message);
   }
   for (size_t i = 0; i < lifted->size(); ++i) {
-    if (auto moved = m.take_handles(results[i], (*lifted)[i], callee); !moved) {
+    if (auto moved = m.move_handles(results[i], (*lifted)[i], callee, m.host_instance); !moved) {
       return trap(moved.error().message + host_note);
     }
   }

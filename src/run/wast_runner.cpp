@@ -72,14 +72,22 @@ Expected<void> validate_core_modules(const component::Component& c, uint32_t& nu
   return {};
 }
 
+Expected<void> validate_core_modules(const component::Component& c) {
+  uint32_t number = 0;
+  return validate_core_modules(c, number);
+}
+
 Expected<std::shared_ptr<const Compiled>> compile(const std::vector<uint8_t>& bytes) {
-  // A component that does not read is reported by adapters_of_component.
-  if (auto ast = component::read_component(bytes); ast) {
-    uint32_t number = 0;
-    if (auto valid = validate_core_modules(*ast, number); !valid) return valid.error();
-  }
   auto result = component::adapters_of_component(bytes);
-  if (!result) return result.error();
+  if (!result) {
+    // An invalid core module is reported in preference to what it made the
+    // front end stumble over; only this failing path reads the bytes again.
+    if (auto ast = component::read_component(bytes); ast) {
+      if (auto valid = validate_core_modules(*ast); !valid) return valid.error();
+    }
+    return result.error();
+  }
+  if (auto valid = validate_core_modules(result->ast); !valid) return valid.error();
   auto compiled = std::make_shared<Compiled>(Compiled{std::move(*result), {}});
   auto plan = component::build_plan(compiled->result);
   if (!plan) return plan.error();

@@ -72,14 +72,14 @@ std::optional<std::string> read_all(const fs::path& path) {
 
 // What one conversion came to: bytes, a conversion error, or (`spawn_errno`)
 // the command could not be started at all.
-struct Outcome {
+struct Conversion {
   std::optional<std::vector<uint8_t>> bytes;
   std::string error;
   int spawn_errno = 0;
   bool tool_missing = false;  // Node started, but the jco script is not there
 };
 
-Outcome convert_one(const std::vector<std::string>& command, const std::vector<std::string>& environment,
+Conversion convert_one(const std::vector<std::string>& command, const std::vector<std::string>& environment,
                     const fs::path& dir, size_t index, const std::string& text) {
   const fs::path in = dir / ("component-" + std::to_string(index) + ".wat");
   const fs::path out = dir / ("component-" + std::to_string(index) + ".wasm");
@@ -221,7 +221,7 @@ run::TextConverter jco_converter(std::vector<std::string> command) {
     const std::vector<std::string> environment = child_environment();
     auto dir = ScratchDir::create();
     if (!dir) return dir.error();
-    std::vector<Outcome> outcomes(texts.size());
+    std::vector<Conversion> outcomes(texts.size());
     std::atomic<size_t> next{0};
     auto worker = [&] {
       for (size_t i = next++; i < texts.size(); i = next++) {
@@ -235,7 +235,7 @@ run::TextConverter jco_converter(std::vector<std::string> command) {
     for (std::thread& t : pool) t.join();
 
     std::vector<Expected<std::vector<uint8_t>>> results;
-    for (Outcome& o : outcomes) {
+    for (Conversion& o : outcomes) {
       if (o.spawn_errno || o.tool_missing) {
         const std::string why = o.spawn_errno ? std::strerror(o.spawn_errno) : o.error;
         return Error{"cannot run `" + join(command) + "`: " + why + "; " + kInstallHint};
