@@ -18,11 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "component/adapters.h"
-#include "component/inline.h"
-#include "component/reader.h"
+#include "fact/component/adapters.h"
+#include "fact/component/inline.h"
+#include "fact/component/reader.h"
 #include "fact/abi.h"
 #include "fact/types.h"
+#include "fact/wasm/encoder.h"
 
 // ---------------------------------------------------------------------------
 // A counting allocator: the heap bytes live now and the peak since the last
@@ -206,15 +207,15 @@ Bytes core_module(uint32_t functions, const std::vector<fact::CoreSignature>& si
   Bytes m(std::begin(kModulePreamble), std::end(kModulePreamble));
   Bytes types;
   u32(types, 1 + kSignatures);
-  auto functype = [&](const std::vector<fact::CoreType>& p, const std::vector<fact::CoreType>& r) {
+  using fact::wasm::ValType;
+  auto functype = [&](const std::vector<ValType>& p, const std::vector<ValType>& r) {
     types.push_back(0x60);
     u32(types, static_cast<uint32_t>(p.size()));
-    for (auto t : p) types.push_back(static_cast<uint8_t>(t));
+    for (ValType t : p) fact::wasm::write_val_type(types, t);
     u32(types, static_cast<uint32_t>(r.size()));
-    for (auto t : r) types.push_back(static_cast<uint8_t>(t));
+    for (ValType t : r) fact::wasm::write_val_type(types, t);
   };
-  using fact::CoreType;
-  functype({CoreType::I32, CoreType::I32, CoreType::I32, CoreType::I32}, {CoreType::I32});
+  functype({ValType::I32, ValType::I32, ValType::I32, ValType::I32}, {ValType::I32});
   for (const auto& s : sigs) functype(s.params, s.results);
   section(m, 1, types);
   Bytes funcs;

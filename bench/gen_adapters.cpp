@@ -284,10 +284,10 @@ const char* import_kind_name(Import::Kind kind) {
   return "?";
 }
 
-std::string core_types_json(const std::vector<CoreType>& types) {
+std::string core_types_json(const std::vector<wasm::ValType>& types) {
   std::string out = "[";
   for (size_t i = 0; i < types.size(); ++i) {
-    out += std::string(i ? ", " : "") + "\"" + core_type_name(types[i]) + "\"";
+    out += std::string(i ? ", " : "") + "\"" + wasm::to_string(types[i]) + "\"";
   }
   return out + "]";
 }
@@ -296,7 +296,7 @@ CanonOptions side(uint32_t instance, StringEncoding encoding, bool with_realloc)
   CanonOptions o;
   o.instance = instance;
   o.string_encoding = encoding;
-  o.memory = Memory{CoreExport{instance, "memory"}, MemoryType{}};
+  o.memory = Memory{CoreExport{instance, "memory"}, wasm::MemoryType{}};
   if (with_realloc) o.realloc = CoreExport{instance, "realloc"};
   return o;
 }
@@ -363,7 +363,7 @@ Expected<std::string> generate(const Signature& sig, const std::filesystem::path
                     ",\n     \"module\": " + json_string(file) +
                     ", \"export\": \"adapter0\",\n     \"imports\": [";
   const std::vector<Import>& imports = module.imports();
-  std::optional<FuncSignature> callee;
+  std::optional<wasm::FuncType> callee;
   for (size_t i = 0; i < imports.size(); ++i) {
     const Import& im = imports[i];
     out += std::string(i ? ",\n" : "\n") + "       {\"module\": " + json_string(im.module) +

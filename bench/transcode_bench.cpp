@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "host/transcode.h"
+#include "fact/host/transcode.h"
 
 namespace {
 
@@ -200,7 +200,8 @@ void BM_utf16_to_latin1(benchmark::State& state) {
   run(state, src.size(), [&] { return utf16_to_latin1(src, dst, level_arg(state)); });
 }
 
-// The second pass of §F6: the whole source into a worst-case buffer.
+// The second pass of store_string_to_utf8: the whole source into a
+// worst-case buffer.
 void BM_utf16_to_utf8(benchmark::State& state) {
   Buf src = utf16_source(static_cast<int>(state.range(0))), dst(3 * src.size() / 2);
   run(state, src.size(), [&] { return utf16_to_utf8(src, dst, false, level_arg(state)); });

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <span>
 
-#include "component/reader.h"
+#include "fact/component/reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto result = fact::component::read_component(std::span<const uint8_t>(data, size));

@@ -15,8 +15,8 @@
 #include <memory>
 
 #include "fact/type_expr.h"
-#include "host/resources.h"
-#include "support/harness.h"
+#include "fact/host/host.h"
+#include "support/adapter_fixture.h"
 
 namespace fact::test {
 namespace {
@@ -188,21 +188,11 @@ struct HostSetup {
   bool concurrency = true;
 };
 
-struct Widths {
-  bool lower64;
-  bool lift64;
-};
-
-std::string widths_name(const ::testing::TestParamInfo<Widths>& info) {
-  return std::string(info.param.lower64 ? "caller64" : "caller32") + "_" +
-         (info.param.lift64 ? "callee64" : "callee32");
-}
-
 bool contains(const std::optional<std::string>& text, std::string_view part) {
   return text && text->find(part) != std::string::npos;
 }
 
-class HandleRun : public ::testing::TestWithParam<Widths> {
+class HandleRun : public AdapterTest {
  protected:
   void SetUp() override { names_.names = {"r", "s"}; }
 
@@ -231,18 +221,12 @@ class HandleRun : public ::testing::TestWithParam<Widths> {
   }
 
   HarnessConfig config() const {
-    HarnessConfig c;
-    c.lower.memory64 = GetParam().lower64;
-    c.lift.memory64 = GetParam().lift64;
+    HarnessConfig c = AdapterTest::config();
     c.module.concurrency_support = setup_.concurrency;
     return c;
   }
 
-  FuncTypeId parse(std::string_view text) {
-    auto f = parse_func_type(types_, text, names_);
-    EXPECT_TRUE(f.ok()) << text << ": " << (f ? "" : f.error().message);
-    return f ? *f : types_.func({});
-  }
+  FuncTypeId parse(std::string_view text) { return func(text); }
 
   // An adapter from instance `from` to instance `to` on the current host.
   std::unique_ptr<AdapterHarness> make(std::string_view text, HarnessConfig c, uint32_t from = 0, uint32_t to = 1) {
@@ -291,8 +275,6 @@ class HandleRun : public ::testing::TestWithParam<Widths> {
     return std::nullopt;
   }
 
-  TypeStore types_;
-  ResourceNames names_;
   HostSetup setup_;
   std::unique_ptr<host::Host> host_;
   std::vector<uint32_t> destroyed_;
@@ -868,12 +850,9 @@ TEST_P(HandleRun, FuturesStreamsAndErrorContexts) {
   EXPECT_EQ(host_->live_error_contexts(), 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Widths, HandleRun,
-                         ::testing::Values(Widths{false, false}, Widths{true, true}, Widths{false, true},
-                                           Widths{true, false}),
-                         widths_name);
+INSTANTIATE_TEST_SUITE_P(Widths, HandleRun, all_widths(), widths_name);
 
-// fact-reference Decision 2, item 5: the callee's may_leave flag is cleared
+// The callee's may_leave flag is cleared (docs/divergences.md)
 // while its post-return runs, so a post-return that calls a lowered import
 // (here: another adapter out of the same instance) traps
 // `cannot leave component instance`. The same call from the callee's body

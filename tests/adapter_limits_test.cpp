@@ -1,5 +1,5 @@
-// The specification's length limits (fact-reference Decision 2 items 1 and
-// 2): MAX_STRING_BYTE_LENGTH and MAX_LIST_BYTE_LENGTH are 2^28 - 1 bytes of
+// The specification's length limits (docs/divergences.md):
+// MAX_STRING_BYTE_LENGTH and MAX_LIST_BYTE_LENGTH are 2^28 - 1 bytes of
 // the source. Each limit is tested at the limit (passes) and one past it
 // (traps) with the source in bounds, so that only the limit can make the
 // call trap; this needs memories of just over 256 MiB on both sides.
@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "fact/type_expr.h"
-#include "support/harness.h"
+#include "support/adapter_fixture.h"
 
 namespace fact::test {
 namespace {
@@ -20,41 +20,17 @@ constexpr uint64_t kLimit = (uint64_t{1} << 28) - 1;
 constexpr uint64_t kPages = 4100;
 constexpr uint64_t kSource = 2 * 65536;
 
-struct Widths {
-  bool lower64;
-  bool lift64;
-};
-
-std::string widths_name(const ::testing::TestParamInfo<Widths>& info) {
-  return std::string(info.param.lower64 ? "caller64" : "caller32") + "_" +
-         (info.param.lift64 ? "callee64" : "callee32");
-}
-
-#define EXPECT_TRAP(result, code)                                                           \
-  do {                                                                                      \
-    const CallResult& r_ = (result);                                                        \
-    ASSERT_TRUE(r_.trap.has_value()) << "no trap; expected " << trap_text(code);            \
-    EXPECT_TRUE(is_trap(r_.trap, code)) << *r_.trap << "\n  expected: " << trap_text(code); \
-  } while (0)
-
-class Limits : public ::testing::TestWithParam<Widths> {
+class Limits : public AdapterTest {
  protected:
   std::unique_ptr<AdapterHarness> make(std::string_view sig, StringEncoding lower = StringEncoding::Utf8,
                                        StringEncoding lift = StringEncoding::Utf8) {
-    auto f = parse_func_type(types_, sig, names_);
-    EXPECT_TRUE(f.ok()) << sig;
-    if (!f) return nullptr;
-    HarnessConfig c;
-    c.lower.memory64 = GetParam().lower64;
-    c.lift.memory64 = GetParam().lift64;
+    HarnessConfig c = config();
     c.lower.encoding = lower;
     c.lift.encoding = lift;
     c.memory_pages = kPages;
     // The reference would build one Value per element.
     c.lift_received = false;
-    auto h = AdapterHarness::create(types_, *f, *f, c);
-    EXPECT_TRUE(h.ok()) << sig << ": " << (h ? "" : h.error().message);
-    return h ? std::move(*h) : nullptr;
+    return AdapterTest::make(sig, c);
   }
 
   CallResult call(AdapterHarness& h, uint64_t length) {
@@ -80,9 +56,6 @@ class Limits : public ::testing::TestWithParam<Widths> {
     std::memset(src, byte, bytes);
     for (uint64_t at : {uint64_t{0}, bytes / 2, bytes - 2}) src[at] = marker;
   }
-
-  TypeStore types_;
-  ResourceNames names_;
 };
 
 TEST_P(Limits, Utf8StringOfMaxBytes) {
@@ -168,10 +141,7 @@ TEST_P(Limits, ListOfStringsUsesTheSourceElementSize) {
   EXPECT_TRUE(h->callee_raw_params().empty()) << "the callee ran";
 }
 
-INSTANTIATE_TEST_SUITE_P(Widths, Limits,
-                         ::testing::Values(Widths{false, false}, Widths{true, true}, Widths{false, true},
-                                           Widths{true, false}),
-                         widths_name);
+INSTANTIATE_TEST_SUITE_P(Widths, Limits, all_widths(), widths_name);
 
 }  // namespace
 }  // namespace fact::test

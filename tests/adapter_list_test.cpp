@@ -1,5 +1,6 @@
-// End-to-end list, map and fixed-length list tests (fact-reference §G, §H,
-// Decision 4a): adapters compiled by fact run in wabt's interpreter, the
+// End-to-end list, map and fixed-length list tests, with the memory.copy
+// fast path for elements whose bytes are the same on both sides: adapters
+// compiled by fact run in wabt's interpreter, the
 // harness's Canonical ABI reference lowers what is sent and lifts what
 // arrives.
 #include <gtest/gtest.h>
@@ -7,29 +8,12 @@
 #include <cstring>
 
 #include "fact/type_expr.h"
-#include "support/harness.h"
+#include "support/adapter_fixture.h"
 
 namespace fact::test {
 namespace {
 
 constexpr uint64_t kMemorySize = 4 * 65536;
-
-struct Widths {
-  bool lower64;
-  bool lift64;
-};
-
-std::string widths_name(const ::testing::TestParamInfo<Widths>& info) {
-  return std::string(info.param.lower64 ? "caller64" : "caller32") + "_" +
-         (info.param.lift64 ? "callee64" : "callee32");
-}
-
-#define EXPECT_TRAP(result, code)                                                           \
-  do {                                                                                      \
-    const CallResult& r_ = (result);                                                        \
-    ASSERT_TRUE(r_.trap.has_value()) << "no trap; expected " << trap_text(code);            \
-    EXPECT_TRUE(is_trap(r_.trap, code)) << *r_.trap << "\n  expected: " << trap_text(code); \
-  } while (0)
 
 Value list_of(std::vector<Value> items) { return Value::list(std::move(items)); }
 
@@ -39,56 +23,16 @@ std::vector<Value> u8s(std::initializer_list<int> v) {
   return out;
 }
 
-class ListRun : public ::testing::TestWithParam<Widths> {
+class ListRun : public AdapterTest {
  protected:
-  bool lower64() const { return GetParam().lower64; }
-  bool lift64() const { return GetParam().lift64; }
-
   HarnessConfig config(StringEncoding lower = StringEncoding::Utf8, StringEncoding lift = StringEncoding::Utf8) const {
-    HarnessConfig c;
-    c.lower.memory64 = lower64();
-    c.lift.memory64 = lift64();
+    HarnessConfig c = AdapterTest::config();
     c.lower.encoding = lower;
     c.lift.encoding = lift;
     return c;
   }
-
-  std::unique_ptr<AdapterHarness> make(std::string_view sig, const HarnessConfig& c) {
-    auto f = parse_func_type(types_, sig, names_);
-    EXPECT_TRUE(f.ok()) << sig;
-    if (!f) return nullptr;
-    auto h = AdapterHarness::create(types_, *f, *f, c);
-    EXPECT_TRUE(h.ok()) << sig << ": " << (h ? "" : h.error().message);
-    return h ? std::move(*h) : nullptr;
-  }
+  using AdapterTest::make;
   std::unique_ptr<AdapterHarness> make(std::string_view sig) { return make(sig, config()); }
-
-  TypeId type(std::string_view text) {
-    auto t = parse_value_type(types_, text, names_);
-    EXPECT_TRUE(t.ok()) << text;
-    return t ? *t : types_.boolean();
-  }
-
-  static Val ptr(bool memory64, uint64_t v) { return Val{memory64 ? ValType::I64 : ValType::I32, v}; }
-
-  // Sends `args`, has the callee answer `result`, and checks both arrive.
-  void round_trip(AdapterHarness& h, const std::vector<Value>& args, const std::optional<Value>& result) {
-    const FuncType& ft = h.func_type();
-    std::vector<TypeId> param_types;
-    for (const Param& p : ft.params) param_types.push_back(p.type);
-    SCOPED_TRACE(to_wave(types_, param_types, args));
-    if (result) h.set_callee_result(*result);
-    CallResult r = h.call(args);
-    ASSERT_FALSE(r.trap) << *r.trap;
-    ASSERT_TRUE(h.received().has_value()) << "callee not called";
-    ASSERT_TRUE(h.received()->ok()) << h.received()->error().message;
-    EXPECT_EQ(h.received()->value(), args);
-    EXPECT_FALSE(r.lift_error) << *r.lift_error;
-    if (result) {
-      ASSERT_TRUE(r.result.has_value());
-      EXPECT_EQ(*r.result, *result) << to_wave(types_, *ft.result, *r.result);
-    }
-  }
 
   // Calls func(l: list<T>) with a list stored in the caller's memory at
   // `at` with `length` elements (the bytes are the test's business).
@@ -103,9 +47,6 @@ class ListRun : public ::testing::TestWithParam<Widths> {
     if (p.size() != 2) return {0, 0};
     return {p[0].bits, p[1].bits};
   }
-
-  TypeStore types_;
-  ResourceNames names_;
 };
 
 // ---- round trips ------------------------------------------------------------
@@ -193,7 +134,7 @@ TEST_P(ListRun, ListsOfStringsAcrossEncodings) {
   }
 }
 
-// ---- the memory.copy fast path (Decision 4a) --------------------------------
+// ---- the memory.copy fast path ----------------------------------------------
 
 // For eligible element types the callee's bytes are exactly what the
 // reference stores for the same elements (padding aside), and the adapter
@@ -434,10 +375,7 @@ TEST_P(ListRun, BadListInResultTraps) {
   EXPECT_TRAP(h->call_raw({*retptr}), TrapCode::UnalignedPointer);
 }
 
-INSTANTIATE_TEST_SUITE_P(Widths, ListRun,
-                         ::testing::Values(Widths{false, false}, Widths{true, true}, Widths{false, true},
-                                           Widths{true, false}),
-                         widths_name);
+INSTANTIATE_TEST_SUITE_P(Widths, ListRun, all_widths(), widths_name);
 
 }  // namespace
 }  // namespace fact::test

@@ -17,29 +17,14 @@
 #include <cstring>
 
 #include "fact/type_expr.h"
-#include "run/wabt_support.h"
-#include "support/harness.h"
+#include "fact/engine/modules.h"
+#include "support/adapter_fixture.h"
 
 namespace fact::test {
 namespace {
 
-using Handle = wasm::Runtime::Handle;
-using wasm::CallOutcome;
-
-struct Widths {
-  bool lower64;
-  bool lift64;
-};
-
-std::string widths_name(const ::testing::TestParamInfo<Widths>& info) {
-  return std::string(info.param.lower64 ? "caller64" : "caller32") + "_" +
-         (info.param.lift64 ? "callee64" : "callee32");
-}
-
-const auto kAllWidths = ::testing::Values(Widths{false, false}, Widths{true, true}, Widths{false, true},
-                                          Widths{true, false});
-
-Val ptr(bool memory64, uint64_t v) { return Val{memory64 ? ValType::I64 : ValType::I32, v}; }
+using Handle = engine::Runtime::Handle;
+using engine::CallOutcome;
 
 // ---- the import section of a binary ------------------------------------------
 
@@ -169,7 +154,7 @@ Expected<std::vector<MemoryImport>> memory_imports(std::vector<uint8_t>& wasm, b
 std::string types_text(const char* keyword, const std::vector<ValType>& types) {
   if (types.empty()) return "";
   std::string out = std::string(" (") + keyword;
-  for (ValType t : types) out += std::string(" ") + wasm::val_type_name(t);
+  for (ValType t : types) out += " " + wasm::to_string(t);
   return out + ")";
 }
 
@@ -253,9 +238,9 @@ class PageRig {
                          "  (func (export \"realloc\") (param " + pl + " " + pl + " " + pl + " " + pl + ") (result " + pl +
                          ") (global.get 0))\n  (func (export \"callee\")" + types_text("param", lift_p) +
                          types_text("result", lift_r) + gets(lift_p.size()) + " (call $cb)))\n";
-    auto caller_wasm = run::wat_to_module(caller);
+    auto caller_wasm = engine::wat_to_module(caller);
     if (!caller_wasm) return Error{"caller: " + caller_wasm.error().message};
-    auto callee_wasm = run::wat_to_module(callee);
+    auto callee_wasm = engine::wat_to_module(callee);
     if (!callee_wasm) return Error{"callee: " + callee_wasm.error().message};
     auto c0 = runtime_.instantiate(*caller_wasm, {});
     if (!c0) return c0.error();
@@ -275,7 +260,7 @@ class PageRig {
       CanonOptions o;
       const uint32_t core = lift ? 1 : 0;
       o.instance = core;
-      o.memory = Memory{CoreExport{core, "memory"}, MemoryType{lift ? widths_.lift64 : widths_.lower64, false, page_size_log2}};
+      o.memory = Memory{CoreExport{core, "memory"}, wasm::MemoryType{{}, lift ? widths_.lift64 : widths_.lower64, false, page_size_log2}};
       o.realloc = CoreExport{core, "realloc"};
       return o;
     };
@@ -298,8 +283,8 @@ class PageRig {
     std::vector<Handle> bound;
     for (const Import& i : module.imports()) {
       std::vector<ValType> ps, rs;
-      for (CoreType t : i.func.params) ps.push_back(t == CoreType::I64 ? ValType::I64 : ValType::I32);
-      for (CoreType t : i.func.results) rs.push_back(t == CoreType::I64 ? ValType::I64 : ValType::I32);
+      for (wasm::ValType t : i.func.params) ps.push_back(t == wasm::ValType::I64 ? ValType::I64 : ValType::I32);
+      for (wasm::ValType t : i.func.results) rs.push_back(t == wasm::ValType::I64 ? ValType::I64 : ValType::I32);
       if (const auto* e = std::get_if<binding::Export>(&i.binding)) {
         bound.push_back(*runtime_.export_of(e->item.instance == 1 ? *c1 : *c0, e->item.name));
       } else if (std::holds_alternative<binding::InstanceFlags>(i.binding)) {
@@ -333,7 +318,7 @@ class PageRig {
   TypeStore& types_;
   Widths widths_;
   Reference ref_;
-  wasm::Runtime runtime_;
+  engine::Runtime runtime_;
   Handle caller_memory_, callee_memory_, next_, run_;
   std::vector<Handle> flags_;
 };
@@ -351,7 +336,7 @@ class PageRig {
     EXPECT_TRUE(is_trap(o_.trap, code)) << *o_.trap << "\n  expected: " << trap_text(code);  \
   } while (0)
 
-class PageSize : public ::testing::TestWithParam<Widths> {
+class PageSize : public AdapterTest {
  protected:
   // The adapter believes the caller's memory has kCaller bytes and the
   // callee's kCallee bytes.
@@ -367,11 +352,6 @@ class PageSize : public ::testing::TestWithParam<Widths> {
     return r ? std::move(*r) : nullptr;
   }
 
-  Val caller_ptr(uint64_t v) const { return ptr(GetParam().lower64, v); }
-  Val callee_ptr(uint64_t v) const { return ptr(GetParam().lift64, v); }
-
-  TypeStore types_;
-  ResourceNames names_;
 };
 
 TEST_P(PageSize, ImportsDeclareOneBytePages) {
@@ -397,7 +377,7 @@ TEST_P(PageSize, ImportsDeclareOneBytePages) {
     EXPECT_FALSE((*after)[i].page_size_log2);
     EXPECT_EQ((*after)[i].flags, (*declared)[i].flags & ~0x08);
   }
-  EXPECT_TRUE(run::validate_module(r->rewritten).ok());
+  EXPECT_TRUE(engine::validate_module(r->rewritten).ok());
 }
 
 TEST_P(PageSize, ParamAreas) {
@@ -450,29 +430,11 @@ TEST_P(PageSize, Lists) {
   EXPECT_TRAPS(r->run({caller_ptr(kCaller - 6), caller_ptr(3)}), TrapCode::ListOutOfBounds);
 }
 
-INSTANTIATE_TEST_SUITE_P(Widths, PageSize, kAllWidths, widths_name);
+INSTANTIATE_TEST_SUITE_P(Widths, PageSize, all_widths(), widths_name);
 
 // ---- 64 KiB pages: the exact last byte of a real memory -----------------------
 
-class LastByte : public ::testing::TestWithParam<Widths> {
- protected:
-  std::unique_ptr<AdapterHarness> make(std::string_view sig) {
-    auto f = parse_func_type(types_, sig, names_);
-    EXPECT_TRUE(f.ok());
-    if (!f) return nullptr;
-    HarnessConfig c;
-    c.lower.memory64 = GetParam().lower64;
-    c.lift.memory64 = GetParam().lift64;
-    auto h = AdapterHarness::create(types_, *f, *f, c);
-    EXPECT_TRUE(h.ok()) << sig << ": " << (h ? "" : h.error().message);
-    return h ? std::move(*h) : nullptr;
-  }
-  Val caller_ptr(uint64_t v) const { return ptr(GetParam().lower64, v); }
-  Val callee_ptr(uint64_t v) const { return ptr(GetParam().lift64, v); }
-
-  TypeStore types_;
-  ResourceNames names_;
-};
+using LastByte = AdapterTest;
 
 #define EXPECT_CALL_PASSES(result)                                         \
   do {                                                                     \
@@ -534,7 +496,7 @@ TEST_P(LastByte, StringsAndLists) {
   EXPECT_CALL_TRAPS(l->call_raw({caller_ptr(16), caller_ptr(3)}), TrapCode::ListOutOfBounds);
 }
 
-INSTANTIATE_TEST_SUITE_P(Widths, LastByte, kAllWidths, widths_name);
+INSTANTIATE_TEST_SUITE_P(Widths, LastByte, all_widths(), widths_name);
 
 // ---- shared memories ------------------------------------------------------------
 
@@ -555,7 +517,7 @@ TEST(SharedMemory, CarriedIntoTheImports) {
           auto side = [&](uint32_t core, bool m64, bool shared) {
             CanonOptions o;
             o.instance = core;
-            o.memory = Memory{CoreExport{core, "memory"}, MemoryType{m64, shared, 16}};
+            o.memory = Memory{CoreExport{core, "memory"}, wasm::MemoryType{{}, m64, shared, 16}};
             o.realloc = CoreExport{core, "realloc"};
             return o;
           };
@@ -586,7 +548,7 @@ TEST(SharedMemory, CarriedIntoTheImports) {
               EXPECT_FALSE(mi.max);
             }
           }
-          auto valid = run::validate_module(wasm);
+          auto valid = engine::validate_module(wasm);
           EXPECT_TRUE(valid.ok()) << valid.error().message;
         }
       }

@@ -6,7 +6,7 @@
 
 #include "fact/adapter.h"
 #include "fact/type_expr.h"
-#include "run/wabt_support.h"
+#include "fact/engine/modules.h"
 
 namespace fact {
 namespace {
@@ -23,7 +23,7 @@ struct Fixture {
 };
 
 Memory memory(uint32_t instance, bool memory64 = false) {
-  return Memory{CoreExport{instance, "memory"}, MemoryType{memory64, false, 16}};
+  return Memory{CoreExport{instance, "memory"}, wasm::MemoryType{{}, memory64, false, 16}};
 }
 
 // An adapter from instance 0 (caller) to instance 1 (callee) with a memory
@@ -52,7 +52,7 @@ std::vector<std::string> import_names(const AdapterModule& m) {
 
 void expect_valid(const AdapterModule& m) {
   std::vector<uint8_t> bytes = m.encode();
-  Expected<void> valid = run::validate_module(bytes);
+  Expected<void> valid = engine::validate_module(bytes);
   EXPECT_TRUE(valid.ok()) << (valid.ok() ? "" : valid.error().message);
 }
 
@@ -66,7 +66,7 @@ TEST(AdapterModuleTest, ScalarAdapterImportsInWasmtimeOrder) {
                                       "runtime.trap23", "async.enter-sync-call",
                                       "async.exit-sync-call"}));
   const Import& callee = m.imports()[2];
-  EXPECT_EQ(callee.func, (FuncSignature{{CoreType::I32}, {CoreType::I32}}));
+  EXPECT_EQ(callee.func, (wasm::FuncType{{wasm::ValType::I32}, {wasm::ValType::I32}}));
   auto* b = std::get_if<binding::Export>(&callee.binding);
   ASSERT_NE(b, nullptr);
   EXPECT_EQ(b->role, binding::Export::Role::Callee);
@@ -108,7 +108,7 @@ TEST(AdapterModuleTest, MemoryAndReallocNamesCountEarlierImports) {
   EXPECT_NE(std::find(names.begin(), names.end(), "context.get0"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "context.set1"), names.end());
   // Both parameter lists travel as one pointer.
-  EXPECT_EQ(m.imports()[6].func, (FuncSignature{{CoreType::I32}, {}}));
+  EXPECT_EQ(m.imports()[6].func, (wasm::FuncType{{wasm::ValType::I32}, {}}));
   expect_valid(m);
 }
 
@@ -168,7 +168,7 @@ TEST(AdapterModuleTest, PostReturnIsImportedWithTheCalleeResults) {
   std::vector<std::string> names = import_names(m);
   ASSERT_GE(names.size(), 4u);
   EXPECT_EQ(names[3], "post_return.adapter");
-  EXPECT_EQ(m.imports()[3].func, (FuncSignature{{CoreType::F64}, {}}));
+  EXPECT_EQ(m.imports()[3].func, (wasm::FuncType{{wasm::ValType::F64}, {}}));
   expect_valid(m);
 }
 
@@ -197,7 +197,7 @@ TEST(AdapterModuleTest, RejectsMismatchedTypes) {
   };
   const Case cases[] = {
       {"func(a: u32)", "func(a: s32)", "parameter `a`"},
-      {"func(a: u32)", "func(a: u32, b: u32)", "1 parameters in the lifted type, 2"},
+      {"func(a: u32)", "func(a: u32, b: u32)", "different parameter counts (1 and 2)"},
       {"func(a: u32)", "func(b: u32)", "named `a`"},
       {"func(r: record { x: u8 })", "func(r: record { y: u8 })", "field names"},
       {"func(r: record { x: u8 })", "func(r: record { x: u8, y: u8 })", "field counts"},
@@ -244,20 +244,20 @@ TEST(AdapterModuleTest, RejectsInconsistentOptions) {
   {
     Adapter a = make_adapter(small);
     a.lift.memory.reset();
-    cases.push_back({a, "`realloc` option but no `memory`"});
+    cases.push_back({a, "canonical option `realloc` requires `memory`"});
   }
   {
     Adapter a = make_adapter(wide);
     a.lift.realloc.reset();
-    cases.push_back({a, "needs a `realloc`"});
+    cases.push_back({a, "canon lift: canonical option `realloc` is required"});
   }
   {
     Adapter a = make_adapter(wide, false);
-    cases.push_back({a, "needs a `memory`"});
+    cases.push_back({a, "canonical option `memory` is required"});
   }
   {
     Adapter a = make_adapter(wide_result, false);
-    cases.push_back({a, "needs a `memory`"});
+    cases.push_back({a, "canonical option `memory` is required"});
   }
   {
     Adapter a = make_adapter(small);
@@ -267,7 +267,7 @@ TEST(AdapterModuleTest, RejectsInconsistentOptions) {
   {
     Adapter a = make_adapter(small);
     a.lift.is_async = true;
-    cases.push_back({a, "async adapters are not implemented yet"});
+    cases.push_back({a, "canon lift: the `async` option is not supported yet"});
   }
   for (const Case& c : cases) {
     AdapterModule m(f.types);
@@ -331,7 +331,7 @@ TEST(AdapterModuleTest, HandlesUseTheirTransferImports) {
 
 std::string wat_of(const AdapterModule& m) {
   std::vector<uint8_t> bytes = m.encode();
-  Expected<std::string> wat = run::module_to_wat(bytes);
+  Expected<std::string> wat = engine::module_to_wat(bytes);
   EXPECT_TRUE(wat.ok()) << (wat.ok() ? "" : wat.error().message);
   return wat.ok() ? *wat : std::string();
 }
@@ -373,7 +373,7 @@ TEST(AdapterModuleTest, TranscoderNamesCarryTheMemoryIndices) {
   for (const Import& i : m.imports()) {
     if (i.module != "transcode") continue;
     EXPECT_EQ(i.field, "utf8-to-utf16 (mem1 => mem0)");
-    EXPECT_EQ(i.func, (FuncSignature{{CoreType::I32, CoreType::I32, CoreType::I32}, {CoreType::I32}}));
+    EXPECT_EQ(i.func, (wasm::FuncType{{wasm::ValType::I32, wasm::ValType::I32, wasm::ValType::I32}, {wasm::ValType::I32}}));
     found = true;
   }
   EXPECT_TRUE(found);
@@ -420,7 +420,7 @@ TEST(AdapterModuleTest, StringsAndListsNeedMemoryAndRealloc) {
     a.lift.realloc.reset();
     Expected<void> r = AdapterModule(f.types).adapt("adapter", a);
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("lift side needs a `realloc`"), std::string::npos)
+    EXPECT_NE(r.error().message.find("canon lift: canonical option `realloc` is required"), std::string::npos)
         << r.error().message;
   }
   {
@@ -428,7 +428,7 @@ TEST(AdapterModuleTest, StringsAndListsNeedMemoryAndRealloc) {
     a.lower.realloc.reset();
     Expected<void> r = AdapterModule(f.types).adapt("adapter", a);
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("lower side needs a `realloc`"), std::string::npos)
+    EXPECT_NE(r.error().message.find("canon lower: canonical option `realloc` is required"), std::string::npos)
         << r.error().message;
   }
   {
@@ -437,7 +437,7 @@ TEST(AdapterModuleTest, StringsAndListsNeedMemoryAndRealloc) {
     a.lower.realloc.reset();
     Expected<void> r = AdapterModule(f.types).adapt("adapter", a);
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("lower side needs a `memory`"), std::string::npos)
+    EXPECT_NE(r.error().message.find("canon lower: canonical option `memory` is required"), std::string::npos)
         << r.error().message;
   }
   {
@@ -461,7 +461,7 @@ TEST(AdapterModuleTest, WideTypesAreOutlinedIntoHelperFunctions) {
   AdapterModule m(f.types);
   ASSERT_TRUE(m.adapt("adapter", make_adapter(t)).ok());
   std::vector<uint8_t> bytes = m.encode();
-  Expected<std::string> wat = run::module_to_wat(bytes);
+  Expected<std::string> wat = engine::module_to_wat(bytes);
   ASSERT_TRUE(wat.ok()) << wat.error().message;
   size_t funcs = 0;
   for (size_t at = wat->find("(func "); at != std::string::npos; at = wat->find("(func ", at + 1)) {

@@ -6,81 +6,14 @@
 #include <cstring>
 
 #include "fact/type_expr.h"
-#include "support/harness.h"
+#include "support/adapter_fixture.h"
 
 namespace fact::test {
 namespace {
 
-struct Widths {
-  bool lower64;
-  bool lift64;
-};
-
-std::string widths_name(const ::testing::TestParamInfo<Widths>& info) {
-  return std::string(info.param.lower64 ? "caller64" : "caller32") + "_" +
-         (info.param.lift64 ? "callee64" : "callee32");
-}
-
-class AdapterRun : public ::testing::TestWithParam<Widths> {
+class AdapterRun : public AdapterTest {
  protected:
-  FuncTypeId func(std::string_view text) {
-    auto f = parse_func_type(types_, text, names_);
-    EXPECT_TRUE(f.ok()) << text << ": " << (f ? "" : f.error().message);
-    return f ? *f : types_.func({});
-  }
-
-  HarnessConfig config() const {
-    HarnessConfig c;
-    c.lower.memory64 = GetParam().lower64;
-    c.lift.memory64 = GetParam().lift64;
-    return c;
-  }
-
-  std::unique_ptr<AdapterHarness> make(std::string_view text, const HarnessConfig& c) {
-    FuncTypeId f = func(text);
-    auto h = AdapterHarness::create(types_, f, f, c);
-    EXPECT_TRUE(h.ok()) << text << ": " << (h ? "" : h.error().message);
-    return h ? std::move(*h) : nullptr;
-  }
-  std::unique_ptr<AdapterHarness> make(std::string_view text) { return make(text, config()); }
-
-  TypeId type(std::string_view text) {
-    auto t = parse_value_type(types_, text, names_);
-    EXPECT_TRUE(t.ok()) << text;
-    return t ? *t : types_.boolean();
-  }
-
-  // Sends `args`, has the callee answer `result`, and checks both arrive
-  // unchanged.
-  void round_trip(AdapterHarness& h, const std::vector<Value>& args, const std::optional<Value>& result) {
-    const FuncType& ft = h.func_type();
-    std::vector<TypeId> param_types;
-    for (const Param& p : ft.params) param_types.push_back(p.type);
-    SCOPED_TRACE(to_string(types_, func_of(h)) + " with " + to_wave(types_, param_types, args));
-    if (result) h.set_callee_result(*result);
-    CallResult r = h.call(args);
-    ASSERT_FALSE(r.trap) << *r.trap;
-    ASSERT_TRUE(h.received().has_value()) << "callee not called";
-    ASSERT_TRUE(h.received()->ok()) << h.received()->error().message;
-    EXPECT_EQ(h.received()->value(), args);
-    EXPECT_FALSE(r.lift_error) << *r.lift_error;
-    if (result) {
-      ASSERT_TRUE(r.result.has_value());
-      EXPECT_EQ(*r.result, *result) << to_wave(types_, *ft.result, *r.result) << " != "
-                                    << to_wave(types_, *ft.result, *result);
-    }
-    EXPECT_EQ(h.flags(0), 1u);
-    EXPECT_EQ(h.flags(1), 1u);
-  }
-
-  FuncTypeId func_of(const AdapterHarness& h) {
-    return types_.func(h.func_type());
-  }
-
-  Val ptr(bool memory64, uint64_t v) const { return Val{memory64 ? ValType::I64 : ValType::I32, v}; }
-
-  TypeStore types_;
-  ResourceNames names_;
+  FuncTypeId func_of(const AdapterHarness& h) { return types_.func(h.func_type()); }
 };
 
 struct Family {
@@ -365,13 +298,6 @@ TEST_P(AdapterRun, DebugModulesBehaveTheSame) {
 
 // ---- traps ------------------------------------------------------------------
 
-#define EXPECT_TRAP(result, code)                                                             \
-  do {                                                                                        \
-    const CallResult& r_ = (result);                                                          \
-    ASSERT_TRUE(r_.trap.has_value()) << "no trap; expected " << trap_text(code);              \
-    EXPECT_TRUE(is_trap(r_.trap, code)) << *r_.trap << "\n  expected: " << trap_text(code);   \
-  } while (0)
-
 TEST_P(AdapterRun, InvalidCharTraps) {
   for (uint32_t bad : {0xD800u, 0xDFFFu, 0x110000u, 0xFFFFFFFFu}) {
     SCOPED_TRACE(bad);
@@ -593,10 +519,7 @@ TEST_P(AdapterRun, MemoryOnlyWhenNeeded) {
   EXPECT_FALSE(indirect->has_realloc(false));
 }
 
-INSTANTIATE_TEST_SUITE_P(Widths, AdapterRun,
-                         ::testing::Values(Widths{false, false}, Widths{true, true}, Widths{false, true},
-                                           Widths{true, false}),
-                         widths_name);
+INSTANTIATE_TEST_SUITE_P(Widths, AdapterRun, all_widths(), widths_name);
 
 }  // namespace
 }  // namespace fact::test

@@ -1,5 +1,7 @@
-// End-to-end string tests (fact-reference §F, §H, Decision 2 items 1, 3 and
-// 4): adapters compiled by fact run in wabt's interpreter with the host
+// End-to-end string tests, with the divergences from Wasmtime that
+// docs/divergences.md lists for strings (the length limit, the UTF-16 tag of
+// 64-bit memories, the alignment of the probably-UTF-16 shrink): adapters
+// compiled by fact run in wabt's interpreter with the host
 // transcoders of src/host. The expected bytes, lengths and realloc calls are
 // computed here from the specification's algorithms (CanonicalABI.md,
 // store_string_into_range and friends), not by the harness's reference.
@@ -8,22 +10,12 @@
 #include <cstring>
 
 #include "fact/type_expr.h"
-#include "support/harness.h"
+#include "support/adapter_fixture.h"
 
 namespace fact::test {
 namespace {
 
 constexpr uint64_t kMemorySize = 4 * 65536;
-
-struct Widths {
-  bool lower64;
-  bool lift64;
-};
-
-std::string widths_name(const ::testing::TestParamInfo<Widths>& info) {
-  return std::string(info.param.lower64 ? "caller64" : "caller32") + "_" +
-         (info.param.lift64 ? "callee64" : "callee32");
-}
 
 constexpr StringEncoding kEncodings[] = {StringEncoding::Utf8, StringEncoding::Utf16, StringEncoding::CompactUtf16};
 
@@ -105,7 +97,8 @@ std::ostream& operator<<(std::ostream& os, const Alloc& a) {
 }
 
 // The destination's realloc calls made by the specification's
-// store_string_into_range (with Decision 2 item 4's alignment 1).
+// store_string_into_range (whose probably-UTF-16 shrink asks for
+// alignment 1).
 std::vector<Alloc> expected_allocs(const std::string& text, StringEncoding from, bool from_utf16,
                                    StringEncoding to) {
   const std::vector<uint32_t> cps = code_points(text);
@@ -172,35 +165,16 @@ const std::vector<std::string>& samples() {
   return all;
 }
 
-#define EXPECT_TRAP(result, code)                                                           \
-  do {                                                                                      \
-    const CallResult& r_ = (result);                                                        \
-    ASSERT_TRUE(r_.trap.has_value()) << "no trap; expected " << trap_text(code);            \
-    EXPECT_TRUE(is_trap(r_.trap, code)) << *r_.trap << "\n  expected: " << trap_text(code); \
-  } while (0)
-
-class StringRun : public ::testing::TestWithParam<Widths> {
+class StringRun : public AdapterTest {
  protected:
-  bool lower64() const { return GetParam().lower64; }
-  bool lift64() const { return GetParam().lift64; }
-
   std::unique_ptr<AdapterHarness> make(std::string_view sig, StringEncoding lower, StringEncoding lift,
                                        bool debug = false) {
-    auto f = parse_func_type(types_, sig, names_);
-    EXPECT_TRUE(f.ok()) << sig;
-    if (!f) return nullptr;
-    HarnessConfig c;
-    c.lower.memory64 = lower64();
-    c.lift.memory64 = lift64();
+    HarnessConfig c = config();
     c.lower.encoding = lower;
     c.lift.encoding = lift;
     c.module.debug = debug;
-    auto h = AdapterHarness::create(types_, *f, *f, c);
-    EXPECT_TRUE(h.ok()) << sig << ": " << (h ? "" : h.error().message);
-    return h ? std::move(*h) : nullptr;
+    return AdapterTest::make(sig, c);
   }
-
-  static Val ptr(bool memory64, uint64_t v) { return Val{memory64 ? ValType::I64 : ValType::I32, v}; }
 
   // Copies bytes into a side's host region; returns where.
   static uint64_t put(AdapterHarness& h, bool callee, const std::vector<uint8_t>& bytes, uint64_t align = 2) {
@@ -274,8 +248,6 @@ class StringRun : public ::testing::TestWithParam<Widths> {
     }
   }
 
-  TypeStore types_;
-  ResourceNames names_;
 };
 
 // Every encoding pair, every kind of text, both directions: the receiver gets
@@ -317,7 +289,8 @@ TEST_P(StringRun, EveryEncodingPairDeliversExactBytes) {
   }
 }
 
-// Debug adapters (§O) take the same paths and add only assertions.
+// Debug adapters (ModuleOptions::debug) take the same paths and add only
+// assertions.
 TEST_P(StringRun, DebugAdaptersDeliverTheSameBytes) {
   for (StringEncoding from : kEncodings) {
     for (StringEncoding to : kEncodings) {
@@ -479,7 +452,7 @@ TEST_P(StringRun, EmptyStringsStillCallRealloc) {
 
 // Each allocation step (initial, grow, shrink) is checked on its own: a
 // pointer out of bounds traps StringOutOfBounds, and an odd pointer traps
-// UnalignedPointer exactly when the step asked for alignment 2 (§H3); with
+// UnalignedPointer exactly when the step asked for alignment 2; with
 // alignment 1 the string arrives intact at the odd address.
 TEST_P(StringRun, EveryAllocationStepIsValidated) {
   const std::vector<std::string> texts = {"h\xC3\xA9llo", "a\xE2\x82\xAC\xF0\x9F\x98\x80z", "plain"};
@@ -520,7 +493,7 @@ TEST_P(StringRun, EveryAllocationStepIsValidated) {
   }
 }
 
-// Decision 2 item 3: in 64-bit memories the UTF-16 tag of latin1+utf16 is
+// In 64-bit memories the UTF-16 tag of latin1+utf16 is
 // bit 63, both when reading and when writing a length.
 TEST_P(StringRun, Utf16TagFollowsThePointerWidth) {
   const std::string euro = "\xE2\x82\xAC";
@@ -552,7 +525,7 @@ TEST_P(StringRun, Utf16TagFollowsThePointerWidth) {
   }
 }
 
-// Decision 2 item 4: shrinking a probably-UTF-16 string to Latin-1 asks
+// Shrinking a probably-UTF-16 string to Latin-1 asks
 // for alignment 1, and an odd pointer from that call is accepted.
 TEST_P(StringRun, ProbablyUtf16ShrinkUsesAlignmentOne) {
   auto h = make("func(s: string)", StringEncoding::CompactUtf16, StringEncoding::CompactUtf16);
@@ -604,10 +577,7 @@ TEST_P(StringRun, StringsInsideAggregates) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Widths, StringRun,
-                         ::testing::Values(Widths{false, false}, Widths{true, true}, Widths{false, true},
-                                           Widths{true, false}),
-                         widths_name);
+INSTANTIATE_TEST_SUITE_P(Widths, StringRun, all_widths(), widths_name);
 
 }  // namespace
 }  // namespace fact::test

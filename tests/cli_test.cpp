@@ -19,9 +19,10 @@
 #include <vector>
 
 #include "fact/type_expr.h"
-#include "run/wabt_support.h"
+#include "fact/engine/modules.h"
 
 #include "fact/abi.h"
+#include "fact/canon_rules.h"
 #include "support/tool_test.h"
 
 
@@ -208,7 +209,7 @@ TEST_F(CliTest, EveryTypeFamilyCompilesToAValidModule) {
     std::string bytes = read_file(out);
     ASSERT_GE(bytes.size(), 8u);
     EXPECT_EQ(bytes.substr(0, 4), std::string("\0asm", 4));
-    auto valid = run::validate_module(
+    auto valid = engine::validate_module(
         std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
     EXPECT_TRUE(valid.ok()) << valid.error().message;
 
@@ -216,7 +217,7 @@ TEST_F(CliTest, EveryTypeFamilyCompilesToAValidModule) {
     ASSERT_EQ(text.exit_code, 0) << text.err;
     EXPECT_TRUE(text.out.starts_with("(module")) << text.out;
     EXPECT_NE(text.out.find("(export \"my-adapter\""), std::string::npos) << text.out;
-    auto assembled = run::wat_to_module(text.out);
+    auto assembled = engine::wat_to_module(text.out);
     EXPECT_TRUE(assembled.ok()) << assembled.error().message;
 
     // Every option that the compiler accepts today, at once.
@@ -226,7 +227,7 @@ TEST_F(CliTest, EveryTypeFamilyCompilesToAValidModule) {
                        "latin1+utf16"});
     ASSERT_EQ(all.exit_code, 0) << all.err;
     bytes = read_file(out);
-    valid = run::validate_module(
+    valid = engine::validate_module(
         std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
     EXPECT_TRUE(valid.ok()) << valid.error().message;
   }
@@ -249,7 +250,7 @@ TEST_F(CliTest, StringEncodingsAndMemoryWidthsCombine) {
         ToolRun result = run(args);
         ASSERT_EQ(result.exit_code, 0) << result.err;
         std::string bytes = read_file(out);
-        auto valid = run::validate_module(
+        auto valid = engine::validate_module(
             std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
         EXPECT_TRUE(valid.ok()) << valid.error().message;
       }
@@ -341,7 +342,7 @@ TEST_F(CliTest, OutputDestinations) {
   std::string wat_text = read_file(wat);
   EXPECT_TRUE(wat_text.starts_with("(module")) << wat_text;
   EXPECT_EQ(run({"adapter", signature, "-t"}).out, wat_text);
-  auto assembled = run::wat_to_module(wat_text);
+  auto assembled = engine::wat_to_module(wat_text);
   ASSERT_TRUE(assembled.ok()) << assembled.error().message;
 
   ToolRun unwritable = run({"adapter", signature, "-o", (dir / "missing" / "a.wasm").string()});
@@ -376,7 +377,7 @@ class CanonRequirementsTest : public ::testing::Test {
 
   static std::string describe(const CanonRequirements& n) {
     auto side = [](const OptionRequirements& s) {
-      return std::string(s.memory ? "memory" : "-") + "," + (s.realloc ? "realloc" : "-");
+      return std::string(s.memory.needed ? "memory" : "-") + "," + (s.realloc.needed ? "realloc" : "-");
     };
     return "lift " + side(n.lift) + " lower " + side(n.lower);
   }

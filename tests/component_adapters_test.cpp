@@ -11,8 +11,8 @@
 
 #include <gtest/gtest.h>
 
-#include "component/adapters.h"
-#include "run/wabt_support.h"
+#include "fact/component/adapters.h"
+#include "fact/engine/modules.h"
 
 namespace fact::component {
 namespace {
@@ -34,7 +34,7 @@ ComponentResult load(const std::string& name) {
     return {};
   }
   for (size_t k = 0; k < result->adapters.modules.size(); ++k) {
-    auto valid = run::validate_module(result->adapters.modules[k].wasm);
+    auto valid = engine::validate_module(result->adapters.modules[k].wasm);
     EXPECT_TRUE(valid) << name << " adapter module " << k << ": "
                        << (valid ? "" : valid.error().message);
   }
@@ -304,10 +304,10 @@ TEST(PartitionAdapters, EarlierInstancesCountAsDependencies) {
   Dataflow flow = flow_with(3);
   flow.instances[1].args = {adapter_ref(0)};
   flow.adapters = {adapter_calling(export_of(0)), adapter_calling(export_of(0))};
-  flow.adapters[1].lower.memory = MemoryDef{export_of(2), MemoryType{}};
+  flow.adapters[1].lower.memory = MemoryDef{export_of(2), wasm::MemoryType{}};
   EXPECT_EQ(partition_adapters(flow), (Modules{{0}, {1}}));
   // Needing only instance 0 does not split.
-  flow.adapters[1].lower.memory = MemoryDef{export_of(0), MemoryType{}};
+  flow.adapters[1].lower.memory = MemoryDef{export_of(0), wasm::MemoryType{}};
   EXPECT_EQ(partition_adapters(flow), (Modules{{0, 1}}));
 }
 

@@ -1,5 +1,5 @@
 // The instantiation plan (component/plan.h) of the component fixtures, and
-// running it in-process with run::ComponentRunner.
+// running it in-process with runner::ComponentRunner.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "component/plan.h"
-#include "run/component_runner.h"
-#include "run/wave.h"
+#include "fact/component/plan.h"
+#include "fact/runner/component_runner.h"
+#include "fact/values/wave.h"
 
 namespace fact::component {
 namespace {
@@ -126,7 +126,7 @@ TEST(ComponentPlan, HostImportsBecomeTrampolines) {
     }
   }
   EXPECT_TRUE(found);
-  auto runner = run::ComponentRunner::create(loaded->result, loaded->plan);
+  auto runner = runner::ComponentRunner::create(loaded->result, loaded->plan);
   ASSERT_FALSE(runner);
   EXPECT_NE(runner.error().message.find("component import `wasi:cli/stdout@0.2.0#print` is not satisfied"),
             std::string::npos);
@@ -135,17 +135,17 @@ TEST(ComponentPlan, HostImportsBecomeTrampolines) {
 TEST(ComponentRunner, CallsWithValuesAndReportsTraps) {
   auto loaded = load("root-exports");
   ASSERT_TRUE(loaded);
-  auto runner = run::ComponentRunner::create(loaded->result, loaded->plan);
+  auto runner = runner::ComponentRunner::create(loaded->result, loaded->plan);
   ASSERT_TRUE(runner) << runner.error().message;
   const TypeStore& types = (*runner)->types();
   const PlanExport* div = (*runner)->find_export("checked-div");
   ASSERT_NE(div, nullptr);
-  auto r = (*runner)->call(*div, {run::Value::u32(9), run::Value::u32(0)});
+  auto r = (*runner)->call(*div, {values::Value::u32(9), values::Value::u32(0)});
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_TRUE(r->result);
-  EXPECT_EQ(run::print_wave(types, *types.get(div->type).result, *r->result), "err(\"division by zero\")");
+  EXPECT_EQ(values::print_wave(types, *types.get(div->type).result, *r->result), "err(\"division by zero\")");
   // A value of the wrong type is refused before anything runs.
-  auto bad = (*runner)->call(*div, {run::Value::string("9"), run::Value::u32(0)});
+  auto bad = (*runner)->call(*div, {values::Value::string("9"), values::Value::u32(0)});
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("argument 1 of `checked-div`"), std::string::npos) << bad.error().message;
   auto arity = (*runner)->call(*div, {});
@@ -156,7 +156,7 @@ TEST(ComponentRunner, CallsWithValuesAndReportsTraps) {
   ASSERT_TRUE(trapped);
   ASSERT_TRUE(trapped->trap);
   EXPECT_NE(trapped->trap->find("unreachable"), std::string::npos) << *trapped->trap;
-  auto after = (*runner)->call(*div, {run::Value::u32(9), run::Value::u32(3)});
+  auto after = (*runner)->call(*div, {values::Value::u32(9), values::Value::u32(3)});
   ASSERT_FALSE(after);
   EXPECT_NE(after.error().message.find("trapped earlier"), std::string::npos) << after.error().message;
   EXPECT_EQ((*runner)->find_export("missing"), nullptr);
@@ -218,10 +218,10 @@ TEST(ComponentPlan, DestructorOfTheWrongTypeIsAnError) {
 TEST(ComponentRunner, HandlesAtTheRootBoundary) {
   auto loaded = load("resource-lifecycle");
   ASSERT_TRUE(loaded);
-  auto runner = run::ComponentRunner::create(loaded->result, loaded->plan);
+  auto runner = runner::ComponentRunner::create(loaded->result, loaded->plan);
   ASSERT_TRUE(runner) << runner.error().message;
-  run::ComponentRunner& r = **runner;
-  auto call = [&](const char* name, std::vector<run::Value> args) -> run::CallResult {
+  runner::ComponentRunner& r = **runner;
+  auto call = [&](const char* name, std::vector<values::Value> args) -> runner::CallResult {
     const PlanExport* e = r.find_export(name);
     EXPECT_NE(e, nullptr) << name;
     if (!e) return {};
@@ -231,7 +231,7 @@ TEST(ComponentRunner, HandlesAtTheRootBoundary) {
     EXPECT_FALSE(out->trap) << name << ": " << *out->trap;
     return *out;
   };
-  run::CallResult made = call("make", {run::Value::u32(41)});
+  runner::CallResult made = call("make", {values::Value::u32(41)});
   ASSERT_TRUE(made.result);
   EXPECT_EQ(made.result->kind, TypeKind::Own);
   const auto handle = static_cast<uint32_t>(made.result->bits);
@@ -242,7 +242,7 @@ TEST(ComponentRunner, HandlesAtTheRootBoundary) {
   EXPECT_EQ(r.host_handles(), 1u);
 
   // A borrow leaves the handle with the host, lent only during the call.
-  run::CallResult got = call("get", {run::Value::handle(TypeKind::Borrow, handle)});
+  runner::CallResult got = call("get", {values::Value::handle(TypeKind::Borrow, handle)});
   ASSERT_TRUE(got.result);
   EXPECT_EQ(got.result->bits, 41u);
   ASSERT_TRUE(r.host_handle(handle));
@@ -250,7 +250,7 @@ TEST(ComponentRunner, HandlesAtTheRootBoundary) {
 
   // An own argument takes it; the implementer drops it and the destructor runs.
   EXPECT_EQ(call("drops", {}).result->bits, 0u);
-  run::CallResult consumed = call("consume", {run::Value::handle(TypeKind::Own, handle)});
+  runner::CallResult consumed = call("consume", {values::Value::handle(TypeKind::Own, handle)});
   ASSERT_TRUE(consumed.result);
   EXPECT_EQ(consumed.result->bits, 41u);
   EXPECT_EQ(r.host_handles(), 0u);
@@ -260,16 +260,16 @@ TEST(ComponentRunner, HandlesAtTheRootBoundary) {
   // Handles the host does not hold are refused before anything runs.
   const PlanExport* get = r.find_export("get");
   ASSERT_NE(get, nullptr);
-  auto stale = r.call(*get, {run::Value::handle(TypeKind::Borrow, handle)});
+  auto stale = r.call(*get, {values::Value::handle(TypeKind::Borrow, handle)});
   ASSERT_FALSE(stale);
   EXPECT_NE(stale.error().message.find("is not a handle the host holds"), std::string::npos);
 
   // A trapping destructor is a trap of the call that drops.
-  run::CallResult thirteen = call("make", {run::Value::u32(13)});
+  runner::CallResult thirteen = call("make", {values::Value::u32(13)});
   ASSERT_TRUE(thirteen.result);
   const PlanExport* consume = r.find_export("consume");
   ASSERT_NE(consume, nullptr);
-  auto trapped = r.call(*consume, {run::Value::handle(TypeKind::Own, static_cast<uint32_t>(thirteen.result->bits))});
+  auto trapped = r.call(*consume, {values::Value::handle(TypeKind::Own, static_cast<uint32_t>(thirteen.result->bits))});
   ASSERT_TRUE(trapped) << trapped.error().message;
   ASSERT_TRUE(trapped->trap);
   EXPECT_EQ(trapped->trap->rfind("resource.drop: the destructor of ", 0), 0u) << *trapped->trap;
@@ -278,7 +278,7 @@ TEST(ComponentRunner, HandlesAtTheRootBoundary) {
 TEST(ComponentRunner, ResourcesOfComposedComponentsUseTheAdaptersTables) {
   auto loaded = load("resources");
   ASSERT_TRUE(loaded);
-  auto runner = run::ComponentRunner::create(loaded->result, loaded->plan);
+  auto runner = runner::ComponentRunner::create(loaded->result, loaded->plan);
   ASSERT_TRUE(runner) << runner.error().message;
   for (const char* name : {"run1", "run2"}) {
     const PlanExport* e = (*runner)->find_export(name);
@@ -295,13 +295,13 @@ TEST(ComponentRunner, InstantiationTrapsAreReported) {
   auto loaded = load("start-trap");
   ASSERT_TRUE(loaded);
   bool trapped = false;
-  auto runner = run::ComponentRunner::create(loaded->result, loaded->plan, &trapped);
+  auto runner = runner::ComponentRunner::create(loaded->result, loaded->plan, &trapped);
   ASSERT_FALSE(runner);
   EXPECT_TRUE(trapped);
   bool host_import_trapped = true;
   auto host = load("host-imports");
   ASSERT_TRUE(host);
-  ASSERT_FALSE(run::ComponentRunner::create(host->result, host->plan, &host_import_trapped));
+  ASSERT_FALSE(runner::ComponentRunner::create(host->result, host->plan, &host_import_trapped));
   EXPECT_FALSE(host_import_trapped);
 }
 

@@ -6,10 +6,10 @@
 
 #include "fact/abi.h"
 #include "fact/type_expr.h"
-#include "run/wabt_support.h"
+#include "fact/engine/modules.h"
 #include "support/random.h"
 #include "support/canonical.h"
-#include "run/transcode.h"
+#include "fact/host/transcoder_call.h"
 
 namespace fact::test {
 namespace {
@@ -262,10 +262,10 @@ TEST(Reference, MatchesTheLibraryLayouts) {
       } else {
         ASSERT_TRUE(abi.flat.has_value());
         std::vector<ValType> lib;
-        for (CoreType c : *abi.flat) {
-          lib.push_back(c == CoreType::I32   ? ValType::I32
-                        : c == CoreType::I64 ? ValType::I64
-                        : c == CoreType::F32 ? ValType::F32
+        for (wasm::ValType c : *abi.flat) {
+          lib.push_back(c == wasm::ValType::I32   ? ValType::I32
+                        : c == wasm::ValType::I64 ? ValType::I64
+                        : c == wasm::ValType::F32 ? ValType::F32
                                              : ValType::F64);
         }
         EXPECT_EQ(lib, flat);
@@ -346,7 +346,7 @@ struct TranscodeFixture {
   RawMemory from{a.data(), a.size()}, to{b.data(), b.size()};
   std::vector<Val> run(Transcode op, std::vector<Val> args, size_t results, std::optional<std::string>* trap = nullptr) {
     std::vector<Val> out(results, Val::i32(0));
-    auto t = run_transcoder(op, from, to, args, out);
+    auto t = call_transcoder(op, from, to, args, out);
     if (trap) *trap = t;
     EXPECT_TRUE(trap || !t) << *t;
     return out;
@@ -414,37 +414,37 @@ TEST(Transcode, Latin1AndUtf16Paths) {
 }
 
 TEST(WabtSupport, AssemblesValidatesAndPrints) {
-  auto wasm = run::wat_to_module(R"((module
+  auto wasm = engine::wat_to_module(R"((module
     (memory $a 1) (memory $b i64 1)
     (func (export "copy") (param i32 i64)
       (memory.copy $b $a (local.get 1) (local.get 0) (i32.const 4)))))");
   ASSERT_TRUE(wasm.ok()) << wasm.error().message;
-  EXPECT_TRUE(run::validate_module(*wasm).ok());
-  auto wat = run::module_to_wat(*wasm);
+  EXPECT_TRUE(engine::validate_module(*wasm).ok());
+  auto wat = engine::module_to_wat(*wasm);
   ASSERT_TRUE(wat.ok());
   EXPECT_NE(wat->find("memory.copy"), std::string::npos);
   EXPECT_NE(wat->find("i64"), std::string::npos);
 
-  auto bad = run::wat_to_module("(module (func (result i32) (i64.const 0)))");
+  auto bad = engine::wat_to_module("(module (func (result i32) (i64.const 0)))");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("type mismatch"), std::string::npos) << bad.error().message;
 
   std::vector<uint8_t> garbage = {0, 'a', 's', 'm', 1, 0, 0, 0, 0xFF};
-  auto invalid = run::validate_module(garbage);
+  auto invalid = engine::validate_module(garbage);
   ASSERT_FALSE(invalid.ok());
   EXPECT_FALSE(invalid.error().message.empty());
-  EXPECT_FALSE(run::module_to_wat(garbage).ok());
+  EXPECT_FALSE(engine::module_to_wat(garbage).ok());
 }
 
 TEST(WasmRuntime, RunsMultiMemoryModulesWithHostFunctions) {
-  auto wasm = run::wat_to_module(R"((module
+  auto wasm = engine::wat_to_module(R"((module
     (import "h" "f" (func $f (param f32 i64) (result f32)))
     (memory (export "m32") 1) (memory (export "m64") i64 1)
     (func (export "run") (param i32 i64) (result f32)
       (memory.copy 1 0 (local.get 1) (local.get 0) (i32.const 8))
       (call $f (f32.const nan:0x200001) (i64.load 1 (local.get 1))))))");
   ASSERT_TRUE(wasm.ok()) << wasm.error().message;
-  wasm::Runtime rt;
+  engine::Runtime rt;
   std::vector<Val> seen;
   auto f = rt.host_func({ValType::F32, ValType::I64}, {ValType::F32}, [&](const std::vector<Val>& p, std::vector<Val>& r) {
     seen = p;
@@ -471,7 +471,7 @@ TEST(WasmRuntime, RunsMultiMemoryModulesWithHostFunctions) {
 // Core traps read as Wasmtime words them, so that .wast scripts written for
 // Wasmtime match them; host messages pass through unchanged.
 TEST(WasmRuntime, WordsCoreTrapsAsWasmtime) {
-  auto wasm = run::wat_to_module(R"((module
+  auto wasm = engine::wat_to_module(R"((module
     (import "h" "fail" (func $fail))
     (type $t (func))
     (table 2 funcref)
@@ -484,14 +484,14 @@ TEST(WasmRuntime, WordsCoreTrapsAsWasmtime) {
     (func (export "outside") (call_indirect (type $t) (i32.const 7)))
     (func (export "host") (call $fail))))");
   ASSERT_TRUE(wasm.ok()) << wasm.error().message;
-  wasm::Runtime rt;
+  engine::Runtime rt;
   auto fail = rt.host_func({}, {}, [](const std::vector<Val>&, std::vector<Val>&) {
     return std::optional<std::string>("unreachable executed by the host");
   });
   auto inst = rt.instantiate(*wasm, {fail});
   ASSERT_TRUE(inst.ok()) << inst.error().message;
   auto trap_of = [&](const char* name) {
-    wasm::CallOutcome out = rt.call(*rt.export_of(*inst, name), {});
+    engine::CallOutcome out = rt.call(*rt.export_of(*inst, name), {});
     return out.trap.value_or("(no trap)");
   };
   EXPECT_EQ(trap_of("unreachable"), "wasm trap: wasm `unreachable` instruction executed");

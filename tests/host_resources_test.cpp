@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "host/resources.h"
+#include "fact/host/host.h"
 
 namespace fact::host {
 namespace {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "run/wabt_support.h"
+#include "fact/engine/modules.h"
 #include "support/tool_test.h"
 
 
@@ -273,7 +273,7 @@ TEST_F(RunTest, PlanWritesJsonAndValidModules) {
     std::string bytes = read_file(dir / "plan" / "modules" / file);
     ASSERT_FALSE(bytes.empty()) << file;
     std::vector<uint8_t> wasm(bytes.begin(), bytes.end());
-    EXPECT_TRUE(static_cast<bool>(run::validate_module(wasm))) << file;
+    EXPECT_TRUE(static_cast<bool>(engine::validate_module(wasm))) << file;
   }
 }
 

@@ -1,8 +1,9 @@
 // Tests of the host transcoders (src/host/transcode.h): every error class,
-// boundary cases at SIMD block edges, the adapter's call sequences of
-// fact-reference §F5–§F7, an independent model of UTF-8/UTF-16, and a
+// boundary cases at SIMD block edges, the call sequences adapters make
+// (store_string_to_utf8 and store_string_to_latin1_or_utf16 in
+// CanonicalABI.md), an independent model of UTF-8/UTF-16, and a
 // differential test of the SIMD paths against the scalar path.
-#include "host/transcode.h"
+#include "fact/host/transcode.h"
 
 #include <gtest/gtest.h>
 
@@ -150,9 +151,10 @@ Buf to_latin1(const std::u32string& s) {
   return b;
 }
 
-// ---- Adapter call sequences (fact-reference §F4–§F7) ----
+// ---- Adapter call sequences ----
 
-// §F6: deflate to UTF-8 with a first pass into len bytes and a second pass
+// store_string_to_utf8: deflate to UTF-8 with a first pass into len bytes
+// and a second pass
 // into the worst case. Returns the UTF-8 bytes or the error.
 template <class F>
 TranscodeResult<Buf> adapter_to_utf8(const Buf& src, std::size_t units, std::size_t factor, F fn,
@@ -179,7 +181,8 @@ TranscodeResult<Buf> adapter_to_utf8(const Buf& src, std::size_t units, std::siz
   return dst;
 }
 
-// §F5: to latin1+utf16 from utf8 or utf16. Returns the destination bytes
+// store_string_to_latin1_or_utf16: to latin1+utf16 from utf8 or utf16.
+// Returns the destination bytes
 // and whether they are UTF-16.
 struct Compact {
   Buf data;

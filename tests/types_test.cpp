@@ -30,17 +30,17 @@ std::vector<std::string> numbered_labels(uint32_t n) {
   return labels;
 }
 
-std::string core_text(const std::vector<CoreType>& types) {
+std::string core_text(const std::vector<wasm::ValType>& types) {
   std::string out;
-  for (CoreType t : types) {
+  for (wasm::ValType t : types) {
     if (!out.empty()) out += ' ';
-    out += core_type_name(t);
+    out += wasm::to_string(t);
   }
   return out;
 }
 
 // "-" stands for "more than kMaxFlatParams flat values".
-std::string flat_text(const std::optional<std::vector<CoreType>>& flat) {
+std::string flat_text(const std::optional<std::vector<wasm::ValType>>& flat) {
   return flat ? core_text(*flat) : "-";
 }
 
@@ -574,10 +574,10 @@ TEST(Names, KindsAndCoreTypes) {
   EXPECT_STREQ(kind_name(TypeKind::FixedList), "list");
   EXPECT_STREQ(kind_name(TypeKind::ErrorContext), "error-context");
   EXPECT_STREQ(kind_name(TypeKind::Borrow), "borrow");
-  EXPECT_STREQ(core_type_name(CoreType::I32), "i32");
-  EXPECT_STREQ(core_type_name(CoreType::I64), "i64");
-  EXPECT_STREQ(core_type_name(CoreType::F32), "f32");
-  EXPECT_STREQ(core_type_name(CoreType::F64), "f64");
+  EXPECT_EQ(wasm::to_string(wasm::ValType::I32), "i32");
+  EXPECT_EQ(wasm::to_string(wasm::ValType::I64), "i64");
+  EXPECT_EQ(wasm::to_string(wasm::ValType::F32), "f32");
+  EXPECT_EQ(wasm::to_string(wasm::ValType::F64), "f64");
 }
 
 std::string check_error(const TypeStore& s, TypeId id) {
@@ -754,20 +754,20 @@ TEST(Abi, DiscriminantAndFlagsSizes) {
 }
 
 TEST(Abi, Join) {
-  const CoreType all[] = {CoreType::I32, CoreType::I64, CoreType::F32, CoreType::F64};
-  for (CoreType a : all) {
-    for (CoreType b : all) {
-      CoreType expected = CoreType::I64;
+  const wasm::ValType all[] = {wasm::ValType::I32, wasm::ValType::I64, wasm::ValType::F32, wasm::ValType::F64};
+  for (wasm::ValType a : all) {
+    for (wasm::ValType b : all) {
+      wasm::ValType expected = wasm::ValType::I64;
       if (a == b) {
         expected = a;
-      } else if ((a == CoreType::I32 || a == CoreType::F32) && (b == CoreType::I32 || b == CoreType::F32)) {
-        expected = CoreType::I32;
+      } else if ((a == wasm::ValType::I32 || a == wasm::ValType::F32) && (b == wasm::ValType::I32 || b == wasm::ValType::F32)) {
+        expected = wasm::ValType::I32;
       }
-      EXPECT_EQ(join(a, b), expected) << core_type_name(a) << " " << core_type_name(b);
+      EXPECT_EQ(join(a, b), expected) << wasm::to_string(a) << " " << wasm::to_string(b);
     }
   }
-  EXPECT_EQ(join(CoreType::F32, CoreType::F64), CoreType::I64);
-  EXPECT_EQ(join(CoreType::I32, CoreType::F64), CoreType::I64);
+  EXPECT_EQ(join(wasm::ValType::F32, wasm::ValType::F64), wasm::ValType::I64);
+  EXPECT_EQ(join(wasm::ValType::I32, wasm::ValType::F64), wasm::ValType::I64);
 }
 
 TEST(Abi, MapEntriesAndMembers) {

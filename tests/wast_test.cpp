@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "run/sexpr.h"
-#include "run/wast_runner.h"
-#include "run/wast_script.h"
-#include "run/wast_value.h"
+#include "fact/wast/sexpr.h"
+#include "fact/wast/runner.h"
+#include "fact/wast/script.h"
+#include "fact/wast/value.h"
 
-namespace fact::run {
+namespace fact::wast {
 namespace {
 
 std::vector<uint8_t> fixture(const std::string& name) {
@@ -546,4 +546,4 @@ TEST(WastRunner, TextComponentsGoThroughTheConverterInOneBatch) {
 }
 
 }  // namespace
-}  // namespace fact::run
+}  // namespace fact::wast

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "fact/type_expr.h"
-#include "run/wave.h"
+#include "fact/values/wave.h"
 
-namespace fact::run {
+namespace fact::values {
 namespace {
 
 class WaveTest : public ::testing::Test {
@@ -175,4 +175,4 @@ TEST_F(WaveTest, Invocations) {
 }
 
 }  // namespace
-}  // namespace fact::run
+}  // namespace fact::values

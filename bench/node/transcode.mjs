@@ -3,7 +3,7 @@
 // WebAssembly.Memory objects. fact's and Wasmtime's adapters are bound to the
 // very same functions, so string cases compare the adapters' own code with
 // equal host costs. Semantics follow the import contract of
-// docs/import-abi.md (fact-reference §3): the adapter has already checked
+// docs/import-abi.md: the adapter has already checked
 // both buffers for bounds and alignment; invalid input raises a trap.
 import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 

@@ -1,9 +1,10 @@
 // The state of one adapter module under construction: interned core types
 // and imports, generated functions with their relocations, outlined helper
-// functions on a worklist, and the final encoding (fact-reference §1.3).
+// functions on a worklist, and the final encoding.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,28 +12,13 @@
 #include <vector>
 
 #include "fact/adapter.h"
-#include "wasm/encoder.h"
+#include "fact/wasm/encoder.h"
 
 namespace fact::adapter {
 
+using wasm::ValType;
+
 using FunctionId = uint32_t;
-
-// The public CoreType and the encoder's ValType share their binary encodings.
-inline wasm::ValType to_val(CoreType t) { return static_cast<wasm::ValType>(t); }
-
-inline std::vector<wasm::ValType> to_vals(const std::vector<CoreType>& types) {
-  std::vector<wasm::ValType> out;
-  out.reserve(types.size());
-  for (CoreType t : types) out.push_back(to_val(t));
-  return out;
-}
-
-inline std::vector<CoreType> to_core(const std::vector<wasm::ValType>& types) {
-  std::vector<CoreType> out;
-  out.reserve(types.size());
-  for (wasm::ValType t : types) out.push_back(static_cast<CoreType>(t));
-  return out;
-}
 
 // A call or ref.func of a defined function, whose index is known only when
 // the module is encoded (defined functions are numbered after all imports).
@@ -44,8 +30,7 @@ struct Relocation {
 
 struct Function {
   uint32_t type_index = 0;
-  uint32_t param_count = 0;
-  std::vector<std::pair<uint32_t, wasm::ValType>> local_runs;
+  std::vector<std::pair<uint32_t, ValType>> local_runs;  // declared locals
   wasm::Bytes code;
   std::vector<Relocation> relocations;
   std::optional<std::string> export_name;
@@ -54,19 +39,22 @@ struct Function {
 
 // One side's canonical options, resolved against the module's imports.
 struct SideOptions {
+  // Identifies these options within the module (outline keys use it).
+  uint32_t id = 0;
   uint32_t instance = 0;
   StringEncoding string_encoding = StringEncoding::Utf8;
   bool memory64 = false;
-  std::optional<uint32_t> memory;   // memory index in this module
+  std::optional<uint32_t> memory;  // memory index in this module
   uint8_t page_size_log2 = 16;
   std::optional<uint32_t> realloc;  // function index of the imported realloc
   bool is_async = false;
   uint32_t flags_global = 0;
 
-  wasm::ValType ptr() const { return memory64 ? wasm::ValType::I64 : wasm::ValType::I32; }
+  ValType ptr() const { return memory64 ? ValType::I64 : ValType::I32; }
+  // Everything but the id.
   auto key() const {
-    return std::tuple(instance, static_cast<int>(string_encoding), memory64, memory,
-                      page_size_log2, realloc, is_async, flags_global);
+    return std::tuple(instance, string_encoding, memory64, memory, page_size_log2, realloc,
+                      is_async, flags_global);
   }
 };
 
@@ -74,16 +62,18 @@ enum class Location : uint8_t { Stack, Memory };
 
 // Identity of an outlined translation function.
 struct OutlineKey {
-  uint32_t src_type;
-  uint32_t src_options;
+  TypeId src_type;
+  uint32_t src_options;  // SideOptions::id
   Location src_location;
-  uint32_t dst_type;
+  TypeId dst_type;
   uint32_t dst_options;
   Location dst_location;
-  auto tie() const {
-    return std::tie(src_type, src_options, src_location, dst_type, dst_options, dst_location);
+  friend bool operator<(const OutlineKey& a, const OutlineKey& b) {
+    return std::tie(a.src_type.index, a.src_options, a.src_location, a.dst_type.index,
+                    a.dst_options, a.dst_location) <
+           std::tie(b.src_type.index, b.src_options, b.src_location, b.dst_type.index,
+                    b.dst_options, b.dst_location);
   }
-  friend bool operator<(const OutlineKey& a, const OutlineKey& b) { return a.tie() < b.tie(); }
 };
 
 struct OutlineRequest {
@@ -102,26 +92,29 @@ class ModuleBuilder {
   uint32_t intern_type(const wasm::FuncType& type);
   const wasm::FuncType& core_type(uint32_t index) const { return core_types_[index]; }
 
-  // Imports. Each returns the index in its index space; interned as
-  // fact-reference §1.3 describes.
+  // Imports, in their index spaces. Each binding is imported once: asking
+  // again returns the first import. Names and signatures are Wasmtime's
+  // (docs/import-abi.md).
   uint32_t import_flags(uint32_t instance);
   uint32_t import_memory(const Memory& memory);
+  // A function of a core instance. `module` and `field` name it when first
+  // imported; an empty field means the next `f{N}`.
   uint32_t import_export_func(binding::Export::Role role, std::string_view module,
                               std::string_view field, const CoreExport& item,
                               const wasm::FuncType& type);
   uint32_t import_trap(TrapCode code);
   uint32_t import_intrinsic(Intrinsic intrinsic);
-  uint32_t import_transcoder(Transcode op, uint32_t from_memory, bool from64,
-                             uint32_t to_memory, bool to64);
+  uint32_t import_transcoder(Transcode op, uint32_t from_memory, bool from64, uint32_t to_memory,
+                             bool to64);
 
   // Defined functions.
   FunctionId add_function(const wasm::FuncType& type, std::optional<std::string> export_name);
   Function& function(FunctionId id) { return functions_[id]; }
 
-  // Interns the options of one side; the index identifies them in outline
-  // keys.
-  uint32_t intern_options(const SideOptions& options);
-  const SideOptions& options_at(uint32_t index) const { return side_options_[index]; }
+  // The interned copy of `options` (with its id set); equal options share
+  // one copy. References stay valid for the builder's lifetime.
+  const SideOptions& intern_options(const SideOptions& options);
+  const SideOptions& options_at(uint32_t id) const { return side_options_[id]; }
 
   // Returns the function for an outlined translation, creating it (and
   // queueing its body) the first time the key is seen.
@@ -132,31 +125,25 @@ class ModuleBuilder {
   const std::vector<Import>& imports() const { return imports_; }
 
  private:
-  uint32_t add_import(Import import, const wasm::FuncType* func_type);
-  std::string next_func_name() const;
+  // The index of the import bound to `import.binding`, adding it (with the
+  // function type `func` for function imports) when it is new.
+  uint32_t intern_import(Import import, const wasm::FuncType* func);
 
   const TypeStore& types_;
   ModuleOptions options_;
 
   std::vector<wasm::FuncType> core_types_;
-  std::map<std::pair<std::vector<wasm::ValType>, std::vector<wasm::ValType>>, uint32_t>
-      core_type_index_;
+  std::map<wasm::FuncType, uint32_t> core_type_index_;
 
-  wasm::Bytes import_section_;
+  wasm::ImportSection import_section_;
   std::vector<Import> imports_;
+  std::map<ImportBinding, uint32_t> import_index_;  // binding -> index in its space
   uint32_t imported_funcs_ = 0;
   uint32_t imported_memories_ = 0;
   uint32_t imported_globals_ = 0;
 
-  std::map<uint32_t, uint32_t> flags_globals_;
-  std::map<std::pair<uint32_t, std::string>, uint32_t> memories_;
-  std::map<std::tuple<uint8_t, uint32_t, std::string>, uint32_t> export_funcs_;
-  std::map<uint8_t, uint32_t> traps_;
-  std::map<uint8_t, uint32_t> intrinsics_;
-  std::map<std::tuple<uint8_t, uint32_t, bool, uint32_t, bool>, uint32_t> transcoders_;
-
   std::vector<Function> functions_;
-  std::vector<SideOptions> side_options_;
+  std::deque<SideOptions> side_options_;
   std::map<OutlineKey, FunctionId> outlined_;
   std::vector<OutlineRequest> worklist_;
 };

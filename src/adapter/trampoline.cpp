@@ -1,6 +1,7 @@
-#include "adapter/trampoline.h"
-
-#include "adapter/compiler.h"
+// The adapter function itself: a synchronous call from the lowering
+// instance into the lifting one, with the checks and bookkeeping the
+// Canonical ABI's canon_lower and canon_lift make around it.
+#include "compiler.h"
 
 namespace fact::adapter {
 namespace {
@@ -14,210 +15,193 @@ std::vector<TypeId> param_types(const FuncType& f) {
 
 }  // namespace
 
+// The parameters go from the caller's flat values (or the tuple its single
+// pointer parameter points to) to the callee's flat values (or a tuple the
+// adapter allocates with the callee's realloc and passes as a pointer),
+// which are left on the stack for the call.
 void Compiler::translate_params(const ResolvedAdapter& a) {
-  const FuncType& lower = types_.get(a.lower_type);
-  const FuncType& lift = types_.get(a.lift_type);
-  std::vector<TypeId> src_types = param_types(lower);
-  std::vector<TypeId> dst_types = param_types(lift);
-  const SideOptions& lower_opts = opts(a.lower_options);
-  const SideOptions& lift_opts = opts(a.lift_options);
+  const std::vector<TypeId> src_types = param_types(types_.get(a.lower_type));
+  const std::vector<TypeId> dst_types = param_types(types_.get(a.lift_type));
+  const SideOptions& lower = *a.lower_options;
+  const SideOptions& lift = *a.lift_options;
 
-  // Caller side (fact-reference §B1).
+  // The caller's flat parameters are the adapter's parameters.
+  std::vector<std::vector<Slot>> src_slots;
   std::vector<Source> sources;
   if (!a.lower_signature.params_indirect) {
     uint32_t local = 0;
+    src_slots.reserve(src_types.size());
     for (TypeId t : src_types) {
-      Source s;
-      s.location = Location::Stack;
-      s.options = a.lower_options;
-      for (CoreType c : *abi(t, a.lower_options).flat) s.slots.push_back({local++, to_val(c)});
-      sources.push_back(std::move(s));
+      std::vector<Slot>& slots = src_slots.emplace_back();
+      for (ValType c : *abi(t, lower).flat) slots.push_back({local++, c});
+      sources.push_back(Source::stack(lower, slots));
     }
   } else {
-    AbiLayout layout;
-    std::vector<uint32_t> offsets = tuple_offsets(src_types, lower_opts.memory64, &layout);
-    validate_pointer(a.lower_options, 0, Operand::of(layout.size), layout.align,
-                     TrapCode::MemoryOutOfBounds);
-    for (uint32_t offset : offsets) {
-      Source s;
-      s.location = Location::Memory;
-      s.options = a.lower_options;
-      s.addr = 0;
-      s.offset = offset;
-      sources.push_back(s);
-    }
+    const SequenceLayout tuple = sequence_layout(types_, src_types, lower.memory64);
+    validate_pointer(lower, 0, Operand::of(tuple.size), tuple.align, TrapCode::MemoryOutOfBounds);
+    for (uint32_t offset : tuple.offsets) sources.push_back(Source::memory(lower, 0, offset));
   }
 
-  // Callee side (fact-reference §B2).
+  std::vector<std::vector<ValType>> dst_slots;
   std::vector<Destination> destinations;
-  std::optional<uint32_t> area;
+  std::optional<TempLocal> area;
   if (!a.lift_signature.params_indirect) {
+    dst_slots.reserve(dst_types.size());
     for (TypeId t : dst_types) {
-      Destination d;
-      d.location = Location::Stack;
-      d.options = a.lift_options;
-      d.slots = natural_flat(t, a.lift_options);
-      destinations.push_back(std::move(d));
+      destinations.push_back(Destination::stack(lift, dst_slots.emplace_back(natural_flat(t, lift))));
     }
   } else {
-    AbiLayout layout;
-    std::vector<uint32_t> offsets = tuple_offsets(dst_types, lift_opts.memory64, &layout);
-    area = malloc(a.lift_options, Operand::of(layout.size), layout.align,
-                  TrapCode::MemoryOutOfBounds);
-    for (uint32_t offset : offsets) {
-      Destination d;
-      d.location = Location::Memory;
-      d.options = a.lift_options;
-      d.addr = *area;
-      d.offset = offset;
-      destinations.push_back(d);
+    const SequenceLayout tuple = sequence_layout(types_, dst_types, lift.memory64);
+    area = malloc(lift, Operand::of(tuple.size), tuple.align, TrapCode::MemoryOutOfBounds);
+    for (uint32_t offset : tuple.offsets) {
+      destinations.push_back(Destination::memory(lift, area->index(), offset));
     }
   }
 
   for (size_t i = 0; i < src_types.size(); ++i) {
     translate(src_types[i], sources[i], dst_types[i], destinations[i]);
   }
-  if (area) {
-    ins_.local_get(*area);
-    free_local(*area);
-  }
+  if (area) ins_.local_get(area->index());
 }
 
-void Compiler::translate_results(const ResolvedAdapter& a, const std::vector<Slot>& results) {
-  const FuncType& lower = types_.get(a.lower_type);
-  const FuncType& lift = types_.get(a.lift_type);
-  if (!lift.result) return;
-  TypeId src_type = *lift.result;
-  TypeId dst_type = *lower.result;
+// The result goes from the callee's flat result (or the tuple its returned
+// pointer points to) to the caller's flat result (or the place its trailing
+// pointer parameter names).
+void Compiler::translate_results(const ResolvedAdapter& a, std::span<const Slot> results) {
+  const FuncType& lift_type = types_.get(a.lift_type);
+  if (!lift_type.result) return;
+  const TypeId src_type = *lift_type.result;
+  const TypeId dst_type = *types_.get(a.lower_type).result;
+  const SideOptions& lift = *a.lift_options;
+  const SideOptions& lower = *a.lower_options;
 
-  // Callee side (fact-reference §B4).
-  Source src;
-  src.options = a.lift_options;
+  std::optional<Source> src;
   if (!a.lift_signature.results_indirect) {
-    src.location = Location::Stack;
-    src.slots = results;
+    src = Source::stack(lift, results);
   } else {
-    src.location = Location::Memory;
-    src.addr = results[0].local;
-    const AbiLayout& l = abi(src_type, a.lift_options);
-    validate_pointer(a.lift_options, src.addr, Operand::of(l.size), l.align,
+    const AbiLayout& l = abi(src_type, lift);
+    validate_pointer(lift, results[0].local, Operand::of(l.size), l.align,
                      TrapCode::MemoryOutOfBounds);
+    src = Source::memory(lift, results[0].local);
   }
 
-  // Caller side (fact-reference §B5).
-  Destination dst;
-  dst.options = a.lower_options;
+  std::vector<ValType> dst_slots;
+  std::optional<Destination> dst;
   if (!a.lower_signature.results_indirect) {
-    dst.location = Location::Stack;
-    dst.slots = natural_flat(dst_type, a.lower_options);
+    dst_slots = natural_flat(dst_type, lower);
+    dst = Destination::stack(lower, dst_slots);
   } else {
-    dst.location = Location::Memory;
-    dst.addr = static_cast<uint32_t>(a.lower_signature.params.size() - 1);
-    const AbiLayout& l = abi(dst_type, a.lower_options);
-    validate_pointer(a.lower_options, dst.addr, Operand::of(l.size), l.align,
-                     TrapCode::MemoryOutOfBounds);
+    const auto retptr = static_cast<uint32_t>(a.lower_signature.params.size() - 1);
+    const AbiLayout& l = abi(dst_type, lower);
+    validate_pointer(lower, retptr, Operand::of(l.size), l.align, TrapCode::MemoryOutOfBounds);
+    dst = Destination::memory(lower, retptr);
   }
-  translate(src_type, src, dst_type, dst);
+  translate(src_type, *src, dst_type, *dst);
 }
 
-// The sync-to-sync adapter (fact-reference §A3, with fact's Decision 2
-// items 5 and 6).
+// Wasmtime's sync-to-sync trampoline, with two differences the
+// documentation lists (docs/divergences.md): context slots are saved and
+// restored around realloc and post-return, and a sync caller of an
+// async-typed callee is bracketed like any other call.
 void Compiler::compile_sync_to_sync(const ResolvedAdapter& a) {
   if (a.reentrance_trap) {
     trap(TrapCode::CannotEnterComponent);
-    finish();
     return;
   }
-  const SideOptions& lower_opts = opts(a.lower_options);
-  const SideOptions& lift_opts = opts(a.lift_options);
+  const SideOptions& lower = *a.lower_options;
+  const SideOptions& lift = *a.lift_options;
   const FuncType& lift_type = types_.get(a.lift_type);
-  bool barrier = module_.options().exceptions;
-  BlockType results_type = block_type_for(to_vals(a.lower_signature.results));
+  const bool barrier = module_.options().exceptions;
+  const BlockType results_type = block_type_for(a.lower_signature.results);
   if (barrier) {
-    // fact-reference §L1: an exception thrown by anything the adapter calls
-    // becomes a trap instead of crossing the component boundary.
+    // An exception thrown by anything the adapter calls becomes a trap
+    // instead of crossing the component boundary.
     ins_.block(results_type);
     ins_.block(BlockType::empty());
     ins_.try_table_catch_all(results_type, 0);
   }
-  bool concurrency = module_.options().concurrency_support;
-  bool bracket = concurrency || a.has_borrow;
+  const bool concurrency = module_.options().concurrency_support;
+  const bool bracket = concurrency || a.has_borrow;
 
   // The caller must be allowed to leave its instance.
-  uint32_t lower_flags = new_local(ValType::I32);
-  ins_.global_get(lower_opts.flags_global);
-  ins_.local_tee(lower_flags);
+  TempLocal lower_flags = temp(ValType::I32);
+  ins_.global_get(lower.flags_global);
+  ins_.local_tee(lower_flags.index());
   ins_.i32_eqz();
   trap_if(TrapCode::CannotLeaveComponent);
 
   if (bracket) {
-    ins_.i32_const(static_cast<int32_t>(lower_opts.instance));
+    ins_.i32_const(static_cast<int32_t>(lower.instance));
     ins_.i32_const(concurrency && lift_type.is_async ? 1 : 0);
-    ins_.i32_const(static_cast<int32_t>(lift_opts.instance));
+    ins_.i32_const(static_cast<int32_t>(lift.instance));
     call_intrinsic(Intrinsic::EnterSyncCall);
   }
 
   // The callee may not call out while its realloc runs.
-  uint32_t lift_flags = new_local(ValType::I32);
-  ins_.global_get(lift_opts.flags_global);
-  ins_.local_set(lift_flags);
+  TempLocal lift_flags = temp(ValType::I32);
+  ins_.global_get(lift.flags_global);
+  ins_.local_set(lift_flags.index());
   ins_.i32_const(0);
-  ins_.global_set(lift_opts.flags_global);
+  ins_.global_set(lift.flags_global);
   translate_params(a);
-  ins_.local_get(lift_flags);
-  ins_.global_set(lift_opts.flags_global);
+  ins_.local_get(lift_flags.index());
+  ins_.global_set(lift.flags_global);
 
   ins_.call(a.callee);
-  std::vector<Slot> results(a.lift_signature.results.size());
-  for (size_t i = results.size(); i-- > 0;) {
-    ValType t = to_val(a.lift_signature.results[i]);
-    results[i] = {new_local(t), t};
-    ins_.local_set(results[i].local);
+  std::vector<TempLocal> result_locals;
+  std::vector<Slot> results;
+  for (ValType t : a.lift_signature.results) {
+    result_locals.push_back(temp(t));
+    results.push_back({result_locals.back().index(), t});
   }
+  for (size_t i = results.size(); i-- > 0;) ins_.local_set(results[i].local);
 
-  std::optional<std::pair<uint32_t, uint32_t>> callee_context;
+  // The callee's context slots, for its post-return.
+  std::optional<TempLocal> callee_context0, callee_context1;
   if (a.post_return && concurrency) {
-    callee_context = {new_local(ValType::I32), new_local(ValType::I32)};
+    callee_context0 = temp(ValType::I32);
+    callee_context1 = temp(ValType::I32);
     call_intrinsic(Intrinsic::ContextGet0);
-    ins_.local_set(callee_context->first);
+    ins_.local_set(callee_context0->index());
     call_intrinsic(Intrinsic::ContextGet1);
-    ins_.local_set(callee_context->second);
+    ins_.local_set(callee_context1->index());
   }
   if (bracket) call_intrinsic(Intrinsic::ExitSyncCall);
 
   // The caller may not call out while its realloc runs.
   ins_.i32_const(0);
-  ins_.global_set(lower_opts.flags_global);
+  ins_.global_set(lower.flags_global);
   translate_results(a, results);
-  ins_.local_get(lower_flags);
-  ins_.global_set(lower_opts.flags_global);
+  ins_.local_get(lower_flags.index());
+  ins_.global_set(lower.flags_global);
 
   if (a.post_return) {
-    std::optional<std::pair<uint32_t, uint32_t>> caller_context;
-    if (callee_context) {
-      caller_context = {new_local(ValType::I32), new_local(ValType::I32)};
+    std::optional<TempLocal> caller_context0, caller_context1;
+    if (callee_context0) {
+      caller_context0 = temp(ValType::I32);
+      caller_context1 = temp(ValType::I32);
       call_intrinsic(Intrinsic::ContextGet0);
-      ins_.local_set(caller_context->first);
+      ins_.local_set(caller_context0->index());
       call_intrinsic(Intrinsic::ContextGet1);
-      ins_.local_set(caller_context->second);
-      ins_.local_get(callee_context->first);
+      ins_.local_set(caller_context1->index());
+      ins_.local_get(callee_context0->index());
       call_intrinsic(Intrinsic::ContextSet0);
-      ins_.local_get(callee_context->second);
+      ins_.local_get(callee_context1->index());
       call_intrinsic(Intrinsic::ContextSet1);
     }
     // canon_lift runs post-return with the callee's may_leave cleared.
-    ins_.global_get(lift_opts.flags_global);
-    ins_.local_set(lift_flags);
+    ins_.global_get(lift.flags_global);
+    ins_.local_set(lift_flags.index());
     ins_.i32_const(0);
-    ins_.global_set(lift_opts.flags_global);
+    ins_.global_set(lift.flags_global);
     for (const Slot& r : results) ins_.local_get(r.local);
     ins_.call(*a.post_return);
-    ins_.local_get(lift_flags);
-    ins_.global_set(lift_opts.flags_global);
-    if (caller_context) {
-      ins_.local_get(caller_context->first);
+    ins_.local_get(lift_flags.index());
+    ins_.global_set(lift.flags_global);
+    if (caller_context0) {
+      ins_.local_get(caller_context0->index());
       call_intrinsic(Intrinsic::ContextSet0);
-      ins_.local_get(caller_context->second);
+      ins_.local_get(caller_context1->index());
       call_intrinsic(Intrinsic::ContextSet1);
     }
   }
@@ -227,51 +211,6 @@ void Compiler::compile_sync_to_sync(const ResolvedAdapter& a) {
     ins_.end();
     trap(TrapCode::UncaughtException);
     ins_.end();
-  }
-  finish();
-}
-
-void Compiler::compile_outlined(const OutlineRequest& request) {
-  const OutlineKey& k = request.key;
-  TypeId src_type{k.src_type};
-  TypeId dst_type{k.dst_type};
-  Source src;
-  src.location = k.src_location;
-  src.options = k.src_options;
-  uint32_t next_param = 0;
-  if (k.src_location == Location::Stack) {
-    for (ValType t : natural_flat(src_type, k.src_options)) src.slots.push_back({next_param++, t});
-  } else {
-    src.addr = next_param++;
-  }
-  Destination dst;
-  dst.location = k.dst_location;
-  dst.options = k.dst_options;
-  if (k.dst_location == Location::Stack) {
-    dst.slots = natural_flat(dst_type, k.dst_options);
-  } else {
-    dst.addr = next_param++;
-  }
-  // The layer that did not fit where it was requested is paid for from a
-  // fresh budget here; it is never outlined again, so the chain ends.
-  uint32_t cost = layer_cost(node(src_type));
-  fuel_ = cost > kInitialFuel ? 0 : kInitialFuel - cost;
-  translate_layer(src_type, src, dst_type, dst);
-  finish();
-}
-
-void compile_adapter(ModuleBuilder& module, const ResolvedAdapter& adapter) {
-  wasm::FuncType type{to_vals(adapter.lower_signature.params),
-                      to_vals(adapter.lower_signature.results)};
-  FunctionId main = module.add_function(type, adapter.name);
-  {
-    Compiler compiler(module, main, type.params);
-    compiler.compile_sync_to_sync(adapter);
-  }
-  while (std::optional<OutlineRequest> request = module.next_outline_request()) {
-    const Function& f = module.function(request->function);
-    Compiler compiler(module, request->function, module.core_type(f.type_index).params);
-    compiler.compile_outlined(*request);
   }
 }
 

@@ -1,13 +1,15 @@
-#include "component/adapters.h"
+#include "fact/component/adapters.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "component/cursor.h"
-#include "component/reader.h"
+#include "fact/component/reader.h"
+#include "fact/wasm/cursor.h"
 
 namespace fact::component {
 namespace {
+
+using wasm::hex;
 
 class Partitioner {
  public:
@@ -72,9 +74,8 @@ class Partitioner {
   std::vector<std::vector<uint32_t>> modules_;
 };
 
-fact::CanonOptions canon_options(const Dataflow& flow, const std::vector<uint32_t>& module_of,
-                           size_t module_count, const OptionsDef& o) {
-  auto name = [&](const CoreDef& d) { return core_export_name(flow, module_of, module_count, d); };
+fact::CanonOptions canon_options(CoreItemNames& names, const OptionsDef& o) {
+  auto name = [&](const CoreDef& d) { return names.record(d); };
   fact::CanonOptions c;
   c.instance = o.instance;
   c.ancestors = o.ancestors;
@@ -110,35 +111,45 @@ std::vector<std::vector<uint32_t>> partition_adapters(const Dataflow& flow) {
   return Partitioner(flow).run();
 }
 
-CoreExport core_export_name(const Dataflow& flow, const std::vector<uint32_t>& module_of,
-                            size_t module_count, const CoreDef& def) {
-  const auto base = static_cast<uint32_t>(flow.instances.size());
+CoreExport CoreItemNames::name(const CoreDef& def) const {
   switch (def.kind) {
     case CoreDef::Kind::Export: return CoreExport{def.index, def.name};
     case CoreDef::Kind::Adapter:
-      return CoreExport{base + module_of.at(def.index), "adapter" + std::to_string(def.index)};
+      return CoreExport{core_instances_ + module_of_.at(def.index), "adapter" + std::to_string(def.index)};
     case CoreDef::Kind::Trampoline:
-      return CoreExport{base + static_cast<uint32_t>(module_count),
-                        "trampoline" + std::to_string(def.index)};
+      return CoreExport{core_instances_ + module_count_, "trampoline" + std::to_string(def.index)};
   }
   return {};
+}
+
+CoreExport CoreItemNames::record(const CoreDef& def) {
+  CoreExport out = name(def);
+  defs_.emplace(out, def);
+  return out;
+}
+
+const CoreDef* CoreItemNames::def_of(const CoreExport& name) const {
+  auto it = defs_.find(name);
+  return it == defs_.end() ? nullptr : &it->second;
 }
 
 Expected<ComponentAdapters> compile_adapters(const Dataflow& flow, ModuleOptions options) {
   ComponentAdapters out;
   std::vector<std::vector<uint32_t>> parts = partition_adapters(flow);
-  out.module_of.assign(flow.adapters.size(), 0);
+  std::vector<uint32_t> module_of(flow.adapters.size(), 0);
   for (size_t k = 0; k < parts.size(); ++k) {
-    for (uint32_t id : parts[k]) out.module_of[id] = static_cast<uint32_t>(k);
+    for (uint32_t id : parts[k]) module_of[id] = static_cast<uint32_t>(k);
   }
+  out.names = CoreItemNames(static_cast<uint32_t>(flow.instances.size()), std::move(module_of),
+                            static_cast<uint32_t>(parts.size()));
   TypeConverter convert(flow.types.store(), out.types, out.tables);
   for (const AdapterDef& a : flow.adapters) {
     Adapter adapter;
     adapter.lift_type = convert.convert(a.lift_type, a.lift.instance);
     adapter.lower_type = convert.convert(a.lower_type, a.lower.instance);
-    adapter.lift = canon_options(flow, out.module_of, parts.size(), a.lift);
-    adapter.lower = canon_options(flow, out.module_of, parts.size(), a.lower);
-    adapter.callee = core_export_name(flow, out.module_of, parts.size(), a.callee);
+    adapter.lift = canon_options(out.names, a.lift);
+    adapter.lower = canon_options(out.names, a.lower);
+    adapter.callee = out.names.record(a.callee);
     out.adapters.push_back(std::move(adapter));
   }
   for (auto& part : parts) {
@@ -180,7 +191,7 @@ std::string describe_adapter(const ComponentResult& result, uint32_t id) {
   const AdapterDef& a = result.flow.adapters.at(id);
   const Adapter& adapter = result.adapters.adapters.at(id);
   std::string out = "adapter" + std::to_string(id) + " (adapter module " +
-                    std::to_string(result.adapters.module_of.at(id)) + "): instance " +
+                    std::to_string(result.adapters.names.module_of(id)) + "): instance " +
                     std::to_string(a.lift.instance) + " export `" + a.lift_name +
                     "` -> instance " + std::to_string(a.lower.instance) + " import `" +
                     a.lower_name + "`\n";

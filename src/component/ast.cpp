@@ -1,4 +1,4 @@
-#include "component/ast.h"
+#include "fact/component/ast.h"
 
 namespace fact::component {
 

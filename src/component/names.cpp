@@ -1,4 +1,4 @@
-#include "component/names.h"
+#include "fact/component/names.h"
 
 #include <vector>
 

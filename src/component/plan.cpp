@@ -1,19 +1,17 @@
-#include "component/plan.h"
+#include "fact/component/plan.h"
 
-#include <charconv>
+#include "fact/wasm/module_reader.h"
 
 namespace fact::component {
 namespace {
 
-constexpr std::string_view kTrampolinePrefix = "trampoline";
-
-CoreExternType::Kind extern_kind(fact::Import::Kind kind) {
+wasm::ExternKind extern_kind(fact::Import::Kind kind) {
   switch (kind) {
-    case fact::Import::Kind::Func: return CoreExternType::Kind::Func;
-    case fact::Import::Kind::Memory: return CoreExternType::Kind::Memory;
-    case fact::Import::Kind::Global: return CoreExternType::Kind::Global;
+    case fact::Import::Kind::Func: return wasm::ExternKind::Func;
+    case fact::Import::Kind::Memory: return wasm::ExternKind::Memory;
+    case fact::Import::Kind::Global: return wasm::ExternKind::Global;
   }
-  return CoreExternType::Kind::Func;
+  return wasm::ExternKind::Func;
 }
 
 class PlanBuilder {
@@ -33,7 +31,7 @@ class PlanBuilder {
                      "`) is not supported yet"};
       }
       const CoreModule* module = r_.flow.modules.at(inst.module);
-      auto info = summarize_core_module(module->bytes, module->offset);
+      auto info = wasm::read_module_interface(module->bytes, module->offset);
       if (!info) return info.error();
       if (info->imports.size() != inst.args.size()) {
         return Error{"internal error: core instance " + std::to_string(i) + " has " +
@@ -49,7 +47,7 @@ class PlanBuilder {
       for (size_t a = 0; a < inst.args.size(); ++a) {
         PlanDef def = plan_def(inst.args[a]);
         if (auto r = need(def, i); !r) return r.error();
-        const CoreModuleInfo::ImportEntry& imp = info->imports[a];
+        const wasm::ModuleInterface::Import& imp = info->imports[a];
         step.args.push_back(PlanArg{imp.module, imp.field, imp.kind, std::move(def)});
       }
       plan_.steps.push_back(std::move(step));
@@ -122,24 +120,25 @@ class PlanBuilder {
 
   PlanDef plan_def(const CoreDef& d) const {
     if (d.kind == CoreDef::Kind::Trampoline) return PlanTrampoline{d.index};
-    return core_export_name(r_.flow, r_.adapters.module_of, module_count_, d);
+    return r_.adapters.names.name(d);
   }
 
-  // Adapter module imports name trampolines as exports of a pseudo-instance.
-  PlanDef adapter_import_def(const ImportBinding& b) const {
+  // What an adapter module's import is bound to. Items of core instances
+  // were named by the CoreItemNames, which maps them back.
+  Expected<PlanDef> adapter_import_def(const ImportBinding& b) const {
     return std::visit(
-        [&](const auto& x) -> PlanDef {
+        [&](const auto& x) -> Expected<PlanDef> {
           using T = std::decay_t<decltype(x)>;
           if constexpr (std::is_same_v<T, binding::Export>) {
-            if (x.item.instance == core_count_ + module_count_) {
-              std::string_view digits = std::string_view(x.item.name).substr(kTrampolinePrefix.size());
-              uint32_t t = 0;
-              std::from_chars(digits.data(), digits.data() + digits.size(), t);
-              return PlanTrampoline{t};
+            const CoreDef* def = r_.adapters.names.def_of(x.item);
+            if (!def) {
+              return Error{"internal error: adapter module import of `" + x.item.name +
+                           "` of instance " + std::to_string(x.item.instance) +
+                           ", which no adapter named"};
             }
-            return x.item;
+            return plan_def(*def);
           } else {
-            return x;
+            return PlanDef(x);
           }
         },
         b);
@@ -173,9 +172,10 @@ class PlanBuilder {
     step.index = k;
     step.instance = core_count_ + k;
     for (const fact::Import& imp : m.imports) {
-      PlanDef def = adapter_import_def(imp.binding);
-      if (auto r = need(def, user_core); !r) return r.error();
-      step.args.push_back(PlanArg{imp.module, imp.field, extern_kind(imp.kind), std::move(def)});
+      auto def = adapter_import_def(imp.binding);
+      if (!def) return def.error();
+      if (auto r = need(*def, user_core); !r) return r.error();
+      step.args.push_back(PlanArg{imp.module, imp.field, extern_kind(imp.kind), std::move(*def)});
     }
     plan_.steps.push_back(std::move(step));
     state_[k] = State::Done;

@@ -1,8 +1,8 @@
 // The preamble, the sections and the definitions that are not types or
-// canon entries (frontend-reference §1.2, §1.4, §1.6).
-#include "component/reader.h"
+// canon entries (Binary.md).
+#include "fact/component/reader.h"
 
-#include "component/reader_impl.h"
+#include "reader_impl.h"
 
 namespace fact::component {
 namespace {

@@ -1,5 +1,5 @@
-// Canonical definitions (section 8; frontend-reference §1.4 "Canon").
-#include "component/reader_impl.h"
+// Canonical definitions (section 8 of the binary format, Binary.md "Canon").
+#include "reader_impl.h"
 
 namespace fact::component {
 namespace {
@@ -108,7 +108,7 @@ Canon Reader::canon(Cursor& c) {
       size_t at = c.offset();
       uint8_t t = c.byte("the context slot type");
       if (c.ok() && t != 0x7f) c.fail_at(at, "a context slot type must be i32 (0x7f), found " + hex(t));
-      k.core_valtype.code = t;
+      k.core_valtype = wasm::ValType::I32;
       k.slot = c.u32("the context slot");
       return k;
     }

@@ -11,10 +11,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "component/ast.h"
-#include "component/cursor.h"
+#include "fact/component/ast.h"
+#include "fact/wasm/cursor.h"
+#include "fact/wasm/module_reader.h"
 
 namespace fact::component {
+
+using wasm::Cursor;
+using wasm::Diag;
+using wasm::hex;
 
 // What the [constructor]/[method]/[static] checks need to know about one
 // type index, as far as the reader can tell without resolving types.

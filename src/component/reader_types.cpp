@@ -1,9 +1,10 @@
-// Types, names, sorts and aliases (frontend-reference §1.3-§1.5).
+// Types, names, sorts and aliases (Binary.md "Type Definitions", "Import and
+// Export Definitions", "Alias Definitions").
 #include <algorithm>
 #include <unordered_map>
 
-#include "component/names.h"
-#include "component/reader_impl.h"
+#include "fact/component/names.h"
+#include "reader_impl.h"
 
 namespace fact::component {
 namespace {
@@ -367,64 +368,6 @@ Type Reader::deftype(Cursor& c) {
 // ---------------------------------------------------------------------------
 // Core types
 
-static CoreValType core_valtype(Cursor& c) {
-  size_t at = c.offset();
-  uint8_t b = c.byte("a core value type");
-  CoreValType v;
-  if (!c.ok()) return v;
-  if (b >= 0x7b && b <= 0x7f) {
-    v.code = b;
-    return v;
-  }
-  if (b == 0x63 || b == 0x64) {
-    v.code = b;
-    size_t hat = c.offset();
-    uint8_t h = c.peek("a heap type");
-    if (!c.ok()) return v;
-    if (h >= 0x69 && h <= 0x74) {
-      c.byte("a heap type");
-      v.heap_abstract = h;
-      return v;
-    }
-    int64_t idx = c.s33("a heap type");
-    if (c.ok() && (idx < 0 || idx > int64_t(UINT32_MAX))) {
-      c.fail_at(hat, "expected a heap type, found " + hex(h));
-      return v;
-    }
-    v.heap_index = uint32_t(idx);
-    return v;
-  }
-  if (b >= 0x69 && b <= 0x74) {
-    v.code = 0x63;
-    v.heap_abstract = b;
-    return v;
-  }
-  c.fail_at(at, "expected a core value type, found " + hex(b));
-  return v;
-}
-
-static CoreLimits limits(Cursor& c, bool memory, std::optional<uint32_t>* page_size) {
-  size_t at = c.offset();
-  uint8_t flags = c.byte("limits flags");
-  CoreLimits l;
-  uint8_t allowed = memory ? 0x0f : 0x07;
-  if (c.ok() && (flags & ~allowed)) {
-    c.fail_at(at, "invalid limits flags " + hex(flags));
-    return l;
-  }
-  l.shared = flags & 0x02;
-  l.is64 = flags & 0x04;
-  if (l.is64) {
-    l.min = c.u64("the minimum size");
-    if (flags & 0x01) l.max = c.u64("the maximum size");
-  } else {
-    l.min = c.u32("the minimum size");
-    if (flags & 0x01) l.max = c.u32("the maximum size");
-  }
-  if (memory && (flags & 0x08)) *page_size = c.u32("the page size");
-  return l;
-}
-
 static CoreExternType core_externtype(Reader& r, Cursor& c) {
   size_t at = c.offset();
   uint8_t b = c.byte("a core extern type");
@@ -432,28 +375,23 @@ static CoreExternType core_externtype(Reader& r, Cursor& c) {
   if (!c.ok()) return t;
   switch (b) {
     case 0x00:
-      t.kind = CoreExternType::Kind::Func;
+      t.kind = wasm::ExternKind::Func;
       t.func_type = r.index(c, Sort::CoreType, "core function type");
       return t;
-    case 0x01: {
-      t.kind = CoreExternType::Kind::Table;
-      size_t eat = c.offset();
-      t.table.element = core_valtype(c);
-      if (c.ok() && !t.table.element.is_ref()) c.fail_at(eat, "a table's element type must be a reference type");
-      t.table.limits = limits(c, false, nullptr);
+    case 0x01:
+      t.kind = wasm::ExternKind::Table;
+      t.table = wasm::read_table_type(c);
       return t;
-    }
     case 0x02:
-      t.kind = CoreExternType::Kind::Memory;
-      t.memory.limits = limits(c, true, &t.memory.page_size_log2);
+      t.kind = wasm::ExternKind::Memory;
+      t.memory = wasm::read_memory_type(c);
       return t;
     case 0x03:
-      t.kind = CoreExternType::Kind::Global;
-      t.global.type = core_valtype(c);
-      t.global.mutable_ = c.flag("the global's mutability");
+      t.kind = wasm::ExternKind::Global;
+      t.global = wasm::read_global_type(c);
       return t;
     case 0x04:
-      t.kind = CoreExternType::Kind::Tag;
+      t.kind = wasm::ExternKind::Tag;
       c.expect(0x00, "the tag attribute");
       t.tag.func_type = r.index(c, Sort::CoreType, "tag type");
       return t;
@@ -469,11 +407,11 @@ CoreType Reader::core_type(Cursor& c) {
   if (!c.ok()) return t;
   switch (b) {
     case 0x60: {
-      CoreFuncType ft;
+      wasm::FuncType ft;
       uint32_t n = c.count("core function parameters");
-      for (uint32_t i = 0; i < n && c.ok(); ++i) ft.params.push_back(core_valtype(c));
+      for (uint32_t i = 0; i < n && c.ok(); ++i) ft.params.push_back(wasm::read_val_type(c));
       n = c.count("core function results");
-      for (uint32_t i = 0; i < n && c.ok(); ++i) ft.results.push_back(core_valtype(c));
+      for (uint32_t i = 0; i < n && c.ok(); ++i) ft.results.push_back(wasm::read_val_type(c));
       t.type = std::move(ft);
       return t;
     }

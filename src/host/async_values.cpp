@@ -2,8 +2,8 @@
 // drops and the synchronous transfers of adapter modules.
 #include <string>
 
-#include "host/host_state.h"
-#include "host/resources.h"
+#include "host_state.h"
+#include "fact/host/host.h"
 
 namespace fact::host {
 

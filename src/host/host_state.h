@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "host/resources.h"
+#include "fact/host/host.h"
 
 namespace fact::host {
 

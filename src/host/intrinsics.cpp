@@ -1,4 +1,4 @@
-#include "host/resources.h"
+#include "fact/host/host.h"
 
 namespace fact::host {
 

@@ -1,11 +1,11 @@
 // Registration, inspection and resource handles of fact::host::Host.
-#include "host/resources.h"
+#include "fact/host/host.h"
 
 #include <cassert>
 #include <limits>
 #include <utility>
 
-#include "host/host_state.h"
+#include "host_state.h"
 
 namespace fact::host {
 

@@ -4,8 +4,8 @@
 #include <set>
 #include <string>
 
-#include "host/host_state.h"
-#include "host/resources.h"
+#include "host_state.h"
+#include "fact/host/host.h"
 
 namespace fact::host {
 

@@ -1,7 +1,7 @@
 // The transcoders: argument checks and the character-level logic around the
 // kernels of transcode_kernels.h. Everything here is shared by the scalar and
 // SIMD paths, which differ only in the Kernels they are given.
-#include "host/transcode.h"
+#include "fact/host/transcode.h"
 
 #include <algorithm>
 #include <cassert>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <optional>
 
-#include "host/transcode_kernels.h"
+#include "transcode_kernels.h"
 
 namespace fact::host {
 

@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "host/transcode.h"
+#include "fact/host/transcode.h"
 
 namespace fact::host::detail {
 

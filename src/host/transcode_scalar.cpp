@@ -1,6 +1,6 @@
 // Portable kernels: the fallback on CPUs without SIMD support and the
 // reference the SIMD kernels are tested against, so they stay simple.
-#include "host/transcode_kernels.h"
+#include "transcode_kernels.h"
 
 namespace fact::host::detail {
 namespace {

@@ -3,7 +3,7 @@
 // when the CPU reports AVX2. A vector block is stored only when the whole
 // block has the property; the block that breaks it is finished by the scalar
 // kernel, which writes exactly up to the first failing unit.
-#include "host/transcode_kernels.h"
+#include "transcode_kernels.h"
 
 #ifdef FACT_TRANSCODE_X86
 

@@ -8,8 +8,9 @@ namespace fact {
 
 namespace {
 
-// Offsets are computed in 64 bits and saturated like the sizes in AbiLayout,
-// so that invalid (oversized) types stay well defined.
+// Offsets and sizes are computed in 64 bits and saturated here so that
+// absurd fixed-list lengths cannot overflow; check_value_type rejects any
+// type this large.
 constexpr uint64_t kOffsetLimit = std::numeric_limits<uint32_t>::max() & ~uint64_t{7};
 
 uint64_t align_up(uint64_t offset, uint64_t align) { return (offset + align - 1) / align * align; }
@@ -21,22 +22,50 @@ uint32_t saturate(uint64_t value) { return static_cast<uint32_t>(std::min(value,
          kind == TypeKind::Result;
 }
 
-// Offsets of members laid out one after the other with natural alignment.
-std::vector<uint32_t> sequence_offsets(const TypeStore& store, const std::vector<TypeId>& members,
-                                       bool memory64) {
-  std::vector<uint32_t> offsets;
-  offsets.reserve(members.size());
-  uint64_t offset = 0;
-  for (TypeId member : members) {
-    const AbiLayout& layout = store.get(member).abi(memory64);
-    offset = align_up(offset, layout.align);
-    offsets.push_back(saturate(offset));
-    offset += layout.size;
-  }
-  return offsets;
+std::vector<const AbiLayout*> layouts_of(const TypeStore& store, std::span<const TypeId> types,
+                                         bool memory64) {
+  std::vector<const AbiLayout*> out;
+  out.reserve(types.size());
+  for (TypeId t : types) out.push_back(&store.get(t).abi(memory64));
+  return out;
 }
 
 }  // namespace
+
+SequenceLayout sequence_layout(std::span<const AbiLayout* const> members) {
+  SequenceLayout out;
+  out.offsets.reserve(members.size());
+  uint64_t offset = 0;
+  for (const AbiLayout* member : members) {
+    offset = align_up(offset, member->align);
+    out.offsets.push_back(saturate(offset));
+    offset += member->size;
+    out.align = std::max(out.align, member->align);
+  }
+  out.size = saturate(align_up(offset, out.align));
+  return out;
+}
+
+SequenceLayout sequence_layout(const TypeStore& store, std::span<const TypeId> members,
+                               bool memory64) {
+  return sequence_layout(layouts_of(store, members, memory64));
+}
+
+VariantLayout variant_layout(std::span<const AbiLayout* const> payloads, size_t case_count) {
+  VariantLayout out;
+  out.discriminant_size = discriminant_size(case_count);
+  uint32_t case_align = 1;
+  uint32_t case_size = 0;
+  for (const AbiLayout* payload : payloads) {
+    case_align = std::max(case_align, payload->align);
+    case_size = std::max(case_size, payload->size);
+  }
+  out.align = std::max(out.discriminant_size, case_align);
+  const uint64_t payload_offset = align_up(out.discriminant_size, case_align);
+  out.payload_offset = saturate(payload_offset);
+  out.size = saturate(align_up(payload_offset + case_size, out.align));
+  return out;
+}
 
 uint32_t discriminant_size(size_t case_count) {
   if (case_count <= (size_t{1} << 8)) return 1;
@@ -56,16 +85,11 @@ uint32_t flags_size(size_t label_count) {
 VariantLayout variant_layout(const TypeStore& store, TypeId id, bool memory64) {
   const TypeNode& node = store.get(id);
   assert(is_variant_family(node.kind) && "variant_layout of a type outside the variant family");
-  VariantLayout out;
-  out.discriminant_size = discriminant_size(node.cases.size());
-  uint32_t case_align = 1;
+  std::vector<const AbiLayout*> payloads;
   for (const Case& c : node.cases) {
-    if (c.type) case_align = std::max(case_align, store.get(*c.type).abi(memory64).align);
+    if (c.type) payloads.push_back(&store.get(*c.type).abi(memory64));
   }
-  out.payload_offset = saturate(align_up(out.discriminant_size, case_align));
-  out.size = node.abi(memory64).size;
-  out.align = node.abi(memory64).align;
-  return out;
+  return variant_layout(payloads, node.cases.size());
 }
 
 std::vector<TypeId> member_types(const TypeStore& store, TypeId id) {
@@ -99,7 +123,7 @@ std::vector<uint32_t> member_offsets(const TypeStore& store, TypeId id, bool mem
     for (uint32_t i = 0; i < node.length; ++i) offsets[i] = saturate(stride * i);
     return offsets;
   }
-  return sequence_offsets(store, member_types(store, id), memory64);
+  return sequence_layout(store, member_types(store, id), memory64).offsets;
 }
 
 AbiLayout map_entry_layout(const TypeStore& store, TypeId map, bool memory64) {
@@ -107,9 +131,10 @@ AbiLayout map_entry_layout(const TypeStore& store, TypeId map, bool memory64) {
   assert(node.kind == TypeKind::Map && "map_entry_layout of a type that is not a map");
   const AbiLayout& key = store.get(node.key).abi(memory64);
   const AbiLayout& value = store.get(node.value).abi(memory64);
+  const SequenceLayout entry = sequence_layout(std::vector{&key, &value});
   AbiLayout out;
-  out.align = std::max(key.align, value.align);
-  out.size = saturate(align_up(align_up(key.size, value.align) + value.size, out.align));
+  out.align = entry.align;
+  out.size = entry.size;
   if (key.flat && value.flat && key.flat->size() + value.flat->size() <= kMaxFlatParams) {
     out.flat = *key.flat;
     out.flat->insert(out.flat->end(), value.flat->begin(), value.flat->end());
@@ -117,13 +142,13 @@ AbiLayout map_entry_layout(const TypeStore& store, TypeId map, bool memory64) {
   return out;
 }
 
-std::optional<std::vector<CoreType>> flatten_types(const TypeStore& store,
+std::optional<std::vector<wasm::ValType>> flatten_types(const TypeStore& store,
                                                    const std::vector<TypeId>& types,
                                                    bool memory64, uint32_t max) {
   // A type whose own flat list exceeds kMaxFlatParams is only known to be
   // "too long", which decides the answer only for limits up to that.
   assert(max <= kMaxFlatParams);
-  std::vector<CoreType> out;
+  std::vector<wasm::ValType> out;
   for (TypeId t : types) {
     const auto& flat = store.get(t).abi(memory64).flat;
     if (!flat || out.size() + flat->size() > max) return std::nullopt;
@@ -135,7 +160,7 @@ std::optional<std::vector<CoreType>> flatten_types(const TypeStore& store,
 CoreSignature flatten_functype(const TypeStore& store, FuncTypeId func,
                                const SignatureOptions& options, SignatureContext context) {
   const FuncType& type = store.get(func);
-  const CoreType ptr = options.memory64 ? CoreType::I64 : CoreType::I32;
+  const wasm::ValType ptr = options.memory64 ? wasm::ValType::I64 : wasm::ValType::I32;
   std::vector<TypeId> param_types;
   param_types.reserve(type.params.size());
   for (const Param& p : type.params) param_types.push_back(p.type);
@@ -152,7 +177,7 @@ CoreSignature flatten_functype(const TypeStore& store, FuncTypeId func,
 
   // The result's flat list, or nullopt when it is longer than kMaxFlatParams
   // (and so certainly longer than anything that travels flat).
-  std::optional<std::vector<CoreType>> flat_results{std::in_place};
+  std::optional<std::vector<wasm::ValType>> flat_results{std::in_place};
   if (type.result) flat_results = store.get(*type.result).abi(options.memory64).flat;
 
   if (!options.is_async) {
@@ -170,23 +195,23 @@ CoreSignature flatten_functype(const TypeStore& store, FuncTypeId func,
   }
   if (context == SignatureContext::Lift) {
     // Async lifts deliver results through task.return, not the signature.
-    if (options.callback) sig.results = {CoreType::I32};
+    if (options.callback) sig.results = {wasm::ValType::I32};
     return sig;
   }
   if (!flat_results || !flat_results->empty()) {
     sig.params.push_back(ptr);
     sig.results_indirect = true;
   }
-  sig.results = {CoreType::I32};
+  sig.results = {wasm::ValType::I32};
   return sig;
 }
 
-CoreType join(CoreType a, CoreType b) {
+wasm::ValType join(wasm::ValType a, wasm::ValType b) {
   if (a == b) return a;
-  if ((a == CoreType::I32 && b == CoreType::F32) || (a == CoreType::F32 && b == CoreType::I32)) {
-    return CoreType::I32;
+  if ((a == wasm::ValType::I32 && b == wasm::ValType::F32) || (a == wasm::ValType::F32 && b == wasm::ValType::I32)) {
+    return wasm::ValType::I32;
   }
-  return CoreType::I64;
+  return wasm::ValType::I64;
 }
 
 }  // namespace fact

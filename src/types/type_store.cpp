@@ -48,23 +48,12 @@ const char* kind_name(TypeKind kind) {
   return "unknown";
 }
 
-const char* core_type_name(CoreType type) {
-  switch (type) {
-    case CoreType::I32: return "i32";
-    case CoreType::I64: return "i64";
-    case CoreType::F32: return "f32";
-    case CoreType::F64: return "f64";
-  }
-  return "unknown";
-}
-
 namespace {
 
-// Sizes are computed in 64 bits and saturated here so that absurd fixed-list
-// lengths cannot overflow; check_value_type rejects anything this large.
+// A fixed-length list's size is computed in 64 bits and saturated, as the
+// ABI's sequence layouts are (abi.cpp), so that absurd lengths cannot
+// overflow; check_value_type rejects anything this large.
 constexpr uint64_t kSizeLimit = std::numeric_limits<uint32_t>::max() & ~uint64_t{7};
-
-uint64_t align_up(uint64_t offset, uint64_t align) { return (offset + align - 1) / align * align; }
 
 uint32_t saturate(uint64_t size) { return static_cast<uint32_t>(std::min(size, kSizeLimit)); }
 
@@ -91,8 +80,8 @@ uint32_t saturate(uint64_t size) { return static_cast<uint32_t>(std::min(size, k
 }
 
 // Appends `more` to `flat`, giving up (nullopt) beyond kMaxFlatParams.
-void append_flat(std::optional<std::vector<CoreType>>& flat,
-                 const std::optional<std::vector<CoreType>>& more) {
+void append_flat(std::optional<std::vector<wasm::ValType>>& flat,
+                 const std::optional<std::vector<wasm::ValType>>& more) {
   if (!flat) return;
   if (!more || flat->size() + more->size() > kMaxFlatParams) {
     flat.reset();
@@ -101,37 +90,33 @@ void append_flat(std::optional<std::vector<CoreType>>& flat,
   flat->insert(flat->end(), more->begin(), more->end());
 }
 
-AbiLayout scalar(uint32_t size, CoreType flat) { return AbiLayout{size, size, std::vector{flat}}; }
+AbiLayout scalar(uint32_t size, wasm::ValType flat) { return AbiLayout{size, size, std::vector{flat}}; }
 
-// Layout of members placed one after the other (record, tuple).
-AbiLayout sequence_layout(const std::vector<const AbiLayout*>& members) {
+// Layout of members placed one after the other (record, tuple): sizes and
+// offsets as the ABI lays out any sequence, flat values concatenated.
+AbiLayout record_layout(const std::vector<const AbiLayout*>& members) {
+  const SequenceLayout sequence = sequence_layout(members);
   AbiLayout out;
+  out.size = sequence.size;
+  out.align = sequence.align;
   out.flat.emplace();
-  uint64_t size = 0;
-  for (const AbiLayout* member : members) {
-    size = align_up(size, member->align) + member->size;
-    out.align = std::max(out.align, member->align);
-    append_flat(out.flat, member->flat);
-  }
-  out.size = saturate(align_up(size, out.align));
+  for (const AbiLayout* member : members) append_flat(out.flat, member->flat);
   return out;
 }
 
+// The variant family: the discriminant, then the payloads sharing their
+// place; flat, the discriminant then each position's join over the cases.
 AbiLayout variant_family_layout(const std::vector<const AbiLayout*>& payloads, size_t case_count) {
-  const uint32_t disc = discriminant_size(case_count);
-  uint32_t case_align = 1;
-  uint32_t case_size = 0;
-  std::optional<std::vector<CoreType>> joined{std::in_place};
+  const VariantLayout variant = variant_layout(payloads, case_count);
+  std::optional<std::vector<wasm::ValType>> joined{std::in_place};
   for (const AbiLayout* payload : payloads) {
-    case_align = std::max(case_align, payload->align);
-    case_size = std::max(case_size, payload->size);
-    if (!joined) continue;
+    if (!joined) break;
     if (!payload->flat || payload->flat->size() + 1 > kMaxFlatParams) {
       joined.reset();
-      continue;
+      break;
     }
     for (size_t i = 0; i < payload->flat->size(); ++i) {
-      CoreType t = (*payload->flat)[i];
+      const wasm::ValType t = (*payload->flat)[i];
       if (i < joined->size()) {
         (*joined)[i] = join((*joined)[i], t);
       } else {
@@ -140,9 +125,9 @@ AbiLayout variant_family_layout(const std::vector<const AbiLayout*>& payloads, s
     }
   }
   AbiLayout out;
-  out.align = std::max(disc, case_align);
-  out.size = saturate(align_up(align_up(disc, case_align) + case_size, out.align));
-  out.flat = std::vector{CoreType::I32};
+  out.align = variant.align;
+  out.size = variant.size;
+  out.flat = std::vector{wasm::ValType::I32};
   append_flat(out.flat, joined);
   return out;
 }
@@ -207,14 +192,14 @@ struct TypeStore::Impl {
 
   AbiLayout layout(const TypeNode& n, bool m64) const {
     const uint32_t ptr = m64 ? 8 : 4;
-    const CoreType ptr_type = m64 ? CoreType::I64 : CoreType::I32;
+    const wasm::ValType ptr_type = m64 ? wasm::ValType::I64 : wasm::ValType::I32;
     auto child = [&](TypeId id) -> const AbiLayout& { return node(id).abi(m64); };
     switch (n.kind) {
       case TypeKind::Bool:
       case TypeKind::S8:
-      case TypeKind::U8: return scalar(1, CoreType::I32);
+      case TypeKind::U8: return scalar(1, wasm::ValType::I32);
       case TypeKind::S16:
-      case TypeKind::U16: return scalar(2, CoreType::I32);
+      case TypeKind::U16: return scalar(2, wasm::ValType::I32);
       case TypeKind::S32:
       case TypeKind::U32:
       case TypeKind::Char:
@@ -222,11 +207,11 @@ struct TypeStore::Impl {
       case TypeKind::Borrow:
       case TypeKind::Future:
       case TypeKind::Stream:
-      case TypeKind::ErrorContext: return scalar(4, CoreType::I32);
+      case TypeKind::ErrorContext: return scalar(4, wasm::ValType::I32);
       case TypeKind::S64:
-      case TypeKind::U64: return scalar(8, CoreType::I64);
-      case TypeKind::F32: return scalar(4, CoreType::F32);
-      case TypeKind::F64: return scalar(8, CoreType::F64);
+      case TypeKind::U64: return scalar(8, wasm::ValType::I64);
+      case TypeKind::F32: return scalar(4, wasm::ValType::F32);
+      case TypeKind::F64: return scalar(8, wasm::ValType::F64);
       case TypeKind::String:
       case TypeKind::List:
       case TypeKind::Map: return AbiLayout{2 * ptr, ptr, std::vector{ptr_type, ptr_type}};
@@ -250,12 +235,12 @@ struct TypeStore::Impl {
       case TypeKind::Record: {
         std::vector<const AbiLayout*> members;
         for (const Field& f : n.fields) members.push_back(&child(f.type));
-        return sequence_layout(members);
+        return record_layout(members);
       }
       case TypeKind::Tuple: {
         std::vector<const AbiLayout*> members;
         for (TypeId e : n.elements) members.push_back(&child(e));
-        return sequence_layout(members);
+        return record_layout(members);
       }
       case TypeKind::Variant:
       case TypeKind::Enum:
@@ -273,7 +258,7 @@ struct TypeStore::Impl {
         out.size = flags_size(count);
         out.align = count == 0 ? 1 : std::min<uint32_t>(out.size, 4);
         const size_t words = count <= 32 ? (count == 0 ? 0 : 1) : (count + 31) / 32;
-        if (words <= kMaxFlatParams) out.flat = std::vector<CoreType>(words, CoreType::I32);
+        if (words <= kMaxFlatParams) out.flat = std::vector<wasm::ValType>(words, wasm::ValType::I32);
         return out;
       }
     }

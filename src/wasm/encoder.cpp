@@ -1,4 +1,4 @@
-#include "wasm/encoder.h"
+#include "fact/wasm/encoder.h"
 
 #include <cstring>
 
@@ -52,7 +52,7 @@ void Instructions::block_type(BlockType type) {
       out_.push_back(0x40);
       break;
     case BlockType::Kind::Value:
-      out_.push_back(static_cast<uint8_t>(type.value));
+      write_val_type(out_, type.value);
       break;
     case BlockType::Kind::TypeIndex:
       // A non-negative s33.
@@ -95,95 +95,100 @@ void Instructions::f64_const_bits(uint64_t bits) {
   for (int i = 0; i < 8; ++i) out_.push_back(static_cast<uint8_t>(bits >> (8 * i)));
 }
 
+void write_val_type(Bytes& out, ValType type) {
+  out.push_back(static_cast<uint8_t>(type.kind()));
+  if (!type.is_ref()) return;
+  // (ref null? ht) in its long form: the 0x63/0x64 prefix, then the heap
+  // type as a shorthand byte or a non-negative s33 type index.
+  out.back() = type.nullable() ? 0x63 : 0x64;
+  if (type.heap().concrete) {
+    write_s64(out, static_cast<int64_t>(type.heap().index));
+  } else {
+    out.push_back(type.heap().abstract);
+  }
+}
+
+void write_limits(Bytes& out, const Limits& limits, uint8_t flags) {
+  if (limits.max) flags |= 0x01;
+  out.push_back(flags);
+  write_u64(out, limits.min);
+  if (limits.max) write_u64(out, *limits.max);
+}
+
+void TypeSection::func(const FuncType& type) {
+  Bytes& s = entry();
+  s.push_back(0x60);
+  write_u32(s, static_cast<uint32_t>(type.params.size()));
+  for (ValType v : type.params) write_val_type(s, v);
+  write_u32(s, static_cast<uint32_t>(type.results.size()));
+  for (ValType v : type.results) write_val_type(s, v);
+}
+
+void ImportSection::func(std::string_view module, std::string_view field, uint32_t type_index) {
+  Bytes& s = entry();
+  write_name(s, module);
+  write_name(s, field);
+  s.push_back(static_cast<uint8_t>(ExternKind::Func));
+  write_u32(s, type_index);
+}
+
+void ImportSection::memory(std::string_view module, std::string_view field,
+                           const MemoryType& type) {
+  Bytes& s = entry();
+  write_name(s, module);
+  write_name(s, field);
+  s.push_back(static_cast<uint8_t>(ExternKind::Memory));
+  uint8_t flags = 0;
+  if (type.shared) flags |= 0x02;
+  if (type.memory64) flags |= 0x04;
+  const bool custom_page = type.page_size_log2 != 16;
+  if (custom_page) flags |= 0x08;
+  write_limits(s, type.limits, flags);
+  if (custom_page) write_u32(s, type.page_size_log2);
+}
+
+void ImportSection::global(std::string_view module, std::string_view field,
+                           const GlobalType& type) {
+  Bytes& s = entry();
+  write_name(s, module);
+  write_name(s, field);
+  s.push_back(static_cast<uint8_t>(ExternKind::Global));
+  write_val_type(s, type.type);
+  s.push_back(type.mutable_ ? 0x01 : 0x00);
+}
+
+void FunctionSection::func(uint32_t type_index) { write_u32(entry(), type_index); }
+
+void ExportSection::item(std::string_view name, ExternKind kind, uint32_t index) {
+  Bytes& s = entry();
+  write_name(s, name);
+  s.push_back(static_cast<uint8_t>(kind));
+  write_u32(s, index);
+}
+
+void CodeSection::body(std::span<const std::pair<uint32_t, ValType>> locals,
+                       std::span<const uint8_t> code) {
+  Bytes body;
+  write_u32(body, static_cast<uint32_t>(locals.size()));
+  for (const auto& [count, type] : locals) {
+    write_u32(body, count);
+    write_val_type(body, type);
+  }
+  body.insert(body.end(), code.begin(), code.end());
+  Bytes& s = entry();
+  write_u32(s, static_cast<uint32_t>(body.size()));
+  s.insert(s.end(), body.begin(), body.end());
+}
+
 ModuleWriter::ModuleWriter() : out_{0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00} {}
 
-void ModuleWriter::section(uint8_t id, const Bytes& contents) {
+void ModuleWriter::add(uint8_t id, const Section& s) {
+  Bytes count;
+  write_u32(count, s.count());
   out_.push_back(id);
-  write_u32(out_, static_cast<uint32_t>(contents.size()));
-  out_.insert(out_.end(), contents.begin(), contents.end());
-}
-
-void ModuleWriter::type_section(std::span<const FuncType> types) {
-  Bytes s;
-  write_u32(s, static_cast<uint32_t>(types.size()));
-  for (const FuncType& t : types) {
-    s.push_back(0x60);
-    write_u32(s, static_cast<uint32_t>(t.params.size()));
-    for (ValType v : t.params) s.push_back(static_cast<uint8_t>(v));
-    write_u32(s, static_cast<uint32_t>(t.results.size()));
-    for (ValType v : t.results) s.push_back(static_cast<uint8_t>(v));
-  }
-  section(kSectionType, s);
-}
-
-void ModuleWriter::function_section(std::span<const uint32_t> type_indices) {
-  Bytes s;
-  write_u32(s, static_cast<uint32_t>(type_indices.size()));
-  for (uint32_t t : type_indices) write_u32(s, t);
-  section(kSectionFunction, s);
-}
-
-void ModuleWriter::export_section(std::span<const ExportEntry> exports) {
-  Bytes s;
-  write_u32(s, static_cast<uint32_t>(exports.size()));
-  for (const ExportEntry& e : exports) {
-    write_name(s, e.name);
-    s.push_back(static_cast<uint8_t>(e.kind));
-    write_u32(s, e.index);
-  }
-  section(kSectionExport, s);
-}
-
-void ModuleWriter::code_section(std::span<const Bytes> bodies) {
-  Bytes s;
-  write_u32(s, static_cast<uint32_t>(bodies.size()));
-  for (const Bytes& body : bodies) {
-    write_u32(s, static_cast<uint32_t>(body.size()));
-    s.insert(s.end(), body.begin(), body.end());
-  }
-  section(kSectionCode, s);
-}
-
-void import_func(Bytes& section, std::string_view module, std::string_view field,
-                 uint32_t type_index) {
-  write_name(section, module);
-  write_name(section, field);
-  section.push_back(0x00);
-  write_u32(section, type_index);
-}
-
-void import_memory(Bytes& section, std::string_view module, std::string_view field,
-                   const Limits& limits) {
-  write_name(section, module);
-  write_name(section, field);
-  section.push_back(0x02);
-  uint8_t flags = 0;
-  if (limits.has_max) flags |= 0x01;
-  if (limits.shared) flags |= 0x02;
-  if (limits.memory64) flags |= 0x04;
-  bool custom_page = limits.page_size_log2 != 16;
-  if (custom_page) flags |= 0x08;
-  section.push_back(flags);
-  write_u64(section, limits.min);
-  if (limits.has_max) write_u64(section, limits.max);
-  if (custom_page) write_u32(section, limits.page_size_log2);
-}
-
-void import_global(Bytes& section, std::string_view module, std::string_view field, ValType type,
-                   bool mutable_) {
-  write_name(section, module);
-  write_name(section, field);
-  section.push_back(0x03);
-  section.push_back(static_cast<uint8_t>(type));
-  section.push_back(mutable_ ? 0x01 : 0x00);
-}
-
-void write_locals(Bytes& out, std::span<const std::pair<uint32_t, ValType>> runs) {
-  write_u32(out, static_cast<uint32_t>(runs.size()));
-  for (const auto& [count, type] : runs) {
-    write_u32(out, count);
-    out.push_back(static_cast<uint8_t>(type));
-  }
+  write_u32(out_, static_cast<uint32_t>(count.size() + s.bytes().size()));
+  out_.insert(out_.end(), count.begin(), count.end());
+  out_.insert(out_.end(), s.bytes().begin(), s.bytes().end());
 }
 
 }  // namespace fact::wasm

@@ -1,5 +1,5 @@
-// The exception barrier of fact's synchronous adapters (fact-reference §L1,
-// ModuleOptions::exceptions), run in Node 24's V8: libwabt cannot run
+// The exception barrier of fact's synchronous adapters (an exception that
+// escapes the callee becomes trap 49; ModuleOptions::exceptions), run in Node 24's V8: libwabt cannot run
 // try_table.
 //
 //   node exception_barrier.mjs <path of the fact tool>

@@ -1,28 +1,25 @@
-// The Canonical ABI reference, values, host transcoder binding and libwabt
-// runtime live in src/run/
-// (namespace fact::run), shared with `fact run`; the tests name them as
-// members of fact::test.
+// The Canonical ABI reference, values, the host transcoder binding and the
+// libwabt engine, as the tests name them: members of fact::test.
 #pragma once
 
-#include "run/reference.h"
-#include "run/transcode.h"
-#include "run/value.h"
-#include "run/wasm_runtime.h"
+#include "fact/engine/runtime.h"
+#include "fact/host/transcoder_call.h"
+#include "fact/values/reference.h"
+#include "fact/values/value.h"
 
 namespace fact::test {
 
-namespace wasm = run::wasm;
-using run::check_value;
-using run::decode_utf8;
-using run::encode_utf8;
-using run::MemoryView;
-using run::Reference;
-using run::RawMemory;
-using run::reference_trap;
-using run::run_transcoder;
-using run::to_string;
-using run::to_wave;
-using run::Value;
+using host::call_transcoder;
+using host::RawMemory;
+using values::check_value;
+using values::decode_utf8;
+using values::encode_utf8;
+using values::MemoryView;
+using values::Reference;
+using values::reference_trap;
+using values::to_string;
+using values::to_wave;
+using values::Value;
 using wasm::Val;
 using wasm::ValType;
 

@@ -2,9 +2,9 @@
 
 #include <cstring>
 
-#include "host/resources.h"
-#include "run/wabt_support.h"
-#include "run/transcode.h"
+#include "fact/host/host.h"
+#include "fact/engine/modules.h"
+#include "fact/host/transcoder_call.h"
 
 namespace fact::test {
 namespace {
@@ -15,14 +15,12 @@ constexpr uint64_t kHostStart = 8;
 constexpr uint64_t kHeapStart = 2 * kPageSize;
 constexpr uint8_t kFillByte = 0xA5;
 
-using Handle = wasm::Runtime::Handle;
-
-const char* wat_type(ValType t) { return wasm::val_type_name(t); }
+using Handle = engine::Runtime::Handle;
 
 std::string wat_types(const char* keyword, const std::vector<ValType>& types) {
   if (types.empty()) return "";
   std::string out = std::string(" (") + keyword;
-  for (ValType t : types) out += std::string(" ") + wat_type(t);
+  for (ValType t : types) out += " " + wasm::to_string(t);
   return out + ")";
 }
 
@@ -80,19 +78,6 @@ bool contains_pointers(const TypeStore& store, TypeId id) {
     if (c.type && contains_pointers(store, *c.type)) return true;
   }
   return false;
-}
-
-std::vector<ValType> val_types(const std::vector<CoreType>& types) {
-  std::vector<ValType> out;
-  for (CoreType t : types) {
-    switch (t) {
-      case CoreType::I32: out.push_back(ValType::I32); break;
-      case CoreType::I64: out.push_back(ValType::I64); break;
-      case CoreType::F32: out.push_back(ValType::F32); break;
-      case CoreType::F64: out.push_back(ValType::F64); break;
-    }
-  }
-  return out;
 }
 
 // Runs one runtime intrinsic on the reference host; a host error is a trap.
@@ -207,7 +192,7 @@ Expected<void> AdapterHarness::build() {
   caller_wat += "  (table (export \"table\") 1 funcref)\n";
   caller_wat += "  (func (export \"run\") (type $lower)" + local_gets(lower_params_.size()) +
                 " (call_indirect (type $lower) (i32.const 0))))\n";
-  auto caller_wasm = run::wat_to_module(caller_wat);
+  auto caller_wasm = engine::wat_to_module(caller_wat);
   if (!caller_wasm) return Error{"caller module: " + caller_wasm.error().message + "\n" + caller_wat};
   auto caller = runtime_.instantiate(*caller_wasm, {note_realloc(false)});
   if (!caller) return caller.error();
@@ -224,7 +209,7 @@ Expected<void> AdapterHarness::build() {
                 local_gets(lift_params_.size()) + " (call $observe))\n";
   callee_wat += "  (func (export \"post_return\")" + wat_types("param", lift_results_) +
                 local_gets(lift_results_.size()) + " (call $observe_post_return)))\n";
-  auto callee_wasm = run::wat_to_module(callee_wat);
+  auto callee_wasm = engine::wat_to_module(callee_wat);
   if (!callee_wasm) return Error{"callee module: " + callee_wasm.error().message + "\n" + callee_wat};
   Handle observe_func = runtime_.host_func(lift_params_, lift_results_,
                                       [this](const std::vector<Val>& p, std::vector<Val>& r) { return this->observe(p, r); });
@@ -254,7 +239,7 @@ Expected<void> AdapterHarness::build() {
     o.ancestors = callee ? config_.lift_ancestors : config_.lower_ancestors;
     o.string_encoding = c.encoding;
     uint32_t core_instance = callee ? 1 : 0;
-    if (s.needs_memory) o.memory = Memory{CoreExport{core_instance, "memory"}, MemoryType{s.memory64, false, 16}};
+    if (s.needs_memory) o.memory = Memory{CoreExport{core_instance, "memory"}, wasm::MemoryType{{}, s.memory64, false, 16}};
     if (s.needs_realloc) o.realloc = CoreExport{core_instance, "realloc"};
     if (callee && config_.post_return) o.post_return = CoreExport{1, "post_return"};
     return o;
@@ -269,8 +254,8 @@ Expected<void> AdapterHarness::build() {
   // fuller messages once that failed.
   auto instance = runtime_.instantiate(adapter_wasm_, imports);
   if (!instance) {
-    if (auto v = run::validate_module(adapter_wasm_); !v) return Error{"adapter module: " + v.error().message};
-    auto wat = run::module_to_wat(adapter_wasm_);
+    if (auto v = engine::validate_module(adapter_wasm_); !v) return Error{"adapter module: " + v.error().message};
+    auto wat = engine::module_to_wat(adapter_wasm_);
     return Error{"adapter: " + instance.error().message + "\n" + (wat ? *wat : std::string())};
   }
   auto adapter_func = runtime_.export_of(*instance, "adapter");
@@ -292,7 +277,7 @@ Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports, 
   for (const Import& import : imports) {
     const std::string where = "import " + import.module + "." + import.field + ": ";
     auto host = [&](auto body) {
-      return runtime_.host_func(val_types(import.func.params), val_types(import.func.results), body);
+      return runtime_.host_func(import.func.params, import.func.results, body);
     };
     if (const auto* e = std::get_if<binding::Export>(&import.binding)) {
       if (e->item.instance > 1) return Error{where + "names core instance " + std::to_string(e->item.instance)};
@@ -372,7 +357,7 @@ Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports, 
       out.push_back(host([this, op, from_callee, to_callee](const std::vector<Val>& args, std::vector<Val>& results) {
         Side& from = side(from_callee);
         Side& to = side(to_callee);
-        return run_transcoder(op, RawMemory{runtime_.memory_data(from.memory), runtime_.memory_size(from.memory)},
+        return call_transcoder(op, RawMemory{runtime_.memory_data(from.memory), runtime_.memory_size(from.memory)},
                               RawMemory{runtime_.memory_data(to.memory), runtime_.memory_size(to.memory)}, args,
                               results);
       }));
@@ -465,7 +450,7 @@ bool AdapterHarness::has_realloc(bool callee) const {
 }
 
 std::string AdapterHarness::adapter_wat() const {
-  auto wat = run::module_to_wat(adapter_wasm_);
+  auto wat = engine::module_to_wat(adapter_wasm_);
   return wat ? *wat : wat.error().message;
 }
 
@@ -494,7 +479,7 @@ std::optional<std::string> AdapterHarness::observe(const std::vector<Val>& param
 }
 
 CallResult AdapterHarness::call_raw(const std::vector<Val>& args) {
-  wasm::CallOutcome outcome = runtime_.call(run_, args);
+  engine::CallOutcome outcome = runtime_.call(run_, args);
   CallResult out;
   out.trap = std::move(outcome.trap);
   out.core_results = std::move(outcome.results);

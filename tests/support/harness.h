@@ -181,13 +181,13 @@ class AdapterHarness {
  private:
   AdapterHarness(const TypeStore& types, FuncTypeId lift, FuncTypeId lower, HarnessConfig config);
   Expected<void> build();
-  Expected<void> bind_imports(const std::vector<Import>& imports, std::vector<wasm::Runtime::Handle>& out);
+  Expected<void> bind_imports(const std::vector<Import>& imports, std::vector<engine::Runtime::Handle>& out);
   std::optional<std::string> observe(const std::vector<Val>& params, std::vector<Val>& results);
   std::vector<TypeId> param_types() const;
   std::vector<TypeId> result_types() const;
 
   struct Side {
-    wasm::Runtime::Handle instance, memory, realloc, heap, bias;
+    engine::Runtime::Handle instance, memory, realloc, heap, bias;
     bool memory64 = false;
     StringEncoding encoding = StringEncoding::Utf8;
     bool needs_memory = false, needs_realloc = false;
@@ -202,14 +202,14 @@ class AdapterHarness {
   FuncTypeId lift_type_, lower_type_;
   HarnessConfig config_;
   Reference ref_;
-  wasm::Runtime runtime_;
+  engine::Runtime runtime_;
   Side caller_, callee_;
   std::vector<ValType> lower_params_, lower_results_, lift_params_, lift_results_;
   bool lower_params_indirect_ = false, lower_results_indirect_ = false;
   bool lift_params_indirect_ = false, lift_results_indirect_ = false;
   std::vector<uint8_t> adapter_wasm_;
-  wasm::Runtime::Handle run_;
-  std::vector<std::pair<uint32_t, wasm::Runtime::Handle>> flags_;
+  engine::Runtime::Handle run_;
+  std::vector<std::pair<uint32_t, engine::Runtime::Handle>> flags_;
 
   std::optional<Value> callee_result_;
   std::optional<std::vector<Val>> callee_raw_results_;

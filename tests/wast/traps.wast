@@ -1,5 +1,5 @@
-;; Traps and their messages (the texts Wasmtime's FACT reports, fact-reference
-;; §R). One definition holds every misbehaving component; each trap happens
+;; Traps and their messages (the texts Wasmtime's FACT reports; the codes are
+;; in docs/import-abi.md). One definition holds every misbehaving component; each trap happens
 ;; in a fresh instance of it, because a trap leaves an instance unusable.
 ;;
 ;; `callee` lifts functions whose core code breaks the Canonical ABI (an

@@ -11,10 +11,11 @@
 
 #include "fact/abi.h"
 #include "fact/adapter.h"
+#include "fact/canon_rules.h"
 #include "fact/type_expr.h"
 #include "fact/types.h"
 #include "output.h"
-#include "run/wabt_support.h"
+#include "fact/engine/modules.h"
 
 namespace fact::tool {
 namespace {
@@ -96,14 +97,14 @@ CanonOptions side_options(uint32_t instance, StringEncoding encoding, bool memor
   CanonOptions options;
   options.instance = instance;
   options.string_encoding = encoding;
-  if (needs.memory) {
-    MemoryType type;
+  if (needs.memory.needed) {
+    wasm::MemoryType type;
     type.memory64 = memory64;
     type.shared = shared;
     type.page_size_log2 = page_size == 1 ? 0 : 16;
     options.memory = Memory{CoreExport{instance, "memory"}, type};
   }
-  if (needs.realloc) options.realloc = CoreExport{instance, "realloc"};
+  if (needs.realloc.needed) options.realloc = CoreExport{instance, "realloc"};
   return options;
 }
 
@@ -214,7 +215,7 @@ Outcome run_adapter_command(const AdapterCommandOptions& options) {
     beyond_wabt += std::string(beyond_wabt.empty() ? "" : " and ") + "custom page sizes";
   }
   if (beyond_wabt.empty()) {
-    if (auto valid = run::validate_module(wasm); !valid) {
+    if (auto valid = engine::validate_module(wasm); !valid) {
       return internal_failure("fact generated an invalid module:\n" + valid.error().message);
     }
   } else if (options.text) {
@@ -225,7 +226,7 @@ Outcome run_adapter_command(const AdapterCommandOptions& options) {
                  beyond_wabt.c_str());
   }
   if (!options.text) return write_output(options.output, wasm, true);
-  auto wat = run::module_to_wat(wasm);
+  auto wat = engine::module_to_wat(wasm);
   if (!wat) return internal_failure("cannot print the generated module:\n" + wat.error().message);
   if (wat->empty() || wat->back() != '\n') wat->push_back('\n');
   std::span<const uint8_t> text(reinterpret_cast<const uint8_t*>(wat->data()), wat->size());

@@ -8,10 +8,10 @@
 #include <system_error>
 #include <vector>
 
-#include "component/adapters.h"
+#include "fact/component/adapters.h"
 #include "input.h"
 #include "output.h"
-#include "run/wabt_support.h"
+#include "fact/engine/modules.h"
 
 namespace fact::tool {
 namespace {
@@ -59,7 +59,7 @@ Outcome run_adapters_command(const AdaptersCommandOptions& options) {
     bool unvalidatable = false;
     for (uint32_t id : m.adapters) unvalidatable |= beyond_wabt(adapters.adapters[id]);
     if (!unvalidatable) {
-      if (auto valid = run::validate_module(m.wasm); !valid) {
+      if (auto valid = engine::validate_module(m.wasm); !valid) {
         return internal_failure("adapter module " + std::to_string(k) +
                                 " does not validate:\n" + valid.error().message);
       }
@@ -71,7 +71,7 @@ Outcome run_adapters_command(const AdaptersCommandOptions& options) {
                                  ("adapter-module-" + std::to_string(k) + (options.text ? ".wat" : ".wasm"));
     Outcome written;
     if (options.text) {
-      auto wat = run::module_to_wat(m.wasm);
+      auto wat = engine::module_to_wat(m.wasm);
       if (!wat) return internal_failure("cannot print adapter module " + std::to_string(k) + ":\n" + wat.error().message);
       written = write_output(path.string(),
                              std::span(reinterpret_cast<const uint8_t*>(wat->data()), wat->size()), false);

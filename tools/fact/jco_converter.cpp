@@ -213,7 +213,7 @@ std::string jco_error_summary(const std::string& output) {
   return unescaped;
 }
 
-run::TextConverter jco_converter(std::vector<std::string> command) {
+wast::TextConverter jco_converter(std::vector<std::string> command) {
   return [command = std::move(command)](
              const std::vector<std::string>& texts) -> Expected<std::vector<Expected<std::vector<uint8_t>>>> {
     if (texts.empty()) return std::vector<Expected<std::vector<uint8_t>>>();

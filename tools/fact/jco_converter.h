@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "run/wast_runner.h"
+#include "fact/wast/runner.h"
 
 namespace fact::tool {
 
@@ -19,7 +19,7 @@ std::vector<std::string> jco_command(const std::optional<std::string>& option);
 
 // A converter running `command`. Its outer error says how to install jco
 // when the command cannot be started.
-run::TextConverter jco_converter(std::vector<std::string> command);
+wast::TextConverter jco_converter(std::vector<std::string> command);
 
 // The useful part of what jco printed when it failed: wasm-tools' message
 // and its line and column when they can be found, else the first line.

@@ -9,27 +9,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "component/plan.h"
+#include "fact/component/plan.h"
 #include "input.h"
 #include "output.h"
-#include "run/wabt_support.h"
+#include "fact/engine/modules.h"
 
 namespace fact::tool {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-const char* extern_kind_name(component::CoreExternType::Kind kind) {
-  using K = component::CoreExternType::Kind;
-  switch (kind) {
-    case K::Func: return "func";
-    case K::Table: return "table";
-    case K::Memory: return "memory";
-    case K::Global: return "global";
-    case K::Tag: return "tag";
-  }
-  return "?";
-}
 
 const char* intrinsic_name(Intrinsic i) {
   switch (i) {
@@ -123,7 +111,7 @@ json plan_json(const component::ComponentResult& r, const component::Plan& plan)
   for (const component::PlanStep& step : plan.steps) {
     json args = json::array();
     for (const component::PlanArg& a : step.args) {
-      args.push_back({{"module", a.module}, {"field", a.field}, {"kind", extern_kind_name(a.kind)},
+      args.push_back({{"module", a.module}, {"field", a.field}, {"kind", wasm::to_string(a.kind)},
                       {"def", def_json(a.def)}});
     }
     json s = {{"instance", step.instance},
@@ -257,7 +245,7 @@ Outcome run_plan_command(const PlanCommandOptions& options) {
         custom_pages |= (a.lift.memory && a.lift.memory->type.page_size_log2 != 16) ||
                         (a.lower.memory && a.lower.memory->type.page_size_log2 != 16);
       }
-      if (auto valid = custom_pages ? Expected<void>{} : run::validate_module(wasm); !valid) {
+      if (auto valid = custom_pages ? Expected<void>{} : engine::validate_module(wasm); !valid) {
         return internal_failure("adapter module " + std::to_string(step.index) + " does not validate:\n" +
                                 valid.error().message);
       }

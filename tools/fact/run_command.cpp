@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <cstring>
 
-#include "component/plan.h"
+#include "fact/component/plan.h"
 #include "input.h"
-#include "run/component_runner.h"
-#include "run/wave.h"
+#include "fact/runner/component_runner.h"
+#include "fact/values/wave.h"
 
 namespace fact::tool {
 namespace {
@@ -43,7 +43,7 @@ Outcome run_run_command(const RunCommandOptions& options) {
   auto plan = component::build_plan(*result);
   if (!plan) return Failure{plan.error().message};
   bool trapped = false;
-  auto runner = run::ComponentRunner::create(*result, *plan, &trapped);
+  auto runner = runner::ComponentRunner::create(*result, *plan, &trapped);
   if (!runner) {
     return Failure{(trapped ? "instantiating the component trapped: " : "cannot instantiate the component: ") +
                        runner.error().message,
@@ -52,7 +52,7 @@ Outcome run_run_command(const RunCommandOptions& options) {
 
   const TypeStore& types = (*runner)->types();
   for (const std::string& text : options.invokes) {
-    auto invocation = run::split_invocation(text);
+    auto invocation = values::split_invocation(text);
     if (!invocation) return Failure{invocation.error().message};
     const component::PlanExport* e = (*runner)->find_export(invocation->name);
     if (!e) {
@@ -62,14 +62,14 @@ Outcome run_run_command(const RunCommandOptions& options) {
     const FuncType& type = types.get(e->type);
     std::vector<TypeId> params;
     for (const Param& p : type.params) params.push_back(p.type);
-    auto args = run::parse_wave_values(types, params, invocation->args);
+    auto args = values::parse_wave_values(types, params, invocation->args);
     if (!args) {
       return Failure{"arguments of `" + e->name + "` (" + to_string(types, e->type) + "): " + args.error().message};
     }
     auto called = (*runner)->call(*e, *args);
     if (!called) return Failure{called.error().message};
     if (called->trap) return Failure{"`" + e->name + "` trapped: " + *called->trap, kExitTrap};
-    if (called->result) std::printf("%s\n", run::print_wave(types, *type.result, *called->result).c_str());
+    if (called->result) std::printf("%s\n", values::print_wave(types, *type.result, *called->result).c_str());
     if (std::fflush(stdout) != 0) return Failure{std::string("cannot write the result: ") + std::strerror(errno)};
   }
   return std::nullopt;

@@ -7,8 +7,8 @@
 
 #include "input.h"
 #include "jco_converter.h"
-#include "run/wast_runner.h"
-#include "run/wast_script.h"
+#include "fact/wast/runner.h"
+#include "fact/wast/script.h"
 
 namespace fact::tool {
 
@@ -30,8 +30,8 @@ CLI::App* add_wast_command(CLI::App& app, WastCommandOptions& options) {
 }
 
 Outcome run_wast_command(const WastCommandOptions& options) {
-  const run::TextConverter convert = jco_converter(jco_command(options.jco));
-  run::WastTally total;
+  const wast::TextConverter convert = jco_converter(jco_command(options.jco));
+  wast::WastTally total;
   for (const std::string& path : options.scripts) {
     std::vector<uint8_t> bytes;
     if (auto failed = read_input_file(path, bytes)) {
@@ -40,14 +40,14 @@ Outcome run_wast_command(const WastCommandOptions& options) {
       continue;
     }
     const std::string text(bytes.begin(), bytes.end());
-    auto script = run::parse_wast_script(text);
+    auto script = wast::parse_wast_script(text);
     if (!script) {
       // The message starts with LINE:COLUMN.
       std::cout << path << ":" << script.error().message << "\n";
       ++total.failed;
       continue;
     }
-    auto tally = run::run_wast_script(*script, convert, {path, options.verbose}, std::cout);
+    auto tally = wast::run_wast_script(*script, convert, {path, options.verbose}, std::cout);
     if (!tally) return Failure{tally.error().message};
     total.passed += tally->passed;
     total.failed += tally->failed;

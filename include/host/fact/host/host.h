@@ -1,0 +1,292 @@
+// A reference host for the handle, bracketing and context imports of fact's
+// adapter modules (docs/import-abi.md, "Runtime intrinsics"):
+//
+//   resource.transfer-own      -> Host::resource_transfer_own
+//   resource.transfer-borrow   -> Host::resource_transfer_borrow
+//   future.transfer            -> Host::future_transfer
+//   stream.transfer            -> Host::stream_transfer
+//   error-context.transfer     -> Host::error_context_transfer
+//   async.enter-sync-call      -> Host::enter_sync_call
+//   async.exit-sync-call       -> Host::exit_sync_call
+//   context.get0 / get1        -> Host::context_get(0 / 1)
+//   context.set0 / set1        -> Host::context_set(0 / 1, value)
+//
+// plus the guest built-ins that create, inspect and drop what those imports
+// move around (canon resource.new/rep/drop, future/stream.new and drops,
+// error-context.new/drop). The transcoders are in transcode.h; the imports
+// of async adapters are not implemented here.
+//
+// Semantics are the Canonical ABI's (CanonicalABI.md: Table, ResourceHandle,
+// lift_own/lift_borrow/lower_own/lower_borrow, canon_resource_*, Task and
+// Subtask borrow accounting, Store.lift's reentrance check, context.get/set).
+//
+// Model
+// -----
+// * Instances. Every runtime component instance (CanonOptions::instance) is
+//   registered with add_instance, with its parent when it was instantiated by
+//   another component. Each instance has ONE handle table, as in the spec:
+//   resource handles, future/stream ends and error contexts share its index
+//   space. Index 0 is never valid; freed indices are reused, last freed first
+//   (the spec's free list); at most 2^28 - 1 entries.
+// * Resource types are opaque u32 ids, registered with add_resource_type: the
+//   instance that implements (defines) the type, or none for a host-defined
+//   type, and an optional destructor.
+// * Tables. The `src_table` / `dst_table` constants an adapter passes are
+//   Wasmtime's TypeResourceTableIndex / TypeFutureTableIndex /
+//   TypeStreamTableIndex / TypeComponentLocalErrorContextTableIndex: each
+//   names one type as seen from one instance. Register each with
+//   add_resource_table(table, instance, type) and friends. The four kinds are
+//   separate index spaces. The guest built-ins take the same table indices
+//   (a `canon resource.drop $rt` in instance I binds to the table of ($rt, I)).
+// * Call scopes. enter_sync_call pushes a scope (the callee's task, and the
+//   caller's subtask), exit_sync_call pops it. transfer-borrow records lends
+//   and borrow handles in the innermost scope. The embedder may bracket calls
+//   from the host into a guest with enter_host_call / exit_host_call, which
+//   gives the guest a task (context slots, borrow scope) and makes the
+//   reentrance check of enter_sync_call complete.
+// * Context slots. With concurrency support (the default, as in
+//   ModuleOptions), every scope has its own two slots, zero on entry: a
+//   call runs as a new thread of the callee, whose context starts zeroed,
+//   and the caller's slots are back when it returns.
+//   Outside any scope, and in every scope when concurrency support is off,
+//   the slots of the outermost (host) thread are used.
+//
+// Errors
+// ------
+// Every operation returns fact::Expected. An error is a trap: the embedder
+// must abort the running wasm with the message (e.g. return a wabt trap).
+// The message starts with the operation's name. A failing operation leaves
+// the host unchanged, with one exception: when a destructor fails, the
+// handle is already gone and the destructor's call scope stays open (the
+// trap ends the store anyway).
+//
+// Where Wasmtime and the specification differ, this host follows the
+// specification (docs/divergences.md): lift_borrow records a lend for
+// borrow handles too, not only for own handles, so a borrow handle that is
+// lent on to a nested call cannot be dropped until that call exits.
+//
+// Binding an adapter module (sketch, for an interpreter such as libwabt):
+//
+//   fact::host::Host host;
+//   host.add_instance(0); host.add_instance(1);
+//   host.add_resource_type(/*type*/ 7, /*implementer*/ 1,
+//                          [](uint32_t rep) -> fact::Expected<void> { ...; return {}; });
+//   host.add_resource_table(/*table*/ 0, /*instance*/ 0, /*type*/ 7);
+//   host.add_resource_table(/*table*/ 1, /*instance*/ 1, /*type*/ 7);
+//   for (const fact::Import& import : module.imports()) {
+//     auto* rt = std::get_if<fact::binding::RuntimeIntrinsic>(&import.binding);
+//     if (!rt) continue;
+//     switch (rt->intrinsic) {
+//       case fact::Intrinsic::ResourceTransferOwn:
+//         bind(import, [&](uint32_t h, uint32_t src, uint32_t dst) {
+//           return trap_or_value(host.resource_transfer_own(h, src, dst));
+//         });
+//         break;
+//       case fact::Intrinsic::EnterSyncCall:
+//         bind(import, [&](uint32_t caller, uint32_t is_async, uint32_t callee) {
+//           return trap_or_void(host.enter_sync_call(caller, is_async, callee));
+//         });
+//         break;
+//       case fact::Intrinsic::ContextGet0:
+//         bind(import, [&] { return trap_or_value(host.context_get(0)); });
+//         break;
+//       ... one line per intrinsic, all u32 in and u32 out ...
+//     }
+//   }
+//
+// The canon built-ins of the guests bind the same way: `resource.new $rt` of
+// instance I to [&](uint32_t rep) { return host.resource_new(table_of(rt, I), rep); }.
+// docs/host.md has a longer walk-through.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <span>
+
+#include "fact/adapter.h"
+#include "fact/error.h"
+
+namespace fact::host {
+
+// Called with the rep when an own handle of the resource type is dropped.
+// An error is a trap and is returned by resource_drop.
+using Destructor = std::function<Expected<void>(uint32_t rep)>;
+
+// The may_leave flag of a runtime component instance (the `flags.instance{N}`
+// global of the adapter modules). The built-ins that the spec guards with
+// `trap_if(not inst.may_leave)` consult it.
+using MayLeave = std::function<bool(uint32_t instance)>;
+
+struct HostOptions {
+  // Wasmtime's Tunables::concurrency_support, as in fact::ModuleOptions:
+  // when on, every call scope has its own context slots.
+  bool concurrency_support = true;
+  // Empty: every instance may always leave.
+  MayLeave may_leave;
+};
+
+// The copy state of a future or stream end (the spec's CopyState).
+enum class CopyState : uint8_t { Idle, Copying, CancellingCopy, Done };
+
+enum class CopyKind : uint8_t { Future, Stream };
+
+// The two ends made by future.new / stream.new, both in the same instance.
+struct CopyEnds {
+  uint32_t readable = 0;
+  uint32_t writable = 0;
+};
+
+// What one slot of an instance's handle table holds, for embedders (debug
+// printing, tests) and for the async layer built on top of this host.
+struct HandleInfo {
+  enum class Kind : uint8_t {
+    Own,
+    Borrow,
+    ErrorContext,
+    ReadableFuture,
+    WritableFuture,
+    ReadableStream,
+    WritableStream,
+  };
+  Kind kind = Kind::Own;
+  // Own/Borrow: the resource type; future and stream ends: the payload type.
+  uint32_t type = 0;
+  uint32_t rep = 0;        // Own/Borrow
+  uint32_t num_lends = 0;  // Own/Borrow: borrows lent out of this handle
+  // Borrow: how many scopes deep (1 = outermost) the borrow's scope is.
+  std::size_t scope_depth = 0;
+  uint64_t error_context = 0;  // ErrorContext: identity of the shared value
+  CopyState copy_state = CopyState::Idle;  // future and stream ends
+  bool in_waitable_set = false;            // future and stream ends
+};
+
+// Not copyable; a moved-from Host may only be destroyed or assigned to.
+class Host {
+ public:
+  explicit Host(HostOptions options = {});
+  ~Host();
+  Host(Host&&) noexcept;
+  Host& operator=(Host&&) noexcept;
+
+  // --- Registration (errors: duplicates, unknown instances or types) ------
+
+  Expected<void> add_instance(uint32_t instance, std::optional<uint32_t> parent = std::nullopt);
+  // `implementer`: the instance whose `canon resource.new` creates values of
+  // this type; none for a host-defined type.
+  Expected<void> add_resource_type(uint32_t type, std::optional<uint32_t> implementer,
+                                   Destructor destructor = {});
+  Expected<void> add_resource_table(uint32_t table, uint32_t instance, uint32_t type);
+  // `type` identifies the future's or stream's payload type (opaque).
+  Expected<void> add_future_table(uint32_t table, uint32_t instance, uint32_t type);
+  Expected<void> add_stream_table(uint32_t table, uint32_t instance, uint32_t type);
+  Expected<void> add_error_context_table(uint32_t table, uint32_t instance);
+
+  // --- Adapter imports --------------------------------------------------------
+
+  // lift_own from src_table's instance, then lower_own into dst_table's:
+  // returns the new own handle's index. Traps unless `handle` is an own handle
+  // of the table's type that is not lent out.
+  Expected<uint32_t> resource_transfer_own(uint32_t handle, uint32_t src_table, uint32_t dst_table);
+  // lift_borrow (records a lend on the source handle in the innermost scope,
+  // undone by its exit) then lower_borrow: the rep when dst_table's instance
+  // implements the type, otherwise a new borrow handle tied to the innermost
+  // scope. Traps outside any scope, and unless src_table belongs to the
+  // innermost call's caller and dst_table to its callee (borrows only travel
+  // in parameters).
+  Expected<uint32_t> resource_transfer_borrow(uint32_t handle, uint32_t src_table,
+                                              uint32_t dst_table);
+  // Moves a readable end; traps unless it is idle and in no waitable set.
+  Expected<uint32_t> future_transfer(uint32_t handle, uint32_t src_table, uint32_t dst_table);
+  Expected<uint32_t> stream_transfer(uint32_t handle, uint32_t src_table, uint32_t dst_table);
+  // A new handle in dst to the same error context; the source handle stays.
+  Expected<uint32_t> error_context_transfer(uint32_t handle, uint32_t src_table,
+                                            uint32_t dst_table);
+
+  // Push a call scope for a synchronous call from `caller_instance` into
+  // `callee_instance`. Traps when `callee_is_async` is not 0 or 1, when an
+  // instance is unknown, when the caller is not the instance running in the
+  // innermost scope, or when the call would reenter an instance that is
+  // already on the call stack (Store.lift's may_enter_from).
+  // `callee_is_async` has no other effect: a synchronous caller of an
+  // async-typed callee simply waits for it (docs/divergences.md,
+  // `task_may_block`), and this host runs every call to completion.
+  Expected<void> enter_sync_call(uint32_t caller_instance, uint32_t callee_is_async,
+                                 uint32_t callee_instance);
+  // Pop the innermost scope, which must come from enter_sync_call. Traps if
+  // the callee still holds borrow handles it received in it; otherwise gives
+  // the lent handles back and restores the caller's context slots.
+  Expected<void> exit_sync_call();
+
+  // Slot 0 or 1 of the current thread.
+  Expected<uint32_t> context_get(uint32_t slot) const;
+  Expected<void> context_set(uint32_t slot, uint32_t value);
+
+  // --- Host calls into guests -------------------------------------------------
+
+  // As enter_sync_call with the host as the caller.
+  Expected<void> enter_host_call(uint32_t callee_instance);
+  // As exit_sync_call, for a scope from enter_host_call.
+  Expected<void> exit_host_call();
+  // The host passes its own value of a resource type into an instance: a new
+  // own handle (lower_own). Works for every resource type.
+  Expected<uint32_t> host_lower_own(uint32_t table, uint32_t rep);
+  // The host takes an own handle out of an instance (lift_own): its rep.
+  Expected<uint32_t> host_lift_own(uint32_t table, uint32_t handle);
+
+  // --- Guest built-ins --------------------------------------------------------
+
+  // canon resource.new / rep: the table's instance must implement its type.
+  Expected<uint32_t> resource_new(uint32_t table, uint32_t rep);
+  Expected<uint32_t> resource_rep(uint32_t table, uint32_t handle) const;
+  // canon resource.drop: an own handle runs the destructor (inside a call
+  // scope from the dropping instance into the implementer, when there is
+  // one); a borrow handle gives its scope's borrow back.
+  Expected<void> resource_drop(uint32_t table, uint32_t handle);
+
+  Expected<CopyEnds> future_new(uint32_t table);
+  Expected<CopyEnds> stream_new(uint32_t table);
+  Expected<void> future_drop_readable(uint32_t table, uint32_t handle);
+  Expected<void> future_drop_writable(uint32_t table, uint32_t handle);
+  Expected<void> stream_drop_readable(uint32_t table, uint32_t handle);
+  Expected<void> stream_drop_writable(uint32_t table, uint32_t handle);
+  // For the async built-ins (read/write/cancel, waitable.join) layered on
+  // this host: record an end's copy state and waitable-set membership, which
+  // transfers and drops check.
+  Expected<void> set_copy_end_state(CopyKind kind, uint32_t table, uint32_t handle,
+                                    CopyState state, bool in_waitable_set);
+
+  Expected<uint32_t> error_context_new(uint32_t table, std::string debug_message);
+  Expected<std::string> error_context_debug_message(uint32_t table, uint32_t handle) const;
+  Expected<void> error_context_drop(uint32_t table, uint32_t handle);
+
+  // --- Inspection -------------------------------------------------------------
+
+  // The slot `handle` of `instance`'s table; none if unknown or empty.
+  std::optional<HandleInfo> inspect(uint32_t instance, uint32_t handle) const;
+  // Occupied slots of `instance`'s table (0 if unknown).
+  std::size_t live_handles(uint32_t instance) const;
+  // Open call scopes (enter_sync_call / enter_host_call / destructor calls).
+  std::size_t call_depth() const;
+  // Error contexts with at least one handle.
+  std::size_t live_error_contexts() const;
+
+  // The implementation's state (src/host/host_state.h).
+  struct State;
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+// Calls what an adapter import bound to `binding::RuntimeIntrinsic{which}`
+// does on `host`: `args` are the import's i32 arguments; the result is its
+// i32 result, or nullopt for the imports that return nothing. An error is a
+// trap with that message.
+Expected<std::optional<uint32_t>> call_intrinsic(Host& host, Intrinsic which,
+                                                 std::span<const uint32_t> args);
+
+}  // namespace fact::host

@@ -1,0 +1,72 @@
+// Runs an instantiation plan (component/plan.h) on libwabt's interpreter
+// with the reference host (host/resources.h), and calls root exports from
+// the host side: arguments are lowered into the component and results
+// lifted with the Canonical ABI reference (run/reference.h), then the
+// post-return function is called.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fact/component/plan.h"
+#include "fact/error.h"
+#include "fact/host/host.h"
+#include "fact/values/value.h"
+
+namespace fact::runner {
+
+using values::Value;
+
+struct CallResult {
+  std::optional<Value> result;     // nullopt for a function without result
+  std::optional<std::string> trap;  // set when the call trapped
+};
+
+class ComponentRunner {
+ public:
+  ~ComponentRunner();
+  ComponentRunner(const ComponentRunner&) = delete;
+  ComponentRunner& operator=(const ComponentRunner&) = delete;
+
+  // Runs every step of `plan`. `result` and `plan` must outlive the runner.
+  // Fails on what cannot be run (a host import, which fact run does not
+  // provide: the error names it) and on traps during instantiation, which
+  // also set `*trapped` when it is given.
+  static Expected<std::unique_ptr<ComponentRunner>> create(const component::ComponentResult& result,
+                                                           const component::Plan& plan,
+                                                           bool* trapped = nullptr);
+
+  // The root export `name` ("f" or "inst#f"), if there is one.
+  const component::PlanExport* find_export(std::string_view name) const;
+  const TypeStore& types() const;
+
+  // What the host's handle `index` is, if it holds one.
+  std::optional<host::HandleInfo> host_handle(uint32_t index) const;
+  // How many handles the host holds.
+  std::size_t host_handles() const;
+
+  // Calls a root export with values of its parameter types. Errors are
+  // about the call itself (a bad argument, a host import); traps are in the
+  // result. After a trap every further call is an error.
+  //
+  // Handles: the host is a component instance of its own, with its own
+  // handle table. An own or borrow argument is the index of a handle the
+  // host holds (an own handle it received in an earlier result): own
+  // arguments move it into the callee (the host's handle is gone), borrow
+  // arguments lend it for the duration of the call. Own handles in the
+  // result move into the host's table, and the result holds their new
+  // indices. Future, stream and error-context values are not supported at
+  // the root (an error).
+  Expected<CallResult> call(const component::PlanExport& e, const std::vector<Value>& args);
+
+ private:
+  struct Impl;
+  explicit ComponentRunner(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fact::runner
