@@ -14,6 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 #   wabt: libwabt.a and its CMake package, used by the tool and the tests to
 #         validate, print and run modules.
 #   clang-14, libclang-rt-14-dev: the fuzzing targets (libFuzzer).
+#   clang-format-14: the format check of scripts/test.sh (scripts/format.sh).
 #   python3: runs the Canonical ABI reference and helper scripts, never the build.
 DEBIAN_PACKAGES=(
   cmake
@@ -27,6 +28,7 @@ DEBIAN_PACKAGES=(
   nlohmann-json3-dev
   clang-14
   libclang-rt-14-dev
+  clang-format-14
   python3
 )
 

@@ -21,8 +21,6 @@
 #include "fact/type_expr.h"
 #include "fact/engine/modules.h"
 
-#include "fact/abi.h"
-#include "fact/canon_rules.h"
 #include "support/tool_test.h"
 
 
@@ -362,65 +360,6 @@ TEST_F(CliTest, RefusesBinaryOutputToATerminal) {
             "fact: error: refusing to write a binary module to a terminal; use -o FILE, or -t for "
             "text\n");
   close(master);
-}
-
-// The rule itself, for the cases the compiler does not accept yet too.
-class CanonRequirementsTest : public ::testing::Test {
- protected:
-  CanonRequirements needs(std::string_view signature, SignatureOptions lift = {},
-                                SignatureOptions lower = {}) {
-    ResourceNames resources;
-    auto func = parse_func_type(store, signature, resources);
-    EXPECT_TRUE(func.ok()) << func.error().message;
-    return canon_requirements(store, *func, lift, lower);
-  }
-
-  static std::string describe(const CanonRequirements& n) {
-    auto side = [](const OptionRequirements& s) {
-      return std::string(s.memory.needed ? "memory" : "-") + "," + (s.realloc.needed ? "realloc" : "-");
-    };
-    return "lift " + side(n.lift) + " lower " + side(n.lower);
-  }
-
-  TypeStore store;
-};
-
-TEST_F(CanonRequirementsTest, FollowTheSpec) {
-  const std::string sixteen =
-      "a: u32, b: u32, c: u32, d: u32, e: u32, f: u32, g: u32, h: u32, i: u32, j: u32, k: u32, "
-      "l: u32, m: u32, n: u32, o: u32, p: u32";
-  EXPECT_EQ(describe(needs("func()")), "lift -,- lower -,-");
-  EXPECT_EQ(describe(needs("func(" + sixteen + ") -> u64")), "lift -,- lower -,-");
-  EXPECT_EQ(describe(needs("func(" + sixteen + ", q: u8)")), "lift memory,realloc lower memory,-");
-  EXPECT_EQ(describe(needs("func() -> tuple<u8, u8>")), "lift memory,- lower memory,-");
-  EXPECT_EQ(describe(needs("func() -> list<u8, 2>")), "lift memory,- lower memory,-");
-  EXPECT_EQ(describe(needs("func(s: string)")), "lift memory,realloc lower memory,-");
-  EXPECT_EQ(describe(needs("func() -> string")), "lift memory,- lower memory,realloc");
-  EXPECT_EQ(describe(needs("func() -> option<list<u8>>")), "lift memory,- lower memory,realloc");
-  EXPECT_EQ(describe(needs("func(m: map<u8, u8>) -> map<u8, u8>")),
-            "lift memory,realloc lower memory,realloc");
-  EXPECT_EQ(describe(needs("func(x: list<string, 1>)")), "lift memory,realloc lower memory,-");
-  EXPECT_EQ(describe(needs("func(v: variant { a, b(record { s: string }) })")),
-            "lift memory,realloc lower memory,-");
-  EXPECT_EQ(describe(needs("func(x: list<u8, 16>) -> flags { a }")), "lift -,- lower -,-");
-  // Handles, futures and streams travel as table indices, but the spec's
-  // contains() looks into the payload types of futures and streams.
-  EXPECT_EQ(describe(needs("func(a: own<r>, f: future<u8>, s: stream) -> borrow<r>")),
-            "lift -,- lower -,-");
-  EXPECT_EQ(describe(needs("func(f: future<string>)")), "lift memory,realloc lower memory,-");
-  EXPECT_EQ(describe(needs("func() -> stream<list<u8>>")), "lift memory,- lower memory,realloc");
-}
-
-TEST_F(CanonRequirementsTest, AsyncChangesTheLimits) {
-  SignatureOptions async_side{false, true, false};
-  // An async lift returns its result through task.return with up to
-  // MAX_FLAT_PARAMS flat values.
-  EXPECT_EQ(describe(needs("func() -> tuple<u8, u8>", async_side, {})), "lift -,- lower memory,-");
-  // An async lower always has a memory: results are written through a
-  // pointer, and more than 4 flat parameters are passed in memory.
-  EXPECT_EQ(describe(needs("func()", {}, async_side)), "lift -,- lower memory,-");
-  EXPECT_EQ(describe(needs("func(a: u8, b: u8, c: u8, d: u8, e: u8)", {}, async_side)),
-            "lift -,- lower memory,-");
 }
 
 }  // namespace

@@ -21,6 +21,9 @@ using wasm::Cursor;
 using wasm::Diag;
 using wasm::hex;
 
+// A name or label as messages quote it.
+inline std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
 // What the [constructor]/[method]/[static] checks need to know about one
 // type index, as far as the reader can tell without resolving types.
 // Resources are identified by their defining byte offset + 1 (0: unknown).
