@@ -8,7 +8,6 @@
 // signatures cycle through scalars, strings (utf8 to utf16), lists, records,
 // variants and results. The binary is written directly (no Node needed).
 #include <benchmark/benchmark.h>
-
 #include <sys/resource.h>
 
 #include <atomic>
@@ -18,10 +17,10 @@
 #include <string>
 #include <vector>
 
+#include "fact/abi.h"
 #include "fact/component/adapters.h"
 #include "fact/component/inline.h"
 #include "fact/component/reader.h"
-#include "fact/abi.h"
 #include "fact/types.h"
 #include "fact/wasm/encoder.h"
 
@@ -165,7 +164,8 @@ Bytes type_section() {
   func({{"l", idx(4)}}, {kU64});
   func({{"r", idx(0)}}, idx(1));
   func({{"v", idx(2)}}, idx(3));
-  func({{"a", {kS8}}, {"b", {kS16}}, {"c", {kS64}}, {"d", {kF32}}, {"e", {kChar}}, {"f", {kBool}}}, {});
+  func({{"a", {kS8}}, {"b", {kS16}}, {"c", {kS64}}, {"d", {kF32}}, {"e", {kChar}}, {"f", {kBool}}},
+       {});
   return t;
 }
 
@@ -261,8 +261,10 @@ void instantiate_core(Bytes& c) {
   section(c, 2, inst);
   Bytes alias;
   u32(alias, 2);
-  alias.push_back(0x00), alias.push_back(0x02), alias.push_back(0x01), u32(alias, 0), name(alias, "memory");
-  alias.push_back(0x00), alias.push_back(0x00), alias.push_back(0x01), u32(alias, 0), name(alias, "realloc");
+  alias.push_back(0x00), alias.push_back(0x02), alias.push_back(0x01), u32(alias, 0),
+      name(alias, "memory");
+  alias.push_back(0x00), alias.push_back(0x00), alias.push_back(0x01), u32(alias, 0),
+      name(alias, "realloc");
   section(c, 6, alias);
 }
 

@@ -74,12 +74,9 @@ class WatTypes {
       case TypeKind::F32:
       case TypeKind::F64:
       case TypeKind::Char:
-      case TypeKind::String:
-        return std::string(kind_name(n.kind));
-      case TypeKind::List:
-        return wrap("(list ", *n.element, ")");
-      case TypeKind::Option:
-        return wrap("(option ", *n.element, ")");
+      case TypeKind::String: return std::string(kind_name(n.kind));
+      case TypeKind::List: return wrap("(list ", *n.element, ")");
+      case TypeKind::Option: return wrap("(option ", *n.element, ")");
       case TypeKind::Tuple: {
         std::string out = "(tuple";
         for (TypeId e : n.elements) {
@@ -107,8 +104,7 @@ class WatTypes {
       case TypeKind::Record:
       case TypeKind::Variant:
       case TypeKind::Enum:
-      case TypeKind::Flags:
-        return named(id);
+      case TypeKind::Flags: return named(id);
       default:
         return Error{std::string("the benchmark has no WAT spelling for `") + kind_name(n.kind) +
                      "` types"};
@@ -177,15 +173,9 @@ std::string json_string(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -201,44 +191,28 @@ std::string json_string(std::string_view s) {
 
 const char* role_name(binding::Export::Role role) {
   switch (role) {
-    case binding::Export::Role::Memory:
-      return "memory";
-    case binding::Export::Role::Realloc:
-      return "realloc";
-    case binding::Export::Role::Callback:
-      return "callback";
-    case binding::Export::Role::Callee:
-      return "callee";
-    case binding::Export::Role::PostReturn:
-      return "post-return";
+    case binding::Export::Role::Memory: return "memory";
+    case binding::Export::Role::Realloc: return "realloc";
+    case binding::Export::Role::Callback: return "callback";
+    case binding::Export::Role::Callee: return "callee";
+    case binding::Export::Role::PostReturn: return "post-return";
   }
   return "?";
 }
 
 const char* intrinsic_name(Intrinsic i) {
   switch (i) {
-    case Intrinsic::ResourceTransferOwn:
-      return "resource.transfer-own";
-    case Intrinsic::ResourceTransferBorrow:
-      return "resource.transfer-borrow";
-    case Intrinsic::FutureTransfer:
-      return "future.transfer";
-    case Intrinsic::StreamTransfer:
-      return "stream.transfer";
-    case Intrinsic::ErrorContextTransfer:
-      return "error-context.transfer";
-    case Intrinsic::EnterSyncCall:
-      return "async.enter-sync-call";
-    case Intrinsic::ExitSyncCall:
-      return "async.exit-sync-call";
-    case Intrinsic::ContextGet0:
-      return "context.get0";
-    case Intrinsic::ContextGet1:
-      return "context.get1";
-    case Intrinsic::ContextSet0:
-      return "context.set0";
-    case Intrinsic::ContextSet1:
-      return "context.set1";
+    case Intrinsic::ResourceTransferOwn: return "resource.transfer-own";
+    case Intrinsic::ResourceTransferBorrow: return "resource.transfer-borrow";
+    case Intrinsic::FutureTransfer: return "future.transfer";
+    case Intrinsic::StreamTransfer: return "stream.transfer";
+    case Intrinsic::ErrorContextTransfer: return "error-context.transfer";
+    case Intrinsic::EnterSyncCall: return "async.enter-sync-call";
+    case Intrinsic::ExitSyncCall: return "async.exit-sync-call";
+    case Intrinsic::ContextGet0: return "context.get0";
+    case Intrinsic::ContextGet1: return "context.get1";
+    case Intrinsic::ContextSet0: return "context.set0";
+    case Intrinsic::ContextSet1: return "context.set1";
   }
   return "?";
 }
@@ -265,8 +239,8 @@ std::string binding_json(const ImportBinding& b) {
              ", \"to_memory64\": " + (t.to_memory64 ? "true" : "false") + "}";
     }
     std::string operator()(const binding::RuntimeIntrinsic& r) const {
-      return std::string("{\"type\": \"intrinsic\", \"name\": \"") +
-             intrinsic_name(r.intrinsic) + "\"}";
+      return std::string("{\"type\": \"intrinsic\", \"name\": \"") + intrinsic_name(r.intrinsic) +
+             "\"}";
     }
   };
   return std::visit(Visitor{}, b);
@@ -274,12 +248,9 @@ std::string binding_json(const ImportBinding& b) {
 
 const char* import_kind_name(Import::Kind kind) {
   switch (kind) {
-    case Import::Kind::Func:
-      return "func";
-    case Import::Kind::Memory:
-      return "memory";
-    case Import::Kind::Global:
-      return "global";
+    case Import::Kind::Func: return "func";
+    case Import::Kind::Memory: return "memory";
+    case Import::Kind::Global: return "global";
   }
   return "?";
 }
@@ -353,15 +324,15 @@ Expected<std::string> generate(const Signature& sig, const std::filesystem::path
   }
   types_wat += "]";
 
-  std::string out = "    {\"name\": " + json_string(sig.name) + ", \"signature\": " +
-                    json_string(sig.type) + ",\n     \"params_wat\": " + json_string(params_wat) +
-                    ", \"types_wat\": " + types_wat +
-                    ",\n     \"caller_encoding\": \"" +
-                    string_encoding_name(sig.caller_encoding) + "\", \"callee_encoding\": \"" +
-                    string_encoding_name(sig.callee_encoding) + "\", \"caller_instance\": " +
-                    std::to_string(kCaller) + ", \"callee_instance\": " + std::to_string(kCallee) +
-                    ",\n     \"module\": " + json_string(file) +
-                    ", \"export\": \"adapter0\",\n     \"imports\": [";
+  std::string out =
+      "    {\"name\": " + json_string(sig.name) + ", \"signature\": " + json_string(sig.type) +
+      ",\n     \"params_wat\": " + json_string(params_wat) + ", \"types_wat\": " + types_wat +
+      ",\n     \"caller_encoding\": \"" + string_encoding_name(sig.caller_encoding) +
+      "\", \"callee_encoding\": \"" + string_encoding_name(sig.callee_encoding) +
+      "\", \"caller_instance\": " + std::to_string(kCaller) +
+      ", \"callee_instance\": " + std::to_string(kCallee) +
+      ",\n     \"module\": " + json_string(file) +
+      ", \"export\": \"adapter0\",\n     \"imports\": [";
   const std::vector<Import>& imports = module.imports();
   std::optional<wasm::FuncType> callee;
   for (size_t i = 0; i < imports.size(); ++i) {

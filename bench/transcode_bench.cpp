@@ -34,7 +34,8 @@ std::u32string make_text(int text, std::size_t count) {
   std::mt19937 rng(42);
   std::u32string s;
   s.reserve(count);
-  const char32_t latin1[] = {U'\u00E9', U'\u00E8', U'\u00E0', U'\u00FC', U'\u00F6', U'\u00DF', U'\u00E7'};
+  const char32_t latin1[] = {U'\u00E9', U'\u00E8', U'\u00E0', U'\u00FC',
+                             U'\u00F6', U'\u00DF', U'\u00E7'};
   const char32_t cjk[] = {U'\u4E2D', U'\u6587', U'\u5B57', U'\u3042', U'\uAC00'};
   while (s.size() < count) {
     unsigned r = rng() % 100;
@@ -125,9 +126,10 @@ SimdLevel level_arg(const benchmark::State& state) {
 
 void label(benchmark::State& state) {
   const char* simd = "scalar";
-  if (state.range(1) != 0) simd = effective_simd_level(SimdLevel::Auto) == SimdLevel::Avx2 ? "avx2"
-                                  : effective_simd_level(SimdLevel::Auto) == SimdLevel::Sse2 ? "sse2"
-                                                                                             : "scalar";
+  if (state.range(1) != 0)
+    simd = effective_simd_level(SimdLevel::Auto) == SimdLevel::Avx2   ? "avx2"
+           : effective_simd_level(SimdLevel::Auto) == SimdLevel::Sse2 ? "sse2"
+                                                                      : "scalar";
   state.SetLabel(std::string(text_name(static_cast<int>(state.range(0)))) + "/" + simd);
 }
 

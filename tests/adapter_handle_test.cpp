@@ -14,8 +14,8 @@
 #include <algorithm>
 #include <memory>
 
-#include "fact/type_expr.h"
 #include "fact/host/host.h"
+#include "fact/type_expr.h"
 #include "support/adapter_fixture.h"
 
 namespace fact::test {
@@ -88,7 +88,9 @@ void collect(const TypeStore& s, TypeId type, const Value& v, std::vector<Handle
     case TypeKind::Borrow:
     case TypeKind::Future:
     case TypeKind::Stream:
-    case TypeKind::ErrorContext: out.push_back({n.kind, n.resource, static_cast<uint32_t>(v.bits)}); return;
+    case TypeKind::ErrorContext:
+      out.push_back({n.kind, n.resource, static_cast<uint32_t>(v.bits)});
+      return;
     case TypeKind::Record:
       for (size_t i = 0; i < n.fields.size(); ++i) collect(s, n.fields[i].type, v.items.at(i), out);
       return;
@@ -116,9 +118,11 @@ void collect(const TypeStore& s, TypeId type, const Value& v, std::vector<Handle
   }
 }
 
-std::vector<HandleRef> handles_of(const TypeStore& s, const std::vector<TypeId>& types, const std::vector<Value>& values) {
+std::vector<HandleRef> handles_of(const TypeStore& s, const std::vector<TypeId>& types,
+                                  const std::vector<Value>& values) {
   std::vector<HandleRef> out;
-  for (size_t i = 0; i < types.size() && i < values.size(); ++i) collect(s, types[i], values[i], out);
+  for (size_t i = 0; i < types.size() && i < values.size(); ++i)
+    collect(s, types[i], values[i], out);
   return out;
 }
 
@@ -126,19 +130,22 @@ std::vector<HandleRef> handles_of(const TypeStore& s, const std::vector<TypeId>&
 // rep, the kind of end, the error context's identity. A receiving side also
 // checks that it holds the kind of handle the type says; a borrow received
 // by the instance that implements the resource is the rep itself.
-std::vector<std::string> describe(const host::Host& host, uint32_t instance, const std::vector<HandleRef>& handles,
-                                  bool receiving, std::optional<uint32_t> implementer) {
+std::vector<std::string> describe(const host::Host& host, uint32_t instance,
+                                  const std::vector<HandleRef>& handles, bool receiving,
+                                  std::optional<uint32_t> implementer) {
   std::vector<std::string> out;
   for (const HandleRef& h : handles) {
     std::string kind = kind_name(h.kind);
     // Only `r` (table 10*i) can have an implementer.
-    if (h.kind == TypeKind::Borrow && receiving && implementer == instance && h.table == base(instance)) {
+    if (h.kind == TypeKind::Borrow && receiving && implementer == instance &&
+        h.table == base(instance)) {
       out.push_back("borrow rep " + std::to_string(h.index));
       continue;
     }
     std::optional<HandleInfo> info = host.inspect(instance, h.index);
     if (!info) {
-      out.push_back(kind + ": no handle " + std::to_string(h.index) + " in instance " + std::to_string(instance));
+      out.push_back(kind + ": no handle " + std::to_string(h.index) + " in instance " +
+                    std::to_string(instance));
       continue;
     }
     switch (h.kind) {
@@ -157,10 +164,12 @@ std::vector<std::string> describe(const host::Host& host, uint32_t instance, con
         break;
       }
       case TypeKind::Future:
-        out.push_back(info->kind == HandleInfo::Kind::ReadableFuture ? "readable future" : "future: wrong kind");
+        out.push_back(info->kind == HandleInfo::Kind::ReadableFuture ? "readable future"
+                                                                     : "future: wrong kind");
         break;
       case TypeKind::Stream:
-        out.push_back(info->kind == HandleInfo::Kind::ReadableStream ? "readable stream" : "stream: wrong kind");
+        out.push_back(info->kind == HandleInfo::Kind::ReadableStream ? "readable stream"
+                                                                     : "stream: wrong kind");
         break;
       default:
         out.push_back(info->kind == HandleInfo::Kind::ErrorContext
@@ -229,12 +238,14 @@ class HandleRun : public AdapterTest {
   FuncTypeId parse(std::string_view text) { return func(text); }
 
   // An adapter from instance `from` to instance `to` on the current host.
-  std::unique_ptr<AdapterHarness> make(std::string_view text, HarnessConfig c, uint32_t from = 0, uint32_t to = 1) {
+  std::unique_ptr<AdapterHarness> make(std::string_view text, HarnessConfig c, uint32_t from = 0,
+                                       uint32_t to = 1) {
     FuncTypeId f = parse(text);
     c.host = host_.get();
     c.lower_instance = from;
     c.lift_instance = to;
-    auto h = AdapterHarness::create(types_, rebase(types_, f, base(to)), rebase(types_, f, base(from)), c);
+    auto h = AdapterHarness::create(types_, rebase(types_, f, base(to)),
+                                    rebase(types_, f, base(from)), c);
     EXPECT_TRUE(h.ok()) << text << ": " << (h ? "" : h.error().message);
     return h ? std::move(*h) : nullptr;
   }
@@ -267,9 +278,12 @@ class HandleRun : public AdapterTest {
 
   // Drops every borrow handle the callee holds among `handles` (the guest's
   // duty before it returns), unless it holds the rep instead.
-  std::optional<std::string> drop_borrows(uint32_t instance, const std::vector<HandleRef>& handles) {
+  std::optional<std::string> drop_borrows(uint32_t instance,
+                                          const std::vector<HandleRef>& handles) {
     for (const HandleRef& r : handles) {
-      if (r.kind != TypeKind::Borrow || (setup_.r_implementer == instance && r.table == base(instance))) continue;
+      if (r.kind != TypeKind::Borrow ||
+          (setup_.r_implementer == instance && r.table == base(instance)))
+        continue;
       if (auto d = host_->resource_drop(r.table, r.index); !d) return d.error().message;
     }
     return std::nullopt;
@@ -323,22 +337,27 @@ TEST_P(HandleRun, HandlesInsideAggregates) {
       "a: record { x: own<r>, n: u8, y: borrow<s> }, b: variant { p(own<r>), q(borrow<r>), z }, "
       "c: option<own<s>>, d: result<own<r>, borrow<s>>, e: list<own<r>>, f: list<borrow<r>>, "
       "g: tuple<borrow<r>, own<s>>";
-  const std::string result = "tuple<list<own<r>>, option<own<s>>, result<own<s>, own<r>>, variant { p(own<r>), z }>";
-  for (std::optional<uint32_t> implementer : {std::optional<uint32_t>(), std::optional<uint32_t>(0),
-                                              std::optional<uint32_t>(1)}) {
+  const std::string result =
+      "tuple<list<own<r>>, option<own<s>>, result<own<s>, own<r>>, variant { p(own<r>), z }>";
+  for (std::optional<uint32_t> implementer :
+       {std::optional<uint32_t>(), std::optional<uint32_t>(0), std::optional<uint32_t>(1)}) {
     for (bool in_memory : {false, true}) {
       for (int shape = 0; shape < 3; ++shape) {
-        SCOPED_TRACE(std::string("r implemented by ") + (implementer ? std::to_string(*implementer) : "the host") +
-                     (in_memory ? ", params in memory" : ", flat params") + ", shape " + std::to_string(shape));
+        SCOPED_TRACE(std::string("r implemented by ") +
+                     (implementer ? std::to_string(*implementer) : "the host") +
+                     (in_memory ? ", params in memory" : ", flat params") + ", shape " +
+                     std::to_string(shape));
         make_host(HostSetup{2, implementer, true});
-        const std::string sig = "func(" + params + (in_memory ? ", pad: list<u64, 16>" : "") + ") -> " + result;
+        const std::string sig =
+            "func(" + params + (in_memory ? ", pad: list<u64, 16>" : "") + ") -> " + result;
         auto h = make(sig);
         ASSERT_TRUE(h);
         ASSERT_EQ(h->params_indirect(false), in_memory);
         ASSERT_TRUE(h->results_indirect(false));
         const uint32_t r0 = base(0), s0 = base(0) + 1, r1 = base(1), s1 = base(1) + 1;
         // The caller keeps these and lends them.
-        const uint32_t lent_s = new_own(s0, 500), lent_r1 = new_own(r0, 501), lent_r2 = new_own(r0, 502);
+        const uint32_t lent_s = new_own(s0, 500), lent_r1 = new_own(r0, 501),
+                       lent_r2 = new_own(r0, 502);
         std::vector<Value> args = {
             Value::record({own(new_own(r0, 1)), Value::u8(7), borrow(lent_s)}),
             shape == 0   ? Value::variant(0, own(new_own(r0, 2)))
@@ -346,7 +365,8 @@ TEST_P(HandleRun, HandlesInsideAggregates) {
                          : Value::variant(2),
             shape == 2 ? Value::none() : Value::some(own(new_own(s0, 3))),
             shape == 1 ? Value::err(borrow(lent_s)) : Value::ok(own(new_own(r0, 4))),
-            Value::list(shape == 2 ? std::vector<Value>{} : std::vector<Value>{own(new_own(r0, 5)), own(new_own(r0, 6))}),
+            Value::list(shape == 2 ? std::vector<Value>{}
+                                   : std::vector<Value>{own(new_own(r0, 5)), own(new_own(r0, 6))}),
             Value::list({borrow(lent_r1), borrow(lent_r2), borrow(lent_r1)}),
             Value::tuple({borrow(lent_r2), own(new_own(s0, 7))}),
         };
@@ -363,7 +383,8 @@ TEST_P(HandleRun, HandlesInsideAggregates) {
         });
         FuncTypeId lower = rebase(types_, parse(sig), 0);
         const std::vector<TypeId> types = param_types(lower);
-        const std::vector<std::string> sent = describe(*host_, 0, handles_of(types_, types, args), false, implementer);
+        const std::vector<std::string> sent =
+            describe(*host_, 0, handles_of(types_, types, args), false, implementer);
         const TypeId result_lift = rebase(types_, *types_.get(lower).result, base(1));
         const std::vector<std::string> answered =
             describe(*host_, 1, handles_of(types_, {result_lift}, {answer}), false, implementer);
@@ -373,7 +394,8 @@ TEST_P(HandleRun, HandlesInsideAggregates) {
         h->set_guest_hooks(on_callee([&]() -> std::optional<std::string> {
           std::vector<HandleRef> got = received_handles(*h, 0, 1);
           arrived = describe(*host_, 1, got, true, implementer);
-          for (uint32_t lent : {lent_s, lent_r1, lent_r2}) lends_during.push_back(host_->inspect(0, lent)->num_lends);
+          for (uint32_t lent : {lent_s, lent_r1, lent_r2})
+            lends_during.push_back(host_->inspect(0, lent)->num_lends);
           return drop_borrows(1, got);
         }));
         h->set_callee_result(answer);
@@ -382,9 +404,11 @@ TEST_P(HandleRun, HandlesInsideAggregates) {
         EXPECT_EQ(arrived, sent);
         // lent_s once (or twice with shape 1), lent_r1 twice (three times
         // with shape 1), lent_r2 twice.
-        EXPECT_EQ(lends_during, (std::vector<uint32_t>{shape == 1 ? 2u : 1u, shape == 1 ? 3u : 2u, 2u}));
+        EXPECT_EQ(lends_during,
+                  (std::vector<uint32_t>{shape == 1 ? 2u : 1u, shape == 1 ? 3u : 2u, 2u}));
         ASSERT_TRUE(r.result.has_value()) << (r.lift_error ? *r.lift_error : "");
-        EXPECT_EQ(describe(*host_, 0, handles_of(types_, {*types_.get(lower).result}, {*r.result}), true, implementer),
+        EXPECT_EQ(describe(*host_, 0, handles_of(types_, {*types_.get(lower).result}, {*r.result}),
+                           true, implementer),
                   answered);
         // Only the lent handles and the returned ones are left with the
         // caller; the callee holds exactly the own handles it received.
@@ -395,7 +419,8 @@ TEST_P(HandleRun, HandlesInsideAggregates) {
         }
         size_t returned = handles_of(types_, {result_lift}, {answer}).size();
         EXPECT_EQ(host_->live_handles(0), 3u + returned);
-        size_t owns_sent = std::count_if(sent.begin(), sent.end(), [](const std::string& d) { return d.rfind("own", 0) == 0; });
+        size_t owns_sent = std::count_if(
+            sent.begin(), sent.end(), [](const std::string& d) { return d.rfind("own", 0) == 0; });
         EXPECT_EQ(host_->live_handles(1), owns_sent);
         EXPECT_EQ(host_->call_depth(), 0u);
         EXPECT_TRUE(destroyed_.empty());
@@ -407,7 +432,8 @@ TEST_P(HandleRun, HandlesInsideAggregates) {
 // A borrow passed into the instance that implements the resource arrives as
 // the rep (lower_borrow); elsewhere as a borrow handle of the call's scope.
 TEST_P(HandleRun, BorrowIntoTheImplementerIsTheRep) {
-  for (std::optional<uint32_t> implementer : {std::optional<uint32_t>(1), std::optional<uint32_t>()}) {
+  for (std::optional<uint32_t> implementer :
+       {std::optional<uint32_t>(1), std::optional<uint32_t>()}) {
     SCOPED_TRACE(implementer ? "callee implements r" : "host-defined r");
     make_host(HostSetup{2, implementer, true});
     auto h = make("func(a: borrow<r>) -> u32");
@@ -459,8 +485,8 @@ TEST_P(HandleRun, HandleTrapsThroughTheAdapter) {
   const uint32_t r0 = base(0), s0 = base(0) + 1;
   std::vector<Case> cases = {
       {"borrow kept past the call", "func(a: borrow<r>)",
-       [&](AdapterHarness&) { return std::vector<Value>{borrow(new_own(r0, 1))}; }, "async.exit-sync-call",
-       "borrow handles still remain", true},
+       [&](AdapterHarness&) { return std::vector<Value>{borrow(new_own(r0, 1))}; },
+       "async.exit-sync-call", "borrow handles still remain", true},
       {"own handle moved while lent in the same call", "func(a: borrow<r>, b: own<r>)",
        [&](AdapterHarness&) {
          uint32_t h = new_own(r0, 1);
@@ -478,10 +504,12 @@ TEST_P(HandleRun, HandleTrapsThroughTheAdapter) {
          return std::vector<Value>{borrow(lent)};
        },
        "resource.drop", "is lent out", true},
-      {"handle index 0", "func(a: own<r>)", [&](AdapterHarness&) { return std::vector<Value>{own(0)}; },
-       "resource.transfer-own", "unknown handle index 0", false},
-      {"index never used", "func(a: own<r>)", [&](AdapterHarness&) { return std::vector<Value>{own(999)}; },
-       "resource.transfer-own", "not in use", false},
+      {"handle index 0", "func(a: own<r>)",
+       [&](AdapterHarness&) { return std::vector<Value>{own(0)}; }, "resource.transfer-own",
+       "unknown handle index 0", false},
+      {"index never used", "func(a: own<r>)",
+       [&](AdapterHarness&) { return std::vector<Value>{own(999)}; }, "resource.transfer-own",
+       "not in use", false},
       {"stale own handle", "func(a: record { n: u8, a: own<r> })",
        [&](AdapterHarness&) {
          uint32_t h = new_own(r0, 1);
@@ -497,11 +525,13 @@ TEST_P(HandleRun, HandleTrapsThroughTheAdapter) {
        },
        "resource.transfer-borrow", "not in use", false},
       {"own of the wrong resource type", "func(a: own<r>)",
-       [&](AdapterHarness&) { return std::vector<Value>{own(new_own(s0, 1))}; }, "resource.transfer-own",
+       [&](AdapterHarness&) { return std::vector<Value>{own(new_own(s0, 1))}; },
+       "resource.transfer-own",
        "has resource type 101, but resource table 0 is for resource type 100", false},
       {"borrow of the wrong resource type", "func(a: option<borrow<s>>)",
        [&](AdapterHarness&) { return std::vector<Value>{Value::some(borrow(new_own(r0, 1)))}; },
-       "resource.transfer-borrow", "has resource type 100, but resource table 1 is for resource type 101", false},
+       "resource.transfer-borrow",
+       "has resource type 100, but resource table 1 is for resource type 101", false},
       {"callee returns a handle it does not have", "func() -> own<r>",
        [&](AdapterHarness& h) {
          h.set_callee_result(own(5));
@@ -523,7 +553,9 @@ TEST_P(HandleRun, HandleTrapsThroughTheAdapter) {
       {"stream end in a waitable set", "func(f: stream<u8>)",
        [&](AdapterHarness&) {
          auto ends = host_->stream_new(base(0));
-         EXPECT_TRUE(host_->set_copy_end_state(host::CopyKind::Stream, base(0), ends->readable, host::CopyState::Idle, true)
+         EXPECT_TRUE(host_
+                         ->set_copy_end_state(host::CopyKind::Stream, base(0), ends->readable,
+                                              host::CopyState::Idle, true)
                          .ok());
          return std::vector<Value>{Value::handle(TypeKind::Stream, ends->readable)};
        },
@@ -531,14 +563,17 @@ TEST_P(HandleRun, HandleTrapsThroughTheAdapter) {
       {"future being copied", "func(f: future)",
        [&](AdapterHarness&) {
          auto ends = host_->future_new(base(0));
-         EXPECT_TRUE(host_->set_copy_end_state(host::CopyKind::Future, base(0), ends->readable, host::CopyState::Copying,
-                                               false)
+         EXPECT_TRUE(host_
+                         ->set_copy_end_state(host::CopyKind::Future, base(0), ends->readable,
+                                              host::CopyState::Copying, false)
                          .ok());
          return std::vector<Value>{Value::handle(TypeKind::Future, ends->readable)};
        },
        "future.transfer", "", false},
       {"resource handle passed as an error-context", "func(e: error-context)",
-       [&](AdapterHarness&) { return std::vector<Value>{Value::handle(TypeKind::ErrorContext, new_own(r0, 1))}; },
+       [&](AdapterHarness&) {
+         return std::vector<Value>{Value::handle(TypeKind::ErrorContext, new_own(r0, 1))};
+       },
        "error-context.transfer", "", false},
   };
   for (const Case& c : cases) {
@@ -565,16 +600,18 @@ TEST_P(HandleRun, SyncCallBracketing) {
     bool concurrency;
     bool bracketed;
   };
-  for (const Case& c : std::vector<Case>{{"func(a: u32) -> u32", true, true},
-                                         {"func(a: u32) -> u32", false, false},
-                                         {"async func(a: u32) -> u32", true, true},
-                                         {"func(a: own<r>) -> own<r>", true, true},
-                                         {"func(a: own<r>) -> own<r>", false, false},
-                                         {"func(a: borrow<r>) -> own<r>", false, true},
-                                         {"func(a: borrow<r>) -> own<r>", true, true},
-                                         {"func(a: list<option<borrow<s>>>, b: own<r>)", false, true},
-                                         {"func(a: own<r>, pad: list<u64, 16>) -> list<own<r>>", false, false}}) {
-    SCOPED_TRACE(std::string(c.sig) + (c.concurrency ? " with concurrency" : " without concurrency"));
+  for (const Case& c :
+       std::vector<Case>{{"func(a: u32) -> u32", true, true},
+                         {"func(a: u32) -> u32", false, false},
+                         {"async func(a: u32) -> u32", true, true},
+                         {"func(a: own<r>) -> own<r>", true, true},
+                         {"func(a: own<r>) -> own<r>", false, false},
+                         {"func(a: borrow<r>) -> own<r>", false, true},
+                         {"func(a: borrow<r>) -> own<r>", true, true},
+                         {"func(a: list<option<borrow<s>>>, b: own<r>)", false, true},
+                         {"func(a: own<r>, pad: list<u64, 16>) -> list<own<r>>", false, false}}) {
+    SCOPED_TRACE(std::string(c.sig) +
+                 (c.concurrency ? " with concurrency" : " without concurrency"));
     make_host(HostSetup{2, std::nullopt, c.concurrency});
     auto h = make(c.sig);
     ASSERT_TRUE(h);
@@ -585,8 +622,13 @@ TEST_P(HandleRun, SyncCallBracketing) {
       switch (types_.get(p.type).kind) {
         case TypeKind::U32: args.push_back(Value::u32(3)); break;
         case TypeKind::Own:
-        case TypeKind::Borrow: args.push_back(Value::handle(types_.get(p.type).kind, new_own(base(0), 1))); break;
-        case TypeKind::List: args.push_back(Value::list({Value::some(borrow(new_own(base(0) + 1, 2))), Value::none()})); break;
+        case TypeKind::Borrow:
+          args.push_back(Value::handle(types_.get(p.type).kind, new_own(base(0), 1)));
+          break;
+        case TypeKind::List:
+          args.push_back(
+              Value::list({Value::some(borrow(new_own(base(0) + 1, 2))), Value::none()}));
+          break;
         default: {
           std::vector<Value> pad(16, Value::u64(0));
           args.push_back(Value::fixed_list(pad));
@@ -610,11 +652,13 @@ TEST_P(HandleRun, SyncCallBracketing) {
     ASSERT_FALSE(r.trap) << *r.trap;
     const std::vector<IntrinsicCall>& calls = h->intrinsic_calls();
     auto find = [&](Intrinsic which) {
-      return std::find_if(calls.begin(), calls.end(), [&](const IntrinsicCall& k) { return k.intrinsic == which; }) -
+      return std::find_if(calls.begin(), calls.end(),
+                          [&](const IntrinsicCall& k) { return k.intrinsic == which; }) -
              calls.begin();
     };
     auto count = [&](Intrinsic which) {
-      return std::count_if(calls.begin(), calls.end(), [&](const IntrinsicCall& k) { return k.intrinsic == which; });
+      return std::count_if(calls.begin(), calls.end(),
+                           [&](const IntrinsicCall& k) { return k.intrinsic == which; });
     };
     const size_t enter = find(Intrinsic::EnterSyncCall), exit = find(Intrinsic::ExitSyncCall);
     if (!c.bracketed) {
@@ -690,7 +734,8 @@ TEST_P(HandleRun, ContextSlotsAroundReallocAndPostReturn) {
     ASSERT_EQ(in_post_return.size(), 1u);
     bool any_context_import = false;
     for (const IntrinsicCall& k : h->intrinsic_calls()) {
-      any_context_import |= k.intrinsic >= Intrinsic::ContextGet0 && k.intrinsic <= Intrinsic::ContextSet1;
+      any_context_import |=
+          k.intrinsic >= Intrinsic::ContextGet0 && k.intrinsic <= Intrinsic::ContextSet1;
     }
     if (concurrency) {
       for (const Slots& s : in_callee_realloc) EXPECT_EQ(s, (Slots{0, 0}));
@@ -712,7 +757,8 @@ TEST_P(HandleRun, ContextSlotsAroundReallocAndPostReturn) {
 // A -> B -> C and comes back; a borrow is lent A -> B and B lends its borrow
 // handle on to C (whose own drop attempt must fail while it is lent).
 TEST_P(HandleRun, ThreeInstancesPassResourcesAlong) {
-  for (std::optional<uint32_t> implementer : {std::optional<uint32_t>(), std::optional<uint32_t>(2)}) {
+  for (std::optional<uint32_t> implementer :
+       {std::optional<uint32_t>(), std::optional<uint32_t>(2)}) {
     SCOPED_TRACE(implementer ? "C implements r" : "host-defined r");
     make_host(HostSetup{3, implementer, true});
     const char* sig = "func(x: own<r>, y: borrow<r>) -> own<r>";
@@ -772,8 +818,10 @@ TEST_P(HandleRun, BorrowHandlePassedOnAsOwnTraps) {
   }));
   CallResult r = ab->call({borrow(new_own(base(0), 1))});
   ASSERT_TRUE(r.trap);
-  EXPECT_TRUE(contains(inner_trap, "resource.transfer-own")) << inner_trap.value_or("no inner trap");
-  EXPECT_TRUE(contains(inner_trap, "is a borrow handle, not an own handle")) << inner_trap.value_or("");
+  EXPECT_TRUE(contains(inner_trap, "resource.transfer-own"))
+      << inner_trap.value_or("no inner trap");
+  EXPECT_TRUE(contains(inner_trap, "is a borrow handle, not an own handle"))
+      << inner_trap.value_or("");
 }
 
 // B calls back into A while A is on the call stack: the adapter cannot see
@@ -794,7 +842,8 @@ TEST_P(HandleRun, ReentranceThroughAnotherAdapterTraps) {
   ab->set_callee_result(Value::u32(3));
   CallResult r = ab->call({Value::u32(4)});
   ASSERT_FALSE(r.trap) << *r.trap;
-  EXPECT_TRUE(contains(inner_trap, "cannot enter component instance 0")) << inner_trap.value_or("no trap");
+  EXPECT_TRUE(contains(inner_trap, "cannot enter component instance 0"))
+      << inner_trap.value_or("no trap");
   EXPECT_FALSE(ba->received().has_value());
 }
 
@@ -808,15 +857,18 @@ TEST_P(HandleRun, FuturesStreamsAndErrorContexts) {
   const uint32_t t0 = base(0), t1 = base(1);
   host::CopyEnds f = *host_->future_new(t0), s = *host_->stream_new(t0), g = *host_->future_new(t0);
   const uint32_t e = *host_->error_context_new(t0, "boom");
-  std::vector<Value> args = {Value::handle(TypeKind::Future, f.readable), Value::handle(TypeKind::Stream, s.readable),
-                             Value::handle(TypeKind::ErrorContext, e),
-                             Value::list({Value::some(Value::handle(TypeKind::Future, g.readable)), Value::none()})};
+  std::vector<Value> args = {
+      Value::handle(TypeKind::Future, f.readable), Value::handle(TypeKind::Stream, s.readable),
+      Value::handle(TypeKind::ErrorContext, e),
+      Value::list({Value::some(Value::handle(TypeKind::Future, g.readable)), Value::none()})};
   host::CopyEnds rf = *host_->future_new(t1), rs = *host_->stream_new(t1);
   const uint32_t re = *host_->error_context_new(t1, "back");
-  Value answer = Value::tuple({Value::handle(TypeKind::Future, rf.readable), Value::handle(TypeKind::Stream, rs.readable),
+  Value answer = Value::tuple({Value::handle(TypeKind::Future, rf.readable),
+                               Value::handle(TypeKind::Stream, rs.readable),
                                Value::handle(TypeKind::ErrorContext, re)});
   FuncTypeId lower = rebase(types_, parse(sig), 0);
-  const std::vector<std::string> sent = describe(*host_, 0, handles_of(types_, param_types(lower), args), false, {});
+  const std::vector<std::string> sent =
+      describe(*host_, 0, handles_of(types_, param_types(lower), args), false, {});
   std::vector<std::string> arrived;
   std::optional<std::string> message;
   h->set_guest_hooks(on_callee([&]() -> std::optional<std::string> {
@@ -845,7 +897,9 @@ TEST_P(HandleRun, FuturesStreamsAndErrorContexts) {
   ASSERT_EQ(back.size(), 3u);
   EXPECT_EQ(back[0], "readable future");
   EXPECT_EQ(back[1], "readable stream");
-  EXPECT_EQ(*host_->error_context_debug_message(t0, static_cast<uint32_t>(r.result->items.at(2).bits)), "back");
+  EXPECT_EQ(
+      *host_->error_context_debug_message(t0, static_cast<uint32_t>(r.result->items.at(2).bits)),
+      "back");
   EXPECT_FALSE(host_->inspect(1, rf.readable));
   EXPECT_EQ(host_->live_error_contexts(), 2u);
 }
@@ -900,7 +954,8 @@ TEST(AdapterRun, PostReturnRunsWithMayLeaveCleared) {
   EXPECT_FALSE(from_body->trap) << *from_body->trap;
   EXPECT_EQ(from_body->result, Value::u32(9));
   ASSERT_TRUE(from_post_return->trap) << "post-return could leave the component";
-  EXPECT_TRUE(is_trap(from_post_return->trap, TrapCode::CannotLeaveComponent)) << *from_post_return->trap;
+  EXPECT_TRUE(is_trap(from_post_return->trap, TrapCode::CannotLeaveComponent))
+      << *from_post_return->trap;
   EXPECT_EQ(outer.flags(1), 1u) << "the flag is restored after post-return";
 }
 

@@ -22,7 +22,8 @@ constexpr uint64_t kSource = 2 * 65536;
 
 class Limits : public AdapterTest {
  protected:
-  std::unique_ptr<AdapterHarness> make(std::string_view sig, StringEncoding lower = StringEncoding::Utf8,
+  std::unique_ptr<AdapterHarness> make(std::string_view sig,
+                                       StringEncoding lower = StringEncoding::Utf8,
                                        StringEncoding lift = StringEncoding::Utf8) {
     HarnessConfig c = config();
     c.lower.encoding = lower;

@@ -25,7 +25,8 @@ std::vector<Value> u8s(std::initializer_list<int> v) {
 
 class ListRun : public AdapterTest {
  protected:
-  HarnessConfig config(StringEncoding lower = StringEncoding::Utf8, StringEncoding lift = StringEncoding::Utf8) const {
+  HarnessConfig config(StringEncoding lower = StringEncoding::Utf8,
+                       StringEncoding lift = StringEncoding::Utf8) const {
     HarnessConfig c = AdapterTest::config();
     c.lower.encoding = lower;
     c.lift.encoding = lift;
@@ -67,7 +68,8 @@ TEST_P(ListRun, ScalarAndRecordLists) {
        {Value::record({Value::f32(1.0f), Value::f32_bits(0x7F800001)}),
         Value::record({Value::f32(-2.5f), Value::f32(3.0f)})}},
       {"tuple<u8, u64>",
-       {Value::tuple({Value::u8(0xFF), Value::u64(~uint64_t{0})}), Value::tuple({Value::u8(1), Value::u64(2)}),
+       {Value::tuple({Value::u8(0xFF), Value::u64(~uint64_t{0})}),
+        Value::tuple({Value::u8(1), Value::u64(2)}),
         Value::tuple({Value::u8(0), Value::u64(uint64_t{1} << 63)})}},
       {"list<u16, 3>",
        {Value::fixed_list({Value::u16(1), Value::u16(0xFFFF), Value::u16(3)}),
@@ -78,8 +80,10 @@ TEST_P(ListRun, ScalarAndRecordLists) {
       {"flags { r, w, x }", {Value::flags(5), Value::flags(0), Value::flags(7)}},
       {"option<u8>", {Value::none(), Value::some(Value::u8(9))}},
       {"variant { a(u64), b, c(f32) }",
-       {Value::variant(0, Value::u64(5)), Value::variant(1), Value::variant(2, Value::f32_bits(0x7FC00001))}},
-      {"result<u16, string>", {Value::ok(Value::u16(3)), Value::err(Value::string("bad \xE2\x82\xAC"))}},
+       {Value::variant(0, Value::u64(5)), Value::variant(1),
+        Value::variant(2, Value::f32_bits(0x7FC00001))}},
+      {"result<u16, string>",
+       {Value::ok(Value::u16(3)), Value::err(Value::string("bad \xE2\x82\xAC"))}},
       {"list<bool, 2>",
        {Value::fixed_list({Value::boolean(true), Value::boolean(false)}),
         Value::fixed_list({Value::boolean(false), Value::boolean(true)})}},
@@ -102,13 +106,16 @@ TEST_P(ListRun, ScalarAndRecordLists) {
 TEST_P(ListRun, MapsAndNestedLists) {
   auto maps = make("func(a: map<string, u32>, b: map<u8, u64>) -> map<u32, list<u8>>");
   ASSERT_TRUE(maps);
-  round_trip(*maps,
-             {Value::map({{Value::string("one"), Value::u32(1)}, {Value::string("\xC3\xA9"), Value::u32(0xFFFFFFFF)}}),
-              Value::map({{Value::u8(3), Value::u64(~uint64_t{0})}, {Value::u8(0), Value::u64(0)}})},
-             Value::map({{Value::u32(7), list_of(u8s({1, 2, 3}))}, {Value::u32(8), list_of({})}}));
+  round_trip(
+      *maps,
+      {Value::map({{Value::string("one"), Value::u32(1)},
+                   {Value::string("\xC3\xA9"), Value::u32(0xFFFFFFFF)}}),
+       Value::map({{Value::u8(3), Value::u64(~uint64_t{0})}, {Value::u8(0), Value::u64(0)}})},
+      Value::map({{Value::u32(7), list_of(u8s({1, 2, 3}))}, {Value::u32(8), list_of({})}}));
   round_trip(*maps, {Value::map({}), Value::map({})}, Value::map({}));
 
-  auto nested = make("func(a: list<list<string>>, b: list<list<u8, 3>>) -> list<list<list<string>>>");
+  auto nested =
+      make("func(a: list<list<string>>, b: list<list<u8, 3>>) -> list<list<list<string>>>");
   ASSERT_TRUE(nested);
   round_trip(*nested,
              {list_of({list_of({Value::string("x"), Value::string("")}), list_of({}),
@@ -119,17 +126,21 @@ TEST_P(ListRun, MapsAndNestedLists) {
 
 // list<string> between every pair of string encodings.
 TEST_P(ListRun, ListsOfStringsAcrossEncodings) {
-  const StringEncoding encodings[] = {StringEncoding::Utf8, StringEncoding::Utf16, StringEncoding::CompactUtf16};
-  const std::vector<Value> strings = {Value::string(""), Value::string("plain"), Value::string("caf\xC3\xA9"),
+  const StringEncoding encodings[] = {StringEncoding::Utf8, StringEncoding::Utf16,
+                                      StringEncoding::CompactUtf16};
+  const std::vector<Value> strings = {Value::string(""), Value::string("plain"),
+                                      Value::string("caf\xC3\xA9"),
                                       Value::string("\xE2\x82\xAC\xF0\x9F\x98\x80"),
                                       Value::string(std::string(70, 'z') + "\xC3\xBF")};
   for (StringEncoding from : encodings) {
     for (StringEncoding to : encodings) {
       SCOPED_TRACE(std::string(string_encoding_name(from)) + " -> " + string_encoding_name(to));
-      auto h = make("func(a: list<string>, b: list<list<string>>) -> list<string>", config(from, to));
+      auto h =
+          make("func(a: list<string>, b: list<list<string>>) -> list<string>", config(from, to));
       ASSERT_TRUE(h);
       std::vector<Value> reversed(strings.rbegin(), strings.rend());
-      round_trip(*h, {list_of(strings), list_of({list_of(reversed), list_of({})})}, list_of(reversed));
+      round_trip(*h, {list_of(strings), list_of({list_of(reversed), list_of({})})},
+                 list_of(reversed));
     }
   }
 }
@@ -151,13 +162,19 @@ TEST_P(ListRun, FastPathMatchesTheReference) {
       {"u64", true, {Value::u64(~uint64_t{0} - 5), Value::u64(1)}},
       {"f32", true, {Value::f32_bits(0x7FA00001), Value::f32_bits(0xFFC00002)}},
       {"f64", true, {Value::f64_bits(0x7FF0000000000001), Value::f64(-0.0)}},
-      {"record { x: f32, y: f32 }", true,
-       {Value::record({Value::f32(1.0f), Value::f32(2.0f)}), Value::record({Value::f32_bits(0x7FC00009), Value::f32(0.0f)})}},
-      {"tuple<u8, u64>", true,
-       {Value::tuple({Value::u8(0xAB), Value::u64(0x0102030405060708)}), Value::tuple({Value::u8(0), Value::u64(0)})}},
-      {"record { a: u8, b: list<tuple<u16, u8>, 2> }", true,
-       {Value::record({Value::u8(7), Value::fixed_list({Value::tuple({Value::u16(1), Value::u8(2)}),
-                                                         Value::tuple({Value::u16(0xFFFF), Value::u8(0xFF)})})})}},
+      {"record { x: f32, y: f32 }",
+       true,
+       {Value::record({Value::f32(1.0f), Value::f32(2.0f)}),
+        Value::record({Value::f32_bits(0x7FC00009), Value::f32(0.0f)})}},
+      {"tuple<u8, u64>",
+       true,
+       {Value::tuple({Value::u8(0xAB), Value::u64(0x0102030405060708)}),
+        Value::tuple({Value::u8(0), Value::u64(0)})}},
+      {"record { a: u8, b: list<tuple<u16, u8>, 2> }",
+       true,
+       {Value::record({Value::u8(7),
+                       Value::fixed_list({Value::tuple({Value::u16(1), Value::u8(2)}),
+                                          Value::tuple({Value::u16(0xFFFF), Value::u8(0xFF)})})})}},
       {"bool", false, {Value::boolean(true)}},
       {"char", false, {Value::character('x')}},
       {"flags { a, b }", false, {Value::flags(3)}},
@@ -170,7 +187,8 @@ TEST_P(ListRun, FastPathMatchesTheReference) {
     const std::string t = c.type;
     auto h = make("func(a: list<" + t + ">)");
     ASSERT_TRUE(h);
-    EXPECT_EQ(h->adapter_wat().find("memory.copy") != std::string::npos, c.eligible) << h->adapter_wat();
+    EXPECT_EQ(h->adapter_wat().find("memory.copy") != std::string::npos, c.eligible)
+        << h->adapter_wat();
     h->reset();
     auto flat = h->lower_args({list_of(c.elements)});
     ASSERT_TRUE(flat.ok()) << flat.error().message;
@@ -187,7 +205,8 @@ TEST_P(ListRun, FastPathMatchesTheReference) {
     ASSERT_EQ(h->realloc_calls(true).size(), 1u);
     EXPECT_EQ(h->realloc_calls(true)[0].size, uint64_t{size} * c.elements.size());
     EXPECT_EQ(h->realloc_calls(true)[0].align, ref.alignment(elem, lift64()));
-    std::vector<uint8_t> zeros(size * c.elements.size(), 0x00), ones(size * c.elements.size(), 0xFF);
+    std::vector<uint8_t> zeros(size * c.elements.size(), 0x00),
+        ones(size * c.elements.size(), 0xFF);
     for (std::vector<uint8_t>* scratch : {&zeros, &ones}) {
       MemoryView view{scratch->data(), scratch->size(), lift64(), StringEncoding::Utf8, {}};
       for (size_t i = 0; i < c.elements.size(); ++i) {
@@ -218,8 +237,9 @@ TEST_P(ListRun, ElementsAreNormalisedAndValidated) {
   ASSERT_FALSE(call_list(*bools, host_bytes(*bools, {0, 1, 2, 0xFF, 0x80}, 1), 5).trap);
   auto [at, length] = received_pair(*bools);
   ASSERT_EQ(length, 5u);
-  EXPECT_EQ(std::vector<uint8_t>(bools->callee_memory().data + at, bools->callee_memory().data + at + 5),
-            (std::vector<uint8_t>{0, 1, 1, 1, 1}));
+  EXPECT_EQ(
+      std::vector<uint8_t>(bools->callee_memory().data + at, bools->callee_memory().data + at + 5),
+      (std::vector<uint8_t>{0, 1, 1, 1, 1}));
 
   // flags: unused bits are cleared.
   auto flags = make("func(a: list<flags { a, b, c }>)");
@@ -227,8 +247,9 @@ TEST_P(ListRun, ElementsAreNormalisedAndValidated) {
   flags->reset();
   ASSERT_FALSE(call_list(*flags, host_bytes(*flags, {0xFF, 0x08, 0x05}, 1), 3).trap);
   std::tie(at, length) = received_pair(*flags);
-  EXPECT_EQ(std::vector<uint8_t>(flags->callee_memory().data + at, flags->callee_memory().data + at + 3),
-            (std::vector<uint8_t>{0x07, 0x00, 0x05}));
+  EXPECT_EQ(
+      std::vector<uint8_t>(flags->callee_memory().data + at, flags->callee_memory().data + at + 3),
+      (std::vector<uint8_t>{0x07, 0x00, 0x05}));
 
   // char: surrogates and values past U+10FFFF trap, wherever they are.
   auto chars = make("func(a: list<char>)");

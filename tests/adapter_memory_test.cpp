@@ -16,8 +16,8 @@
 
 #include <cstring>
 
-#include "fact/type_expr.h"
 #include "fact/engine/modules.h"
+#include "fact/type_expr.h"
 #include "support/adapter_fixture.h"
 
 namespace fact::test {
@@ -83,7 +83,8 @@ void put_leb(std::vector<uint8_t>& out, uint64_t v) {
 // The limits of every memory import of `wasm`. With `strip_page_size`, each
 // memory import that declares a page size loses it (flag 0x08 and the
 // field), in place.
-Expected<std::vector<MemoryImport>> memory_imports(std::vector<uint8_t>& wasm, bool strip_page_size) {
+Expected<std::vector<MemoryImport>> memory_imports(std::vector<uint8_t>& wasm,
+                                                   bool strip_page_size) {
   if (wasm.size() < 8) return Error{"not a module"};
   std::vector<MemoryImport> found;
   std::vector<uint8_t> out(wasm.begin(), wasm.begin() + 8);
@@ -97,14 +98,16 @@ Expected<std::vector<MemoryImport>> memory_imports(std::vector<uint8_t>& wasm, b
     if (id != 2) {
       out.push_back(id);
       put_leb(out, size);
-      out.insert(out.end(), wasm.begin() + static_cast<std::ptrdiff_t>(start), wasm.begin() + static_cast<std::ptrdiff_t>(r.at()));
+      out.insert(out.end(), wasm.begin() + static_cast<std::ptrdiff_t>(start),
+                 wasm.begin() + static_cast<std::ptrdiff_t>(r.at()));
       continue;
     }
     // The import section, re-encoded piece by piece.
     std::vector<uint8_t> body;
     Reader s(wasm, start);
     auto copy_from = [&](size_t from) {
-      body.insert(body.end(), wasm.begin() + static_cast<std::ptrdiff_t>(from), wasm.begin() + static_cast<std::ptrdiff_t>(s.at()));
+      body.insert(body.end(), wasm.begin() + static_cast<std::ptrdiff_t>(from),
+                  wasm.begin() + static_cast<std::ptrdiff_t>(s.at()));
     };
     const uint64_t count = s.leb();
     put_leb(body, count);
@@ -165,7 +168,8 @@ std::string gets(size_t n) {
 }
 
 std::string memory_text(bool memory64, uint64_t pages) {
-  return std::string("  (memory (export \"memory\") ") + (memory64 ? "i64 " : "") + std::to_string(pages) + ")\n";
+  return std::string("  (memory (export \"memory\") ") + (memory64 ? "i64 " : "") +
+         std::to_string(pages) + ")\n";
 }
 
 // A caller (core instance 0, `pages` 64 KiB pages) and a callee (core
@@ -175,8 +179,9 @@ std::string memory_text(bool memory64, uint64_t pages) {
 // callee returns `result` and records its params.
 class PageRig {
  public:
-  static Expected<std::unique_ptr<PageRig>> create(TypeStore& types, FuncTypeId f, Widths w, uint8_t page_size_log2,
-                                                   uint64_t caller_pages, uint64_t callee_pages) {
+  static Expected<std::unique_ptr<PageRig>> create(TypeStore& types, FuncTypeId f, Widths w,
+                                                   uint8_t page_size_log2, uint64_t caller_pages,
+                                                   uint64_t callee_pages) {
     std::unique_ptr<PageRig> rig(new PageRig(types, w));
     if (auto b = rig->build(f, page_size_log2, caller_pages, callee_pages); !b) return b.error();
     return rig;
@@ -193,7 +198,9 @@ class PageRig {
     return out;
   }
   void set_callee_next(uint64_t p) { runtime_.global_set(next_, p); }
-  uint8_t* memory(bool callee) { return runtime_.memory_data(callee ? callee_memory_ : caller_memory_); }
+  uint8_t* memory(bool callee) {
+    return runtime_.memory_data(callee ? callee_memory_ : caller_memory_);
+  }
 
   std::vector<Val> params;
   std::vector<Val> result;
@@ -203,7 +210,8 @@ class PageRig {
  private:
   PageRig(TypeStore& types, Widths w) : types_(types), widths_(w), ref_(types) {}
 
-  Expected<void> build(FuncTypeId f, uint8_t page_size_log2, uint64_t caller_pages, uint64_t callee_pages) {
+  Expected<void> build(FuncTypeId f, uint8_t page_size_log2, uint64_t caller_pages,
+                       uint64_t callee_pages) {
     const FuncType& ft = types_.get(f);
     std::vector<TypeId> params_t, results_t;
     for (const Param& p : ft.params) params_t.push_back(p.type);
@@ -227,29 +235,36 @@ class PageRig {
     signature(true, widths_.lift64, lift_p, lift_r);
     const std::string pc = widths_.lower64 ? "i64" : "i32", pl = widths_.lift64 ? "i64" : "i32";
 
-    std::string caller = "(module\n  (type $lower (func" + types_text("param", lower_p) + types_text("result", lower_r) +
-                         "))\n" + memory_text(widths_.lower64, caller_pages) + "  (func (export \"realloc\") (param " +
-                         pc + " " + pc + " " + pc + " " + pc + ") (result " + pc + ") (" + pc +
-                         ".const 0))\n  (table (export \"table\") 1 funcref)\n  (func (export \"run\") (type $lower)" +
+    std::string caller = "(module\n  (type $lower (func" + types_text("param", lower_p) +
+                         types_text("result", lower_r) + "))\n" +
+                         memory_text(widths_.lower64, caller_pages) +
+                         "  (func (export \"realloc\") (param " + pc + " " + pc + " " + pc + " " +
+                         pc + ") (result " + pc + ") (" + pc +
+                         ".const 0))\n  (table (export \"table\") 1 funcref)\n  (func (export "
+                         "\"run\") (type $lower)" +
                          gets(lower_p.size()) + " (call_indirect (type $lower) (i32.const 0))))\n";
-    std::string callee = "(module\n  (import \"host\" \"callee\" (func $cb" + types_text("param", lift_p) +
-                         types_text("result", lift_r) + "))\n" + memory_text(widths_.lift64, callee_pages) +
+    std::string callee = "(module\n  (import \"host\" \"callee\" (func $cb" +
+                         types_text("param", lift_p) + types_text("result", lift_r) + "))\n" +
+                         memory_text(widths_.lift64, callee_pages) +
                          "  (global (export \"next\") (mut " + pl + ") (" + pl + ".const 0))\n" +
-                         "  (func (export \"realloc\") (param " + pl + " " + pl + " " + pl + " " + pl + ") (result " + pl +
-                         ") (global.get 0))\n  (func (export \"callee\")" + types_text("param", lift_p) +
-                         types_text("result", lift_r) + gets(lift_p.size()) + " (call $cb)))\n";
+                         "  (func (export \"realloc\") (param " + pl + " " + pl + " " + pl + " " +
+                         pl + ") (result " + pl + ") (global.get 0))\n  (func (export \"callee\")" +
+                         types_text("param", lift_p) + types_text("result", lift_r) +
+                         gets(lift_p.size()) + " (call $cb)))\n";
     auto caller_wasm = engine::wat_to_module(caller);
     if (!caller_wasm) return Error{"caller: " + caller_wasm.error().message};
     auto callee_wasm = engine::wat_to_module(callee);
     if (!callee_wasm) return Error{"callee: " + callee_wasm.error().message};
     auto c0 = runtime_.instantiate(*caller_wasm, {});
     if (!c0) return c0.error();
-    Handle cb = runtime_.host_func(lift_p, lift_r, [this](const std::vector<Val>& p, std::vector<Val>& r) {
-      params = p;
-      if (r.size() != result.size()) return std::optional<std::string>("rig: no callee result set");
-      r = result;
-      return std::optional<std::string>();
-    });
+    Handle cb =
+        runtime_.host_func(lift_p, lift_r, [this](const std::vector<Val>& p, std::vector<Val>& r) {
+          params = p;
+          if (r.size() != result.size())
+            return std::optional<std::string>("rig: no callee result set");
+          r = result;
+          return std::optional<std::string>();
+        });
     auto c1 = runtime_.instantiate(*callee_wasm, {cb});
     if (!c1) return c1.error();
     caller_memory_ = *runtime_.export_of(*c0, "memory");
@@ -260,12 +275,16 @@ class PageRig {
       CanonOptions o;
       const uint32_t core = lift ? 1 : 0;
       o.instance = core;
-      o.memory = Memory{CoreExport{core, "memory"}, wasm::MemoryType{{}, lift ? widths_.lift64 : widths_.lower64, false, page_size_log2}};
+      o.memory = Memory{
+          CoreExport{core, "memory"},
+          wasm::MemoryType{{}, lift ? widths_.lift64 : widths_.lower64, false, page_size_log2}};
       o.realloc = CoreExport{core, "realloc"};
       return o;
     };
     AdapterModule module(types_, ModuleOptions{.concurrency_support = false});
-    if (auto a = module.adapt("adapter", Adapter{f, f, side(true), side(false), CoreExport{1, "callee"}}); !a) {
+    if (auto a = module.adapt("adapter",
+                              Adapter{f, f, side(true), side(false), CoreExport{1, "callee"}});
+        !a) {
       return a.error();
     }
     original = module.encode();
@@ -276,15 +295,18 @@ class PageRig {
 
     std::vector<bool> memory_is_callee;
     for (const Import& i : module.imports()) {
-      if (const auto* e = std::get_if<binding::Export>(&i.binding); e && i.kind == Import::Kind::Memory) {
+      if (const auto* e = std::get_if<binding::Export>(&i.binding);
+          e && i.kind == Import::Kind::Memory) {
         memory_is_callee.push_back(e->item.instance == 1);
       }
     }
     std::vector<Handle> bound;
     for (const Import& i : module.imports()) {
       std::vector<ValType> ps, rs;
-      for (wasm::ValType t : i.func.params) ps.push_back(t == wasm::ValType::I64 ? ValType::I64 : ValType::I32);
-      for (wasm::ValType t : i.func.results) rs.push_back(t == wasm::ValType::I64 ? ValType::I64 : ValType::I32);
+      for (wasm::ValType t : i.func.params)
+        ps.push_back(t == wasm::ValType::I64 ? ValType::I64 : ValType::I32);
+      for (wasm::ValType t : i.func.results)
+        rs.push_back(t == wasm::ValType::I64 ? ValType::I64 : ValType::I32);
       if (const auto* e = std::get_if<binding::Export>(&i.binding)) {
         bound.push_back(*runtime_.export_of(e->item.instance == 1 ? *c1 : *c0, e->item.name));
       } else if (std::holds_alternative<binding::InstanceFlags>(i.binding)) {
@@ -292,17 +314,22 @@ class PageRig {
         bound.push_back(flags_.back());
       } else if (const auto* t = std::get_if<binding::Trap>(&i.binding)) {
         std::string text = trap_text(t->code);
-        bound.push_back(runtime_.host_func(ps, rs, [text](const std::vector<Val>&, std::vector<Val>&) {
-          return std::optional<std::string>(text);
-        }));
-      } else if (const auto* x = std::get_if<binding::Transcoder>(&i.binding); x && x->op == Transcode::Utf8ToUtf8) {
-        const bool from_callee = memory_is_callee.at(x->from_memory), to_callee = memory_is_callee.at(x->to_memory);
-        bound.push_back(runtime_.host_func(ps, rs, [this, from_callee, to_callee](const std::vector<Val>& a, std::vector<Val>&) {
-          // The adapter checked both ranges against the sizes it believes in,
-          // which are far below the real ones.
-          std::memmove(memory(to_callee) + a[2].bits, memory(from_callee) + a[0].bits, a[1].bits);
-          return std::optional<std::string>();
-        }));
+        bound.push_back(
+            runtime_.host_func(ps, rs, [text](const std::vector<Val>&, std::vector<Val>&) {
+              return std::optional<std::string>(text);
+            }));
+      } else if (const auto* x = std::get_if<binding::Transcoder>(&i.binding);
+                 x && x->op == Transcode::Utf8ToUtf8) {
+        const bool from_callee = memory_is_callee.at(x->from_memory),
+                   to_callee = memory_is_callee.at(x->to_memory);
+        bound.push_back(runtime_.host_func(
+            ps, rs, [this, from_callee, to_callee](const std::vector<Val>& a, std::vector<Val>&) {
+              // The adapter checked both ranges against the sizes it believes in,
+              // which are far below the real ones.
+              std::memmove(memory(to_callee) + a[2].bits, memory(from_callee) + a[0].bits,
+                           a[1].bits);
+              return std::optional<std::string>();
+            }));
       } else {
         return Error{"rig: unexpected import " + i.module + "." + i.field};
       }
@@ -310,7 +337,8 @@ class PageRig {
     auto adapter = runtime_.instantiate(rewritten, bound);
     if (!adapter) return Error{"adapter: " + adapter.error().message};
     auto table = runtime_.export_of(*c0, "table");
-    if (auto s = runtime_.table_set(*table, 0, *runtime_.export_of(*adapter, "adapter")); !s) return s;
+    if (auto s = runtime_.table_set(*table, 0, *runtime_.export_of(*adapter, "adapter")); !s)
+      return s;
     run_ = *runtime_.export_of(*c0, "run");
     return {};
   }
@@ -323,17 +351,17 @@ class PageRig {
   std::vector<Handle> flags_;
 };
 
-#define EXPECT_PASSES(outcome)                                           \
-  do {                                                                   \
-    const CallOutcome& o_ = (outcome);                                   \
+#define EXPECT_PASSES(outcome)                                                \
+  do {                                                                        \
+    const CallOutcome& o_ = (outcome);                                        \
     EXPECT_FALSE(o_.trap.has_value()) << "trapped: " << o_.trap.value_or(""); \
   } while (0)
 
-#define EXPECT_TRAPS(outcome, code)                                                          \
-  do {                                                                                       \
-    const CallOutcome& o_ = (outcome);                                                       \
-    ASSERT_TRUE(o_.trap.has_value()) << "no trap; expected " << trap_text(code);             \
-    EXPECT_TRUE(is_trap(o_.trap, code)) << *o_.trap << "\n  expected: " << trap_text(code);  \
+#define EXPECT_TRAPS(outcome, code)                                                         \
+  do {                                                                                      \
+    const CallOutcome& o_ = (outcome);                                                      \
+    ASSERT_TRUE(o_.trap.has_value()) << "no trap; expected " << trap_text(code);            \
+    EXPECT_TRUE(is_trap(o_.trap, code)) << *o_.trap << "\n  expected: " << trap_text(code); \
   } while (0)
 
 class PageSize : public AdapterTest {
@@ -351,7 +379,6 @@ class PageSize : public AdapterTest {
     EXPECT_TRUE(r.ok()) << sig << ": " << (r ? "" : r.error().message);
     return r ? std::move(*r) : nullptr;
   }
-
 };
 
 TEST_P(PageSize, ImportsDeclareOneBytePages) {
@@ -366,7 +393,8 @@ TEST_P(PageSize, ImportsDeclareOneBytePages) {
     EXPECT_EQ(m.min, 0u);
     EXPECT_FALSE(m.max);
   }
-  EXPECT_EQ(((*declared)[0].flags & 0x04) != 0, GetParam().lift64) << "the callee's memory is imported first";
+  EXPECT_EQ(((*declared)[0].flags & 0x04) != 0, GetParam().lift64)
+      << "the callee's memory is imported first";
   EXPECT_EQ(((*declared)[1].flags & 0x04) != 0, GetParam().lower64);
   // The rewrite only drops the page size.
   for (const MemoryImport& m : r->imports) EXPECT_TRUE(m.page_size_log2.has_value());
@@ -436,17 +464,17 @@ INSTANTIATE_TEST_SUITE_P(Widths, PageSize, all_widths(), widths_name);
 
 using LastByte = AdapterTest;
 
-#define EXPECT_CALL_PASSES(result)                                         \
-  do {                                                                     \
-    const CallResult& r_ = (result);                                       \
+#define EXPECT_CALL_PASSES(result)                                            \
+  do {                                                                        \
+    const CallResult& r_ = (result);                                          \
     EXPECT_FALSE(r_.trap.has_value()) << "trapped: " << r_.trap.value_or(""); \
   } while (0)
 
-#define EXPECT_CALL_TRAPS(result, code)                                                      \
-  do {                                                                                       \
-    const CallResult& r_ = (result);                                                         \
-    ASSERT_TRUE(r_.trap.has_value()) << "no trap; expected " << trap_text(code);             \
-    EXPECT_TRUE(is_trap(r_.trap, code)) << *r_.trap << "\n  expected: " << trap_text(code);  \
+#define EXPECT_CALL_TRAPS(result, code)                                                     \
+  do {                                                                                      \
+    const CallResult& r_ = (result);                                                        \
+    ASSERT_TRUE(r_.trap.has_value()) << "no trap; expected " << trap_text(code);            \
+    EXPECT_TRUE(is_trap(r_.trap, code)) << *r_.trap << "\n  expected: " << trap_text(code); \
   } while (0)
 
 TEST_P(LastByte, ParamAndResultAreas) {
@@ -455,8 +483,10 @@ TEST_P(LastByte, ParamAndResultAreas) {
   const uint64_t caller = h->caller_memory().size, callee = h->callee_memory().size;
   h->set_callee_raw_results({callee_ptr(callee - 2)});
   EXPECT_CALL_PASSES(h->call_raw({caller_ptr(caller - 17), caller_ptr(caller - 2)}));
-  EXPECT_CALL_TRAPS(h->call_raw({caller_ptr(caller - 16), caller_ptr(0)}), TrapCode::MemoryOutOfBounds);
-  EXPECT_CALL_TRAPS(h->call_raw({caller_ptr(0), caller_ptr(caller - 1)}), TrapCode::MemoryOutOfBounds);
+  EXPECT_CALL_TRAPS(h->call_raw({caller_ptr(caller - 16), caller_ptr(0)}),
+                    TrapCode::MemoryOutOfBounds);
+  EXPECT_CALL_TRAPS(h->call_raw({caller_ptr(0), caller_ptr(caller - 1)}),
+                    TrapCode::MemoryOutOfBounds);
   h->set_callee_raw_results({callee_ptr(callee - 1)});
   EXPECT_CALL_TRAPS(h->call_raw({caller_ptr(0), caller_ptr(0)}), TrapCode::MemoryOutOfBounds);
   // The callee's param area from its realloc (the first call returns the
@@ -480,13 +510,15 @@ TEST_P(LastByte, StringsAndLists) {
   EXPECT_CALL_PASSES(s->call_raw({caller_ptr(caller - 3), caller_ptr(3)}));
   ASSERT_TRUE(s->received() && s->received()->ok());
   EXPECT_EQ(s->received()->value(), std::vector<Value>{Value::string("xyz")});
-  EXPECT_CALL_TRAPS(s->call_raw({caller_ptr(caller - 2), caller_ptr(3)}), TrapCode::StringOutOfBounds);
+  EXPECT_CALL_TRAPS(s->call_raw({caller_ptr(caller - 2), caller_ptr(3)}),
+                    TrapCode::StringOutOfBounds);
 
   auto l = make("func(l: list<u8>)");
   ASSERT_TRUE(l);
   const uint64_t callee = l->callee_memory().size;
   EXPECT_CALL_PASSES(l->call_raw({caller_ptr(caller - 3), caller_ptr(3)}));
-  EXPECT_CALL_TRAPS(l->call_raw({caller_ptr(caller - 2), caller_ptr(3)}), TrapCode::ListOutOfBounds);
+  EXPECT_CALL_TRAPS(l->call_raw({caller_ptr(caller - 2), caller_ptr(3)}),
+                    TrapCode::ListOutOfBounds);
   // The destination the callee's realloc returns, ending at its last byte.
   l->reset();
   l->set_realloc_bias(true, static_cast<int64_t>(callee - 3 - 2 * 65536));
@@ -507,13 +539,15 @@ INSTANTIATE_TEST_SUITE_P(Widths, LastByte, all_widths(), widths_name);
 TEST(SharedMemory, CarriedIntoTheImports) {
   TypeStore types;
   ResourceNames names;
-  FuncTypeId f = *parse_func_type(types, "func(s: string, l: list<u32>, pad: list<u64, 16>) -> string", names);
+  FuncTypeId f =
+      *parse_func_type(types, "func(s: string, l: list<u32>, pad: list<u64, 16>) -> string", names);
   for (bool lower64 : {false, true}) {
     for (bool lift64 : {false, true}) {
       for (bool lower_shared : {false, true}) {
         for (bool lift_shared : {false, true}) {
-          SCOPED_TRACE(std::string(lower64 ? "caller64" : "caller32") + (lower_shared ? " shared" : "") +
-                       (lift64 ? ", callee64" : ", callee32") + (lift_shared ? " shared" : ""));
+          SCOPED_TRACE(std::string(lower64 ? "caller64" : "caller32") +
+                       (lower_shared ? " shared" : "") + (lift64 ? ", callee64" : ", callee32") +
+                       (lift_shared ? " shared" : ""));
           auto side = [&](uint32_t core, bool m64, bool shared) {
             CanonOptions o;
             o.instance = core;
@@ -522,9 +556,10 @@ TEST(SharedMemory, CarriedIntoTheImports) {
             return o;
           };
           AdapterModule m(types);
-          ASSERT_TRUE(m.adapt("adapter", Adapter{f, f, side(1, lift64, lift_shared), side(0, lower64, lower_shared),
-                                                 CoreExport{1, "callee"}})
-                          .ok());
+          ASSERT_TRUE(
+              m.adapt("adapter", Adapter{f, f, side(1, lift64, lift_shared),
+                                         side(0, lower64, lower_shared), CoreExport{1, "callee"}})
+                  .ok());
           std::vector<bool> shared_in_api;
           for (const Import& i : m.imports()) {
             if (i.kind == Import::Kind::Memory) shared_in_api.push_back(i.memory.shared);

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "fact/adapter.h"
-#include "fact/type_expr.h"
 #include "fact/engine/modules.h"
+#include "fact/type_expr.h"
 
 namespace fact {
 namespace {
@@ -223,8 +223,9 @@ TEST(AdapterModuleTest, RejectsMismatchedTypes) {
 TEST(AdapterModuleTest, RejectsInconsistentOptions) {
   Fixture f;
   FuncTypeId small = f.func("func(a: u32) -> u32");
-  FuncTypeId wide = f.func("func(a: tuple<u64, u64, u64, u64, u64, u64, u64, u64, u64>, "
-                           "b: tuple<u64, u64, u64, u64, u64, u64, u64, u64, u64>)");
+  FuncTypeId wide = f.func(
+      "func(a: tuple<u64, u64, u64, u64, u64, u64, u64, u64, u64>, "
+      "b: tuple<u64, u64, u64, u64, u64, u64, u64, u64, u64>)");
   FuncTypeId wide_result = f.func("func() -> tuple<u32, u32>");
   struct Case {
     Adapter adapter;
@@ -373,7 +374,8 @@ TEST(AdapterModuleTest, TranscoderNamesCarryTheMemoryIndices) {
   for (const Import& i : m.imports()) {
     if (i.module != "transcode") continue;
     EXPECT_EQ(i.field, "utf8-to-utf16 (mem1 => mem0)");
-    EXPECT_EQ(i.func, (wasm::FuncType{{wasm::ValType::I32, wasm::ValType::I32, wasm::ValType::I32}, {wasm::ValType::I32}}));
+    EXPECT_EQ(i.func, (wasm::FuncType{{wasm::ValType::I32, wasm::ValType::I32, wasm::ValType::I32},
+                                      {wasm::ValType::I32}}));
     found = true;
   }
   EXPECT_TRUE(found);
@@ -395,11 +397,11 @@ TEST(AdapterModuleTest, PlainDataListsUseOneMemoryCopy) {
       EXPECT_NE(wat_of(m).find("memory.copy"), std::string::npos) << sig;
     }
   }
-  for (const char* sig : {"func(l: list<bool>)", "func(l: list<char>)",
-                          "func(l: list<variant { a(u8), b }>)", "func(l: list<option<u32>>)",
-                          "func(l: list<flags { a, b }>)", "func(l: list<enum { a, b }>)",
-                          "func(l: list<string>)", "func(l: list<list<u8>>)",
-                          "func(m: map<string, u8>)"}) {
+  for (const char* sig :
+       {"func(l: list<bool>)", "func(l: list<char>)", "func(l: list<variant { a(u8), b }>)",
+        "func(l: list<option<u32>>)", "func(l: list<flags { a, b }>)",
+        "func(l: list<enum { a, b }>)", "func(l: list<string>)", "func(l: list<list<u8>>)",
+        "func(m: map<string, u8>)"}) {
     AdapterModule m(f.types);
     ASSERT_TRUE(m.adapt("adapter", make_adapter(f.func(sig))).ok()) << sig;
     expect_valid(m);
@@ -420,7 +422,8 @@ TEST(AdapterModuleTest, StringsAndListsNeedMemoryAndRealloc) {
     a.lift.realloc.reset();
     Expected<void> r = AdapterModule(f.types).adapt("adapter", a);
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("canon lift: canonical option `realloc` is required"), std::string::npos)
+    EXPECT_NE(r.error().message.find("canon lift: canonical option `realloc` is required"),
+              std::string::npos)
         << r.error().message;
   }
   {
@@ -428,7 +431,8 @@ TEST(AdapterModuleTest, StringsAndListsNeedMemoryAndRealloc) {
     a.lower.realloc.reset();
     Expected<void> r = AdapterModule(f.types).adapt("adapter", a);
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("canon lower: canonical option `realloc` is required"), std::string::npos)
+    EXPECT_NE(r.error().message.find("canon lower: canonical option `realloc` is required"),
+              std::string::npos)
         << r.error().message;
   }
   {
@@ -437,7 +441,8 @@ TEST(AdapterModuleTest, StringsAndListsNeedMemoryAndRealloc) {
     a.lower.realloc.reset();
     Expected<void> r = AdapterModule(f.types).adapt("adapter", a);
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("canon lower: canonical option `memory` is required"), std::string::npos)
+    EXPECT_NE(r.error().message.find("canon lower: canonical option `memory` is required"),
+              std::string::npos)
         << r.error().message;
   }
   {

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "support/canonical.h"
 #include "support/harness.h"
 #include "support/random.h"
-#include "support/canonical.h"
 
 namespace fact::test {
 namespace {
@@ -30,8 +30,8 @@ bool chance(Rng& rng, double p) { return std::bernoulli_distribution(p)(rng); }
 // sometimes after a long ASCII run, so that the Latin-1 and UTF-8 first
 // passes stop late or not at all.
 std::string varied_text(Rng& rng) {
-  static constexpr uint32_t kRanges[][2] = {{0x00, 0x7F}, {0x80, 0xFF}, {0x100, 0xD7FF}, {0xE000, 0xFFFF},
-                                            {0x10000, 0x10FFFF}};
+  static constexpr uint32_t kRanges[][2] = {
+      {0x00, 0x7F}, {0x80, 0xFF}, {0x100, 0xD7FF}, {0xE000, 0xFFFF}, {0x10000, 0x10FFFF}};
   const uint32_t alphabet = std::uniform_int_distribution<uint32_t>(0, 4)(rng);
   std::vector<uint32_t> cps;
   if (chance(rng, 0.2)) cps.assign(std::uniform_int_distribution<uint32_t>(16, 80)(rng), 'a');
@@ -39,13 +39,14 @@ std::string varied_text(Rng& rng) {
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t range = 0;
     switch (alphabet) {
-      case 0: range = 0; break;                                    // ASCII
-      case 1: range = chance(rng, 0.5); break;                     // Latin-1
+      case 0: range = 0; break;                                                   // ASCII
+      case 1: range = chance(rng, 0.5); break;                                    // Latin-1
       case 2: range = std::uniform_int_distribution<uint32_t>(0, 3)(rng); break;  // BMP
-      case 3: range = chance(rng, 0.7) ? 4 : 0; break;             // mostly astral
+      case 3: range = chance(rng, 0.7) ? 4 : 0; break;                            // mostly astral
       default: range = std::uniform_int_distribution<uint32_t>(0, 4)(rng); break;
     }
-    cps.push_back(std::uniform_int_distribution<uint32_t>(kRanges[range][0], kRanges[range][1])(rng));
+    cps.push_back(
+        std::uniform_int_distribution<uint32_t>(kRanges[range][0], kRanges[range][1])(rng));
   }
   return encode_utf8(cps);
 }
@@ -105,17 +106,17 @@ void run_random_cases(int cases, bool strings, bool varied = false) {
       if (result) respell(*result, rng);
     }
 
-    const std::string what = "seed " + std::to_string(seed) + " case " + std::to_string(i) + ": " +
-                             to_string(types, f) + (config.lower.memory64 ? " [caller memory64]" : "") +
-                             (config.lift.memory64 ? " [callee memory64]" : "") +
-                             (config.post_return ? " [post-return]" : "") + (config.module.debug ? " [debug]" : "") +
-                             (config.module.concurrency_support ? "" : " [no concurrency]") +
-                             (strings ? std::string(" [") + string_encoding_name(config.lower.encoding) + " -> " +
-                                            string_encoding_name(config.lift.encoding) + "]"
-                                      : "") +
-                             "\n  args " +
-                             to_wave(types, param_types, args) +
-                             (result ? "\n  result " + to_wave(types, *ft.result, *result) : "");
+    const std::string what =
+        "seed " + std::to_string(seed) + " case " + std::to_string(i) + ": " + to_string(types, f) +
+        (config.lower.memory64 ? " [caller memory64]" : "") +
+        (config.lift.memory64 ? " [callee memory64]" : "") +
+        (config.post_return ? " [post-return]" : "") + (config.module.debug ? " [debug]" : "") +
+        (config.module.concurrency_support ? "" : " [no concurrency]") +
+        (strings ? std::string(" [") + string_encoding_name(config.lower.encoding) + " -> " +
+                       string_encoding_name(config.lift.encoding) + "]"
+                 : "") +
+        "\n  args " + to_wave(types, param_types, args) +
+        (result ? "\n  result " + to_wave(types, *ft.result, *result) : "");
     auto h = AdapterHarness::create(types, f, f, config);
     if (!h) {
       fail(what + "\n  harness: " + h.error().message);
@@ -123,8 +124,8 @@ void run_random_cases(int cases, bool strings, bool varied = false) {
     }
     if (result) (*h)->set_callee_result(*result);
     CallResult r = (*h)->call(args);
-    bool ok = !r.trap && (*h)->received() && (*h)->received()->ok() && (*h)->received()->value() == args &&
-              !r.lift_error && r.result == result &&
+    bool ok = !r.trap && (*h)->received() && (*h)->received()->ok() &&
+              (*h)->received()->value() == args && !r.lift_error && r.result == result &&
               (!config.post_return || (*h)->post_return_args() == (*h)->callee_raw_results());
     if (!ok) {
       std::string detail;
@@ -137,14 +138,16 @@ void run_random_cases(int cases, bool strings, bool varied = false) {
       } else if (!r.trap) {
         detail += "\n  callee was not called";
       }
-      if (r.result && ft.result) detail += "\n  caller got " + to_wave(types, *ft.result, *r.result);
+      if (r.result && ft.result)
+        detail += "\n  caller got " + to_wave(types, *ft.result, *r.result);
       if (config.post_return && (*h)->post_return_args() != (*h)->callee_raw_results()) {
         detail += "\n  post-return args differ from the callee's results";
       }
       fail(what + detail);
     }
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << cases << " cases in " << seconds << " s\n";
   EXPECT_EQ(failures, 0) << failures << " of " << cases << " cases failed (seed " << seed
                          << "; the first " << kDescribed << " are described above)";
@@ -154,7 +157,9 @@ TEST(AdapterRandom, RoundTrips) { run_random_cases(kCases, false); }
 
 TEST(AdapterRandom, RoundTripsWithStringsListsAndMaps) { run_random_cases(kStringCases, true); }
 
-TEST(AdapterRandom, RoundTripsWithVariedText) { run_random_cases(kVariedCases, true, /*varied=*/true); }
+TEST(AdapterRandom, RoundTripsWithVariedText) {
+  run_random_cases(kVariedCases, true, /*varied=*/true);
+}
 
 }  // namespace
 }  // namespace fact::test

@@ -33,30 +33,35 @@ std::vector<Family> families() {
       {"u64", {Value::u64(~uint64_t{0}), Value::u64(uint64_t{1} << 63), Value::u64(3)}},
       {"s64", {Value::s64(INT64_MIN), Value::s64(-1), Value::s64(INT64_MAX)}},
       {"f32",
-       {Value::f32(1.5f), Value::f32_bits(0x7FA00001), Value::f32_bits(0xFFC00001), Value::f32_bits(0x80000000),
-        Value::f32_bits(0x7F800000)}},
+       {Value::f32(1.5f), Value::f32_bits(0x7FA00001), Value::f32_bits(0xFFC00001),
+        Value::f32_bits(0x80000000), Value::f32_bits(0x7F800000)}},
       {"f64",
        {Value::f64(-2.25), Value::f64_bits(0x7FF4000000000001), Value::f64_bits(0xFFF8000000000002),
         Value::f64_bits(0x8000000000000000)}},
       {"char",
-       {Value::character('a'), Value::character(0), Value::character(0xD7FF), Value::character(0xE000),
-        Value::character(0x10FFFF)}},
+       {Value::character('a'), Value::character(0), Value::character(0xD7FF),
+        Value::character(0xE000), Value::character(0x10FFFF)}},
       {"record { a: u8, b: f64, c: char, d: s16 }",
-       {Value::record({Value::u8(200), Value::f64_bits(0x7FF0000000000001), Value::character(0x10FFFF), Value::s16(-7)}),
+       {Value::record({Value::u8(200), Value::f64_bits(0x7FF0000000000001),
+                       Value::character(0x10FFFF), Value::s16(-7)}),
         Value::record({Value::u8(0), Value::f64(0.5), Value::character('z'), Value::s16(32767)})}},
       {"tuple<s16, bool, u64, f32>",
-       {Value::tuple({Value::s16(-1), Value::boolean(true), Value::u64(~uint64_t{0} - 1), Value::f32_bits(0x7FC00003)})}},
+       {Value::tuple({Value::s16(-1), Value::boolean(true), Value::u64(~uint64_t{0} - 1),
+                      Value::f32_bits(0x7FC00003)})}},
       {"variant { a(f32), b(u64), c, d(record { x: u8, y: s8 }), e(f64) }",
-       {Value::variant(0, Value::f32_bits(0x7FA00005)), Value::variant(1, Value::u64(0x8000000000000001)),
-        Value::variant(2), Value::variant(3, Value::record({Value::u8(9), Value::s8(-9)})),
+       {Value::variant(0, Value::f32_bits(0x7FA00005)),
+        Value::variant(1, Value::u64(0x8000000000000001)), Value::variant(2),
+        Value::variant(3, Value::record({Value::u8(9), Value::s8(-9)})),
         Value::variant(4, Value::f64_bits(0xFFF0000000000003))}},
       {"enum { red, green, blue }", {Value::enumeration(0), Value::enumeration(2)}},
       {"option<u16>", {Value::none(), Value::some(Value::u16(0xFFFF))}},
-      {"option<option<s8>>", {Value::none(), Value::some(Value::none()), Value::some(Value::some(Value::s8(-5)))}},
+      {"option<option<s8>>",
+       {Value::none(), Value::some(Value::none()), Value::some(Value::some(Value::s8(-5)))}},
       {"result<f32, s8>", {Value::ok(Value::f32_bits(0xFFA00001)), Value::err(Value::s8(-128))}},
       {"result", {Value::ok(), Value::err()}},
       {"result<_, u64>", {Value::ok(), Value::err(Value::u64(5))}},
-      {"flags { a, b, c, d, e, f, g, h, i, j, k }", {Value::flags(0), Value::flags(0x7FF), Value::flags(0x401)}},
+      {"flags { a, b, c, d, e, f, g, h, i, j, k }",
+       {Value::flags(0), Value::flags(0x7FF), Value::flags(0x401)}},
       {"flags { a }", {Value::flags(1), Value::flags(0)}},
       {"list<u16, 3>", {Value::fixed_list({Value::u16(1), Value::u16(0xFFFF), Value::u16(3)})}},
       {"list<record { x: u8, y: f32 }, 2>",
@@ -134,16 +139,17 @@ TEST_P(AdapterRun, NormalisesFlatValues) {
     const char* type;
     uint32_t sent, arrives;
   };
-  for (const Case& c : std::vector<Case>{{"bool", 2, 1},
-                                         {"bool", 0x80000000, 1},
-                                         {"u8", 0x1FF, 0xFF},
-                                         {"u16", 0xFFFF1234, 0x1234},
-                                         {"s8", 0x80, 0xFFFFFF80},
-                                         {"s8", 0x17F, 0x7F},
-                                         {"s16", 0x18000, 0xFFFF8000},
-                                         {"s16", 0xFFFF7FFF, 0x7FFF},
-                                         {"flags { a, b, c }", 0xFF, 0x7},
-                                         {"flags { a, b, c, d, e, f, g, h, i }", 0xFFFFFFFF, 0x1FF}}) {
+  for (const Case& c :
+       std::vector<Case>{{"bool", 2, 1},
+                         {"bool", 0x80000000, 1},
+                         {"u8", 0x1FF, 0xFF},
+                         {"u16", 0xFFFF1234, 0x1234},
+                         {"s8", 0x80, 0xFFFFFF80},
+                         {"s8", 0x17F, 0x7F},
+                         {"s16", 0x18000, 0xFFFF8000},
+                         {"s16", 0xFFFF7FFF, 0x7FFF},
+                         {"flags { a, b, c }", 0xFF, 0x7},
+                         {"flags { a, b, c, d, e, f, g, h, i }", 0xFFFFFFFF, 0x1FF}}) {
     SCOPED_TRACE(c.type + std::string(" sent as ") + std::to_string(c.sent));
     auto h = make(std::string("func(a: ") + c.type + ") -> " + c.type);
     ASSERT_TRUE(h);
@@ -157,7 +163,8 @@ TEST_P(AdapterRun, NormalisesFlatValues) {
 
 // The same normalisation for values read from memory.
 TEST_P(AdapterRun, NormalisesValuesInMemory) {
-  auto h = make("func(a: bool, b: flags { x, y, z }, pad: list<u64, 16>) -> tuple<bool, flags { x, y, z }>");
+  auto h = make(
+      "func(a: bool, b: flags { x, y, z }, pad: list<u64, 16>) -> tuple<bool, flags { x, y, z }>");
   ASSERT_TRUE(h);
   auto flat = h->lower_args({Value::boolean(true), Value::flags(1), padding()});
   ASSERT_TRUE(flat.ok());
@@ -195,8 +202,9 @@ TEST_P(AdapterRun, PostReturnGetsTheCalleeResults) {
     const FuncType& ft = h->func_type();
     std::optional<Value> result;
     if (ft.result) {
-      result = types_.get(*ft.result).kind == TypeKind::U32 ? Value::u32(77)
-                                                           : Value::tuple({Value::u64(5), Value::f32(2.0f)});
+      result = types_.get(*ft.result).kind == TypeKind::U32
+                   ? Value::u32(77)
+                   : Value::tuple({Value::u64(5), Value::f32(2.0f)});
     }
     round_trip(*h, {Value::u8(3)}, result);
     ASSERT_TRUE(h->post_return_args().has_value()) << "post-return not called";
@@ -211,9 +219,12 @@ TEST_P(AdapterRun, PostReturnGetsTheCalleeResults) {
 }
 
 TEST_P(AdapterRun, StringsInEveryEncodingPair) {
-  const std::vector<std::string> samples = {
-      "", "hello", "caf\xC3\xA9 \xC3\xBF", "a\xF0\x9F\x98\x80" "b\xE2\x82\xAC", std::string(300, 'x') + "\xE2\x82\xAC"};
-  const StringEncoding encodings[] = {StringEncoding::Utf8, StringEncoding::Utf16, StringEncoding::CompactUtf16};
+  const std::vector<std::string> samples = {"", "hello", "caf\xC3\xA9 \xC3\xBF",
+                                            "a\xF0\x9F\x98\x80"
+                                            "b\xE2\x82\xAC",
+                                            std::string(300, 'x') + "\xE2\x82\xAC"};
+  const StringEncoding encodings[] = {StringEncoding::Utf8, StringEncoding::Utf16,
+                                      StringEncoding::CompactUtf16};
   for (StringEncoding from : encodings) {
     for (StringEncoding to : encodings) {
       SCOPED_TRACE(std::string(string_encoding_name(from)) + " -> " + string_encoding_name(to));
@@ -223,7 +234,8 @@ TEST_P(AdapterRun, StringsInEveryEncodingPair) {
       auto h = make("func(s: string, t: string) -> string", c);
       ASSERT_TRUE(h);
       for (size_t i = 0; i < samples.size(); ++i) {
-        round_trip(*h, {Value::string(samples[i]), Value::string(samples[(i + 2) % samples.size()])},
+        round_trip(*h,
+                   {Value::string(samples[i]), Value::string(samples[(i + 2) % samples.size()])},
                    Value::string(samples[(i + 1) % samples.size()]));
       }
     }
@@ -235,13 +247,18 @@ TEST_P(AdapterRun, ListsAndMaps) {
   ASSERT_TRUE(bytes);
   round_trip(*bytes, {Value::list({})}, Value::list({Value::u8(1)}));
   round_trip(*bytes, {Value::list({Value::u8(0), Value::u8(255), Value::u8(7)})}, Value::list({}));
-  auto nested = make("func(a: list<option<string>>, b: map<string, list<s16, 2>>) -> list<record { x: char, y: list<f64> }>");
+  auto nested = make(
+      "func(a: list<option<string>>, b: map<string, list<s16, 2>>) -> list<record { x: char, y: "
+      "list<f64> }>");
   ASSERT_TRUE(nested);
-  round_trip(*nested,
-             {Value::list({Value::some(Value::string("x")), Value::none(), Value::some(Value::string(""))}),
-              Value::map({{Value::string("k"), Value::fixed_list({Value::s16(-1), Value::s16(2)})}})},
-             Value::list({Value::record({Value::character(0x10FFFF),
-                                         Value::list({Value::f64_bits(0x7FF0000000000001), Value::f64(1.0)})})}));
+  round_trip(
+      *nested,
+      {Value::list(
+           {Value::some(Value::string("x")), Value::none(), Value::some(Value::string(""))}),
+       Value::map({{Value::string("k"), Value::fixed_list({Value::s16(-1), Value::s16(2)})}})},
+      Value::list(
+          {Value::record({Value::character(0x10FFFF),
+                          Value::list({Value::f64_bits(0x7FF0000000000001), Value::f64(1.0)})})}));
 }
 
 TEST_P(AdapterRun, ParamAreaIsAllocatedWithTheCalleeRealloc) {
@@ -290,9 +307,16 @@ TEST_P(AdapterRun, SyncCallBracketsFollowConcurrencySupport) {
 TEST_P(AdapterRun, DebugModulesBehaveTheSame) {
   HarnessConfig c = config();
   c.module.debug = true;
-  auto h = make("func(a: variant { a(f32), b(u64), c }, s: string, pad: list<u64, 16>) -> tuple<string, char>", c);
+  auto h = make(
+      "func(a: variant { a(f32), b(u64), c }, s: string, pad: list<u64, 16>) -> tuple<string, "
+      "char>",
+      c);
   ASSERT_TRUE(h);
-  round_trip(*h, {Value::variant(0, Value::f32_bits(0x7FA00001)), Value::string("d\xC3\xA9" "bug"), padding()},
+  round_trip(*h,
+             {Value::variant(0, Value::f32_bits(0x7FA00001)),
+              Value::string("d\xC3\xA9"
+                            "bug"),
+              padding()},
              Value::tuple({Value::string("ok"), Value::character(0xE000)}));
 }
 
@@ -398,8 +422,8 @@ TEST_P(AdapterRun, CannotEnterComponent) {
     uint32_t lower, lift;
     std::vector<uint32_t> lower_ancestors, lift_ancestors;
   };
-  for (const Case& c : std::vector<Case>{{0, 0, {}, {}}, {3, 3, {}, {}}, {0, 1, {}, {0}}, {0, 1, {1}, {}},
-                                         {2, 5, {7, 5}, {}}}) {
+  for (const Case& c : std::vector<Case>{
+           {0, 0, {}, {}}, {3, 3, {}, {}}, {0, 1, {}, {0}}, {0, 1, {1}, {}}, {2, 5, {7, 5}, {}}}) {
     HarnessConfig config_ = config();
     config_.lower_instance = c.lower;
     config_.lift_instance = c.lift;
@@ -425,14 +449,14 @@ TEST_P(AdapterRun, CannotEnterComponent) {
   EXPECT_EQ(r.result, Value::u32(9));
 }
 
-
 TEST_P(AdapterRun, BadStringsAndListsTrap) {
   const bool m64 = GetParam().lower64;
   const uint64_t size = 4 * 65536;
   auto s = make("func(s: string)");
   ASSERT_TRUE(s);
   EXPECT_TRAP(s->call_raw({ptr(m64, size - 2), ptr(m64, 3)}), TrapCode::StringOutOfBounds);
-  EXPECT_TRAP(s->call_raw({ptr(m64, 16), ptr(m64, uint64_t{1} << 28)}), TrapCode::StringOutOfBounds);
+  EXPECT_TRAP(s->call_raw({ptr(m64, 16), ptr(m64, uint64_t{1} << 28)}),
+              TrapCode::StringOutOfBounds);
   s->caller_memory().data[16] = 0xFF;  // not UTF-8: the host transcoder refuses it
   CallResult invalid = s->call_raw({ptr(m64, 16), ptr(m64, 1)});
   ASSERT_TRUE(invalid.trap);
@@ -472,7 +496,9 @@ TEST_P(AdapterRun, BadCallerPointers) {
   ASSERT_TRUE(h);
   h->set_callee_result(Value::tuple({Value::u64(1), Value::u32(2)}));
   const uint64_t size = h->caller_memory().size;
-  auto args = [&](uint64_t params, uint64_t retptr) { return std::vector<Val>{ptr(m64, params), ptr(m64, retptr)}; };
+  auto args = [&](uint64_t params, uint64_t retptr) {
+    return std::vector<Val>{ptr(m64, params), ptr(m64, retptr)};
+  };
 
   auto good = h->lower_args({Value::u64(1), padding()});
   ASSERT_TRUE(good.ok());

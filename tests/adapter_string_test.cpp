@@ -17,7 +17,8 @@ namespace {
 
 constexpr uint64_t kMemorySize = 4 * 65536;
 
-constexpr StringEncoding kEncodings[] = {StringEncoding::Utf8, StringEncoding::Utf16, StringEncoding::CompactUtf16};
+constexpr StringEncoding kEncodings[] = {StringEncoding::Utf8, StringEncoding::Utf16,
+                                         StringEncoding::CompactUtf16};
 
 uint64_t utf16_tag(bool memory64) { return memory64 ? uint64_t{1} << 63 : uint64_t{1} << 31; }
 
@@ -61,7 +62,8 @@ bool all_latin1(const std::vector<uint32_t>& cps) {
 
 // How `text` is stored in `encoding`. A latin1+utf16 string is Latin-1 when
 // it can be, unless `force_utf16` (a producer may always choose UTF-16).
-Encoded encode(const std::string& text, StringEncoding encoding, bool memory64, bool force_utf16 = false) {
+Encoded encode(const std::string& text, StringEncoding encoding, bool memory64,
+               bool force_utf16 = false) {
   const std::vector<uint32_t> cps = code_points(text);
   Encoded e;
   switch (encoding) {
@@ -106,10 +108,14 @@ std::vector<Alloc> expected_allocs(const std::string& text, StringEncoding from,
   const uint64_t utf16_units = utf16le(cps).size() / 2;
   const bool ascii = utf8_bytes == cps.size();
   const bool latin1 = all_latin1(cps);
-  enum { Utf8, Utf16, Latin1 } simple = from == StringEncoding::Utf8    ? Utf8
-                                        : from == StringEncoding::Utf16 ? Utf16
-                                        : from_utf16                     ? Utf16
-                                                                         : Latin1;
+  enum {
+    Utf8,
+    Utf16,
+    Latin1
+  } simple = from == StringEncoding::Utf8    ? Utf8
+             : from == StringEncoding::Utf16 ? Utf16
+             : from_utf16                    ? Utf16
+                                             : Latin1;
   const uint64_t n = simple == Utf8 ? utf8_bytes : simple == Utf16 ? utf16_units : cps.size();
   std::vector<Alloc> out;
   switch (to) {
@@ -145,7 +151,8 @@ std::vector<Alloc> expected_allocs(const std::string& text, StringEncoding from,
   return out;
 }
 
-std::string describe(StringEncoding from, StringEncoding to, const std::string& text, bool force_utf16) {
+std::string describe(StringEncoding from, StringEncoding to, const std::string& text,
+                     bool force_utf16) {
   return std::string(string_encoding_name(from)) + (force_utf16 ? " (UTF-16 form)" : "") + " -> " +
          string_encoding_name(to) + " of \"" + text + "\"";
 }
@@ -157,18 +164,19 @@ const std::vector<std::string>& samples() {
       "caf\xC3\xA9 \xC3\xBF\xC2\x80",                      // Latin-1
       "\xE2\x82\xAC\xE4\xB8\xAD\xEF\xBF\xBF",              // BMP: U+20AC U+4E2D U+FFFF
       "\xF0\x9F\x98\x80\xF0\x9D\x84\x9E\xF4\x8F\xBF\xBF",  // astral, up to U+10FFFF
-      "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80" "b",        // one of each
+      "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"
+      "b",  // one of each
       std::string(200, 'x') + "\xC3\xA9\xC3\xA9\xE2\x82\xAC" + std::string(50, 'y'),
-      "\xC3\xBF\xC3\xA0z\xF0\x9F\x98\x80",                 // Latin-1 prefix, then astral
-      std::string(100, 'q') + "\xC3\xA9",                   // ASCII then Latin-1 at the very end
+      "\xC3\xBF\xC3\xA0z\xF0\x9F\x98\x80",  // Latin-1 prefix, then astral
+      std::string(100, 'q') + "\xC3\xA9",   // ASCII then Latin-1 at the very end
   };
   return all;
 }
 
 class StringRun : public AdapterTest {
  protected:
-  std::unique_ptr<AdapterHarness> make(std::string_view sig, StringEncoding lower, StringEncoding lift,
-                                       bool debug = false) {
+  std::unique_ptr<AdapterHarness> make(std::string_view sig, StringEncoding lower,
+                                       StringEncoding lift, bool debug = false) {
     HarnessConfig c = config();
     c.lower.encoding = lower;
     c.lift.encoding = lift;
@@ -177,7 +185,8 @@ class StringRun : public AdapterTest {
   }
 
   // Copies bytes into a side's host region; returns where.
-  static uint64_t put(AdapterHarness& h, bool callee, const std::vector<uint8_t>& bytes, uint64_t align = 2) {
+  static uint64_t put(AdapterHarness& h, bool callee, const std::vector<uint8_t>& bytes,
+                      uint64_t align = 2) {
     auto at = h.host_alloc(callee, align, bytes.size());
     EXPECT_TRUE(at.ok());
     MemoryView m = callee ? h.callee_memory() : h.caller_memory();
@@ -233,13 +242,15 @@ class StringRun : public AdapterTest {
     EXPECT_EQ(h.received()->value(), std::vector<Value>{Value::string(text)});
   }
 
-  void expect_string_at(const MemoryView& m, uint64_t at, uint64_t length, const Encoded& expected) {
+  void expect_string_at(const MemoryView& m, uint64_t at, uint64_t length,
+                        const Encoded& expected) {
     EXPECT_EQ(length, expected.length);
     EXPECT_EQ(bytes_at(m, at, expected.bytes.size()), expected.bytes);
   }
 
   // Checks realloc calls against the expected sequence (pointers chained).
-  static void expect_allocs(const std::vector<ReallocCall>& calls, const std::vector<Alloc>& expected) {
+  static void expect_allocs(const std::vector<ReallocCall>& calls,
+                            const std::vector<Alloc>& expected) {
     std::vector<Alloc> got;
     for (const ReallocCall& c : calls) got.push_back({c.old_size, c.align, c.size});
     EXPECT_EQ(got, expected);
@@ -247,7 +258,6 @@ class StringRun : public AdapterTest {
       EXPECT_EQ(calls[i].old_ptr, i == 0 ? 0 : calls[i - 1].result) << "call " << i;
     }
   }
-
 };
 
 // Every encoding pair, every kind of text, both directions: the receiver gets
@@ -261,7 +271,9 @@ TEST_P(StringRun, EveryEncodingPairDeliversExactBytes) {
       ASSERT_TRUE(params && results);
       for (const std::string& text : samples()) {
         for (bool force_utf16 : {false, true}) {
-          if (force_utf16 && (from != StringEncoding::CompactUtf16 || !all_latin1(code_points(text)))) continue;
+          if (force_utf16 &&
+              (from != StringEncoding::CompactUtf16 || !all_latin1(code_points(text))))
+            continue;
           SCOPED_TRACE(describe(from, to, text, force_utf16));
           const std::vector<Alloc> allocs =
               expected_allocs(text, from, encode(text, from, false, force_utf16).utf16, to);
@@ -280,8 +292,8 @@ TEST_P(StringRun, EveryEncodingPairDeliversExactBytes) {
           ASSERT_FALSE(r.trap) << *r.trap;
           MemoryView caller = results->caller_memory();
           const uint64_t width = lower64() ? 8 : 4;
-          expect_string_at(caller, load(caller, retptr, lower64()), load(caller, retptr + width, lower64()),
-                           encode(text, to, lower64()));
+          expect_string_at(caller, load(caller, retptr, lower64()),
+                           load(caller, retptr + width, lower64()), encode(text, to, lower64()));
           expect_allocs(results->realloc_calls(false), allocs);
         }
       }
@@ -310,24 +322,26 @@ TEST_P(StringRun, DebugAdaptersDeliverTheSameBytes) {
 // Invalid UTF-8 makes the host transcoder trap, whatever the destination.
 TEST_P(StringRun, InvalidUtf8Traps) {
   const std::vector<std::string> bad = {
-      "\x80",                  // lone continuation byte
-      "ab\xC3",                // truncated two-byte sequence at the end
-      "\xE2\x82" "a",          // truncated three-byte sequence
-      "\xC0\xAF",              // overlong '/'
-      "\xE0\x80\xAF",          // overlong, three bytes
-      "\xED\xA0\x80",          // encoded surrogate U+D800
-      "\xF4\x90\x80\x80",      // above U+10FFFF
-      "\xFF",                  // never valid
-      "\xF5\x80\x80\x80",      // lead byte beyond F4
-      "\xC3\xA9\xC3",          // Latin-1 prefix, then truncated
-      "\xE2\x82\xAC\xC3(",     // non-Latin-1 first, then a bad continuation
+      "\x80",    // lone continuation byte
+      "ab\xC3",  // truncated two-byte sequence at the end
+      "\xE2\x82"
+      "a",                                    // truncated three-byte sequence
+      "\xC0\xAF",                             // overlong '/'
+      "\xE0\x80\xAF",                         // overlong, three bytes
+      "\xED\xA0\x80",                         // encoded surrogate U+D800
+      "\xF4\x90\x80\x80",                     // above U+10FFFF
+      "\xFF",                                 // never valid
+      "\xF5\x80\x80\x80",                     // lead byte beyond F4
+      "\xC3\xA9\xC3",                         // Latin-1 prefix, then truncated
+      "\xE2\x82\xAC\xC3(",                    // non-Latin-1 first, then a bad continuation
       std::string(40, 'a') + "\xF0\x9F\x98",  // ASCII run, truncated astral
   };
   for (StringEncoding to : kEncodings) {
     auto h = make("func(s: string)", StringEncoding::Utf8, to);
     ASSERT_TRUE(h);
     for (const std::string& b : bad) {
-      SCOPED_TRACE(std::string("utf8 -> ") + string_encoding_name(to) + ": " + ::testing::PrintToString(b));
+      SCOPED_TRACE(std::string("utf8 -> ") + string_encoding_name(to) + ": " +
+                   ::testing::PrintToString(b));
       Encoded e;
       e.bytes.assign(b.begin(), b.end());
       e.length = b.size();
@@ -343,20 +357,20 @@ TEST_P(StringRun, InvalidUtf8Traps) {
 // Unpaired surrogates in utf16 and in latin1+utf16's UTF-16 form trap.
 TEST_P(StringRun, UnpairedSurrogatesTrap) {
   const std::vector<std::vector<uint16_t>> bad = {
-      {0xD800},                  // lone high surrogate at the end
-      {'a', 0xD83D, 'b'},        // high followed by a non-surrogate
-      {0xDC00, 'a'},             // lone low surrogate
-      {0xDE00, 0xD83D},          // a pair in the wrong order
-      {0xE9, 0xD83D, 0xD83D},    // Latin-1 prefix, then two highs
-      {0x20AC, 0xDFFF},          // non-Latin-1, then a lone low
+      {0xD800},                // lone high surrogate at the end
+      {'a', 0xD83D, 'b'},      // high followed by a non-surrogate
+      {0xDC00, 'a'},           // lone low surrogate
+      {0xDE00, 0xD83D},        // a pair in the wrong order
+      {0xE9, 0xD83D, 0xD83D},  // Latin-1 prefix, then two highs
+      {0x20AC, 0xDFFF},        // non-Latin-1, then a lone low
   };
   for (StringEncoding from : {StringEncoding::Utf16, StringEncoding::CompactUtf16}) {
     for (StringEncoding to : kEncodings) {
       auto h = make("func(s: string)", from, to);
       ASSERT_TRUE(h);
       for (const std::vector<uint16_t>& units : bad) {
-        SCOPED_TRACE(std::string(string_encoding_name(from)) + " -> " + string_encoding_name(to) + ": " +
-                     ::testing::PrintToString(units));
+        SCOPED_TRACE(std::string(string_encoding_name(from)) + " -> " + string_encoding_name(to) +
+                     ": " + ::testing::PrintToString(units));
         Encoded e;
         for (uint16_t u : units) {
           e.bytes.push_back(static_cast<uint8_t>(u));
@@ -455,14 +469,17 @@ TEST_P(StringRun, EmptyStringsStillCallRealloc) {
 // UnalignedPointer exactly when the step asked for alignment 2; with
 // alignment 1 the string arrives intact at the odd address.
 TEST_P(StringRun, EveryAllocationStepIsValidated) {
-  const std::vector<std::string> texts = {"h\xC3\xA9llo", "a\xE2\x82\xAC\xF0\x9F\x98\x80z", "plain"};
+  const std::vector<std::string> texts = {"h\xC3\xA9llo", "a\xE2\x82\xAC\xF0\x9F\x98\x80z",
+                                          "plain"};
   for (StringEncoding from : kEncodings) {
     for (StringEncoding to : kEncodings) {
       auto h = make("func(s: string)", from, to);
       ASSERT_TRUE(h);
       for (const std::string& text : texts) {
         for (bool force_utf16 : {false, true}) {
-          if (force_utf16 && (from != StringEncoding::CompactUtf16 || !all_latin1(code_points(text)))) continue;
+          if (force_utf16 &&
+              (from != StringEncoding::CompactUtf16 || !all_latin1(code_points(text))))
+            continue;
           const Encoded source = encode(text, from, lower64(), force_utf16);
           const std::vector<Alloc> steps = expected_allocs(text, from, source.utf16, to);
           for (size_t k = 0; k < steps.size(); ++k) {
@@ -531,7 +548,8 @@ TEST_P(StringRun, ProbablyUtf16ShrinkUsesAlignmentOne) {
   auto h = make("func(s: string)", StringEncoding::CompactUtf16, StringEncoding::CompactUtf16);
   ASSERT_TRUE(h);
   const std::string text = "h\xC3\xA9llo";
-  const Encoded source = encode(text, StringEncoding::CompactUtf16, lower64(), /*force_utf16=*/true);
+  const Encoded source =
+      encode(text, StringEncoding::CompactUtf16, lower64(), /*force_utf16=*/true);
   ASSERT_TRUE(source.utf16);
   ASSERT_FALSE(send(*h, source).trap);
   ASSERT_EQ(h->realloc_calls(true).size(), 2u);
@@ -546,7 +564,8 @@ TEST_P(StringRun, ProbablyUtf16ShrinkUsesAlignmentOne) {
   EXPECT_EQ(at % 2, 1u);
   // (The harness's reference cannot lift it back: load_string_from_range
   // wants alignment 2 for latin1+utf16 even in Latin-1 form.)
-  expect_string_at(h->callee_memory(), at, length, encode(text, StringEncoding::CompactUtf16, lift64()));
+  expect_string_at(h->callee_memory(), at, length,
+                   encode(text, StringEncoding::CompactUtf16, lift64()));
   h->set_realloc_bias(true, 0);
 }
 
@@ -564,9 +583,11 @@ TEST_P(StringRun, StringsInsideAggregates) {
       ASSERT_TRUE(h);
       const std::vector<Value> args = {
           Value::string("\xF0\x9F\x98\x80"),
-          Value::record({Value::string("caf\xC3\xA9"), Value::some(Value::string("\xE2\x82\xAC" "x"))}),
+          Value::record({Value::string("caf\xC3\xA9"), Value::some(Value::string("\xE2\x82\xAC"
+                                                                                 "x"))}),
           Value::fixed_list(pad)};
-      const Value result = Value::tuple({Value::string("\xC3\xBF"), Value::err(Value::string("no \xE4\xB8\xAD"))});
+      const Value result =
+          Value::tuple({Value::string("\xC3\xBF"), Value::err(Value::string("no \xE4\xB8\xAD"))});
       h->set_callee_result(result);
       CallResult r = h->call(args);
       ASSERT_FALSE(r.trap) << *r.trap;

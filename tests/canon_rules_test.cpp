@@ -17,7 +17,7 @@ namespace {
 class CanonRequirementsTest : public ::testing::Test {
  protected:
   CanonRequirements needs(std::string_view signature, SignatureOptions lift = {},
-                                SignatureOptions lower = {}) {
+                          SignatureOptions lower = {}) {
     ResourceNames resources;
     auto func = parse_func_type(store, signature, resources);
     EXPECT_TRUE(func.ok()) << func.error().message;
@@ -26,7 +26,8 @@ class CanonRequirementsTest : public ::testing::Test {
 
   static std::string describe(const CanonRequirements& n) {
     auto side = [](const OptionRequirements& s) {
-      return std::string(s.memory.needed ? "memory" : "-") + "," + (s.realloc.needed ? "realloc" : "-");
+      return std::string(s.memory.needed ? "memory" : "-") + "," +
+             (s.realloc.needed ? "realloc" : "-");
     };
     return "lift " + side(n.lift) + " lower " + side(n.lower);
   }
@@ -120,8 +121,9 @@ TEST_F(CanonOptionsTest, EachRuleHasOneMessage) {
             "one)");
   OptionFacts callback;
   callback.callback = true;
-  EXPECT_EQ(check("func()", CanonSide::Lower, callback),
-            "canon lower: canonical option `callback` is not allowed (only `canon lift` takes one)");
+  EXPECT_EQ(
+      check("func()", CanonSide::Lower, callback),
+      "canon lower: canonical option `callback` is not allowed (only `canon lift` takes one)");
 
   OptionFacts odd_pages = memory_only;
   odd_pages.page_size_log2 = 12;
@@ -135,10 +137,12 @@ TEST_F(CanonOptionsTest, EachRuleHasOneMessage) {
 
 TEST(CanonRules, CoreTypesOfTheOptionsFunctions) {
   using wasm::ValType;
-  EXPECT_EQ(realloc_type(false), (wasm::FuncType{{ValType::I32, ValType::I32, ValType::I32, ValType::I32},
-                                                 {ValType::I32}}));
-  EXPECT_EQ(realloc_type(true), (wasm::FuncType{{ValType::I64, ValType::I64, ValType::I64, ValType::I64},
-                                                {ValType::I64}}));
+  EXPECT_EQ(
+      realloc_type(false),
+      (wasm::FuncType{{ValType::I32, ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}}));
+  EXPECT_EQ(
+      realloc_type(true),
+      (wasm::FuncType{{ValType::I64, ValType::I64, ValType::I64, ValType::I64}, {ValType::I64}}));
   CoreSignature lift;
   lift.results = {ValType::I64};
   EXPECT_EQ(post_return_type(lift), (wasm::FuncType{{ValType::I64}, {}}));

@@ -3,10 +3,9 @@
 // and exit codes. The memory/realloc rule of the tool is also tested
 // directly, since its effect on the output is only partly visible.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -18,11 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "fact/type_expr.h"
 #include "fact/engine/modules.h"
-
+#include "fact/type_expr.h"
 #include "support/tool_test.h"
-
 
 namespace fact {
 namespace {
@@ -157,7 +154,8 @@ TEST_F(CliTest, SignatureErrorsPointAtTheColumn) {
 
   ToolRun unknown = run({"adapter", "func(a: u33)"});
   EXPECT_EQ(unknown.exit_code, 1);
-  EXPECT_TRUE(unknown.err.starts_with("fact: error: invalid signature: column 9: unknown type 'u33'\n"))
+  EXPECT_TRUE(
+      unknown.err.starts_with("fact: error: invalid signature: column 9: unknown type 'u33'\n"))
       << unknown.err;
 
   ToolRun trailing = run({"adapter", "func() -> u8 extra"});
@@ -168,7 +166,8 @@ TEST_F(CliTest, SignatureErrorsPointAtTheColumn) {
 
   ToolRun zero = run({"adapter", "func(a: list<u8, 0>)"});
   EXPECT_EQ(zero.exit_code, 1);
-  EXPECT_TRUE(zero.err.starts_with("fact: error: invalid signature: column 18: list length must be at least 1\n"))
+  EXPECT_TRUE(zero.err.starts_with(
+      "fact: error: invalid signature: column 18: list length must be at least 1\n"))
       << zero.err;
 
   // Without a caret when the signature spans lines.
@@ -178,8 +177,8 @@ TEST_F(CliTest, SignatureErrorsPointAtTheColumn) {
 }
 
 TEST_F(CliTest, TypeRuleViolationsAreReported) {
-  for (const char* signature : {"func(f: flags { a, a })", "func(a: u8, a: u8)",
-                                "func(r: record { x: u8, x: u8 })"}) {
+  for (const char* signature :
+       {"func(f: flags { a, a })", "func(a: u8, a: u8)", "func(r: record { x: u8, x: u8 })"}) {
     ToolRun result = run({"adapter", signature});
     EXPECT_EQ(result.exit_code, 1) << signature;
     EXPECT_TRUE(result.err.starts_with("fact: error: invalid signature: ")) << result.err;
@@ -220,9 +219,9 @@ TEST_F(CliTest, EveryTypeFamilyCompilesToAValidModule) {
 
     // Every option that the compiler accepts today, at once.
     fs::remove(out);
-    ToolRun all = run({"adapter", signature, "-o", out.string(), "--debug", "--no-concurrency",
-                       "--lift-post-return", "--lift-memory64", "--lower-string-encoding",
-                       "latin1+utf16"});
+    ToolRun all =
+        run({"adapter", signature, "-o", out.string(), "--debug", "--no-concurrency",
+             "--lift-post-return", "--lift-memory64", "--lower-string-encoding", "latin1+utf16"});
     ASSERT_EQ(all.exit_code, 0) << all.err;
     bytes = read_file(out);
     valid = engine::validate_module(
@@ -238,9 +237,14 @@ TEST_F(CliTest, StringEncodingsAndMemoryWidthsCombine) {
   for (const char* lift : encodings) {
     for (const char* lower : encodings) {
       for (int widths = 0; widths < 4; ++widths) {
-        std::vector<std::string> args{"adapter", signature, "-o", out.string(),
-                                      "--lift-string-encoding", lift,
-                                      "--lower-string-encoding", lower};
+        std::vector<std::string> args{"adapter",
+                                      signature,
+                                      "-o",
+                                      out.string(),
+                                      "--lift-string-encoding",
+                                      lift,
+                                      "--lower-string-encoding",
+                                      lower};
         if (widths & 1) args.push_back("--lift-memory64");
         if (widths & 2) args.push_back("--lower-memory64");
         SCOPED_TRACE(std::string(lift) + " -> " + lower + ", widths " + std::to_string(widths));
@@ -258,13 +262,12 @@ TEST_F(CliTest, StringEncodingsAndMemoryWidthsCombine) {
 
 TEST_F(CliTest, OptionsReachTheModule) {
   const char* signature = "func(a: u32, b: f64) -> u32";
-  for (const std::vector<std::string>& options :
-       std::vector<std::vector<std::string>>{{"--debug"},
-                                             {"--no-concurrency"},
-                                             {"--lift-post-return"},
-                                             {"--lift-memory64", "--lower-memory64"},
-                                             {"--lift-string-encoding", "utf16",
-                                              "--lower-string-encoding=latin1+utf16"}}) {
+  for (const std::vector<std::string>& options : std::vector<std::vector<std::string>>{
+           {"--debug"},
+           {"--no-concurrency"},
+           {"--lift-post-return"},
+           {"--lift-memory64", "--lower-memory64"},
+           {"--lift-string-encoding", "utf16", "--lower-string-encoding=latin1+utf16"}}) {
     std::vector<std::string> args{"adapter", signature, "-t"};
     args.insert(args.end(), options.begin(), options.end());
     ToolRun result = run(args);

@@ -2,14 +2,14 @@
 // the fixtures in tests/fixtures/components (their .wat sources say what
 // each one expects), synthetic dataflows for the partitioning rule, and
 // error cases.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "fact/component/adapters.h"
 #include "fact/engine/modules.h"
@@ -143,9 +143,10 @@ TEST(ComponentAdapters, NestedThreeLevels) {
 TEST(ComponentAdapters, ResourcesGetATablePerInstance) {
   ComponentResult r = load("resources");
   ASSERT_EQ(r.flow.adapters.size(), 4u);
-  const std::pair<uint32_t, const char*> expected[] = {
-      {2, "res#[constructor]r"}, {2, "res#[method]r.get"},
-      {3, "res#[constructor]r"}, {3, "res#[method]r.get"}};
+  const std::pair<uint32_t, const char*> expected[] = {{2, "res#[constructor]r"},
+                                                       {2, "res#[method]r.get"},
+                                                       {3, "res#[constructor]r"},
+                                                       {3, "res#[method]r.get"}};
   for (uint32_t i = 0; i < 4; ++i) {
     EXPECT_EQ(r.flow.adapters[i].lift.instance, 1u);
     EXPECT_EQ(r.flow.adapters[i].lower.instance, expected[i].first);
@@ -232,7 +233,8 @@ TEST(ComponentAdapters, ReentranceTraps) {
 }
 
 TEST(ComponentAdapters, Errors) {
-  EXPECT_NE(error_of("error-async-lift").find("`async` option is not supported"), std::string::npos);
+  EXPECT_NE(error_of("error-async-lift").find("`async` option is not supported"),
+            std::string::npos);
   std::string mismatch = error_of("error-type-mismatch");
   EXPECT_NE(mismatch.find("wrong type"), std::string::npos) << mismatch;
   EXPECT_NE(mismatch.find("func(x: u64) -> u64"), std::string::npos) << mismatch;

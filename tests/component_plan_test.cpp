@@ -16,8 +16,9 @@ namespace fact::component {
 namespace {
 
 std::vector<uint8_t> read_fixture(const std::string& name) {
-  std::ifstream in(std::filesystem::path(__FILE__).parent_path() / "fixtures" / "components" / (name + ".wasm"),
-                   std::ios::binary);
+  std::ifstream in(
+      std::filesystem::path(__FILE__).parent_path() / "fixtures" / "components" / (name + ".wasm"),
+      std::ios::binary);
   EXPECT_TRUE(in) << "missing fixture " << name;
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
@@ -69,9 +70,11 @@ TEST(ComponentPlan, ChainPutsEachAdapterModuleBeforeItsUser) {
   std::vector<std::pair<PlanStep::Kind, uint32_t>> order;
   for (const PlanStep& s : plan.steps) order.emplace_back(s.kind, s.index);
   using K = PlanStep::Kind;
-  EXPECT_EQ(order, (std::vector<std::pair<K, uint32_t>>{
-                       {K::CoreModule, 0}, {K::AdapterModule, 0}, {K::CoreModule, 1}, {K::AdapterModule, 1},
-                       {K::CoreModule, 2}}));
+  EXPECT_EQ(order, (std::vector<std::pair<K, uint32_t>>{{K::CoreModule, 0},
+                                                        {K::AdapterModule, 0},
+                                                        {K::CoreModule, 1},
+                                                        {K::AdapterModule, 1},
+                                                        {K::CoreModule, 2}}));
   expect_well_ordered(plan);
   // Core instance 1 imports adapter 0 from adapter module 0 (instance 3).
   ASSERT_EQ(plan.steps[2].args.size(), 1u);
@@ -84,9 +87,10 @@ TEST(ComponentPlan, ChainPutsEachAdapterModuleBeforeItsUser) {
 }
 
 TEST(ComponentPlan, EveryRunnableFixtureIsWellOrdered) {
-  for (const char* name : {"two-siblings", "instantiated-twice", "nested-three-levels", "reentrance", "resources",
-                           "strings-lists", "host-imports", "root-exports", "resource-lifecycle",
-                           "resource-three-instances", "start-trap"}) {
+  for (const char* name :
+       {"two-siblings", "instantiated-twice", "nested-three-levels", "reentrance", "resources",
+        "strings-lists", "host-imports", "root-exports", "resource-lifecycle",
+        "resource-three-instances", "start-trap"}) {
     SCOPED_TRACE(name);
     auto loaded = load(name);
     ASSERT_TRUE(loaded);
@@ -101,8 +105,10 @@ TEST(ComponentPlan, RootExportsWithOptionsAndInstanceExports) {
   ASSERT_TRUE(loaded);
   std::vector<std::string> names;
   for (const PlanExport& e : loaded->plan.exports) names.push_back(e.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"add", "api#double", "checked-div", "echo", "fail", "flags-id", "flip",
-                                             "len", "maybe-double", "post-returns", "sign", "started", "sum", "sum17", "swap"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"add", "api#double", "checked-div", "echo", "fail",
+                                      "flags-id", "flip", "len", "maybe-double", "post-returns",
+                                      "sign", "started", "sum", "sum17", "swap"}));
   const PlanExport& echo = loaded->plan.exports[3];
   ASSERT_TRUE(echo.options.memory);
   EXPECT_EQ(echo.options.memory->export_, (CoreExport{0, "memory"}));
@@ -121,14 +127,16 @@ TEST(ComponentPlan, HostImportsBecomeTrampolines) {
     for (const PlanArg& arg : step.args) {
       if (const auto* t = std::get_if<PlanTrampoline>(&arg.def)) {
         found = true;
-        EXPECT_EQ(loaded->result.flow.trampolines.at(t->index).import, "wasi:cli/stdout@0.2.0#print");
+        EXPECT_EQ(loaded->result.flow.trampolines.at(t->index).import,
+                  "wasi:cli/stdout@0.2.0#print");
       }
     }
   }
   EXPECT_TRUE(found);
   auto runner = runner::ComponentRunner::create(loaded->result, loaded->plan);
   ASSERT_FALSE(runner);
-  EXPECT_NE(runner.error().message.find("component import `wasi:cli/stdout@0.2.0#print` is not satisfied"),
+  EXPECT_NE(runner.error().message.find(
+                "component import `wasi:cli/stdout@0.2.0#print` is not satisfied"),
             std::string::npos);
 }
 
@@ -143,11 +151,13 @@ TEST(ComponentRunner, CallsWithValuesAndReportsTraps) {
   auto r = (*runner)->call(*div, {values::Value::u32(9), values::Value::u32(0)});
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_TRUE(r->result);
-  EXPECT_EQ(values::print_wave(types, *types.get(div->type).result, *r->result), "err(\"division by zero\")");
+  EXPECT_EQ(values::print_wave(types, *types.get(div->type).result, *r->result),
+            "err(\"division by zero\")");
   // A value of the wrong type is refused before anything runs.
   auto bad = (*runner)->call(*div, {values::Value::string("9"), values::Value::u32(0)});
   ASSERT_FALSE(bad);
-  EXPECT_NE(bad.error().message.find("argument 1 of `checked-div`"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("argument 1 of `checked-div`"), std::string::npos)
+      << bad.error().message;
   auto arity = (*runner)->call(*div, {});
   ASSERT_FALSE(arity);
   const PlanExport* fail = (*runner)->find_export("fail");
@@ -158,7 +168,8 @@ TEST(ComponentRunner, CallsWithValuesAndReportsTraps) {
   EXPECT_NE(trapped->trap->find("unreachable"), std::string::npos) << *trapped->trap;
   auto after = (*runner)->call(*div, {values::Value::u32(9), values::Value::u32(3)});
   ASSERT_FALSE(after);
-  EXPECT_NE(after.error().message.find("trapped earlier"), std::string::npos) << after.error().message;
+  EXPECT_NE(after.error().message.find("trapped earlier"), std::string::npos)
+      << after.error().message;
   EXPECT_EQ((*runner)->find_export("missing"), nullptr);
 }
 
@@ -184,15 +195,19 @@ TEST(ComponentPlan, ResourcesTrampolinesAndTables) {
     kinds.emplace_back(t.kind, t.component_instance);
     EXPECT_EQ(t.resource, 0u);
     ASSERT_LT(t.table, plan.tables.entries().size());
-    EXPECT_EQ(plan.tables.entries()[t.table], (TableMap::Entry{TableMap::Kind::Resource, 0, t.component_instance}));
+    EXPECT_EQ(plan.tables.entries()[t.table],
+              (TableMap::Entry{TableMap::Kind::Resource, 0, t.component_instance}));
   }
-  EXPECT_EQ(kinds, (std::vector<std::pair<K, uint32_t>>{
-                       {K::ResourceNew, 1}, {K::ResourceRep, 1}, {K::ResourceDrop, 1}, {K::ResourceDrop, 2}}));
+  EXPECT_EQ(
+      kinds,
+      (std::vector<std::pair<K, uint32_t>>{
+          {K::ResourceNew, 1}, {K::ResourceRep, 1}, {K::ResourceDrop, 1}, {K::ResourceDrop, 2}}));
   // The adapters' table constants keep their numbers in the plan.
   const auto& adapter_tables = loaded->result.adapters.tables.entries();
   ASSERT_FALSE(adapter_tables.empty());
   ASSERT_LE(adapter_tables.size(), plan.tables.entries().size());
-  for (size_t i = 0; i < adapter_tables.size(); ++i) EXPECT_EQ(plan.tables.entries()[i], adapter_tables[i]) << i;
+  for (size_t i = 0; i < adapter_tables.size(); ++i)
+    EXPECT_EQ(plan.tables.entries()[i], adapter_tables[i]) << i;
 }
 
 TEST(ComponentPlan, BuiltinsOfAResourceNoAdapterMovesGetTables) {
@@ -208,8 +223,9 @@ TEST(ComponentPlan, BuiltinsOfAResourceNoAdapterMovesGetTables) {
 TEST(ComponentPlan, DestructorOfTheWrongTypeIsAnError) {
   auto result = adapters_of_component(read_fixture("error-resource-dtor-type"));
   ASSERT_FALSE(result);
-  EXPECT_NE(result.error().message.find("the resource destructor (core func 0) has type [i32] -> [i32], but a "
-                                        "destructor takes [i32] -> []"),
+  EXPECT_NE(result.error().message.find(
+                "the resource destructor (core func 0) has type [i32] -> [i32], but a "
+                "destructor takes [i32] -> []"),
             std::string::npos)
       << result.error().message;
 }
@@ -269,7 +285,9 @@ TEST(ComponentRunner, HandlesAtTheRootBoundary) {
   ASSERT_TRUE(thirteen.result);
   const PlanExport* consume = r.find_export("consume");
   ASSERT_NE(consume, nullptr);
-  auto trapped = r.call(*consume, {values::Value::handle(TypeKind::Own, static_cast<uint32_t>(thirteen.result->bits))});
+  auto trapped =
+      r.call(*consume,
+             {values::Value::handle(TypeKind::Own, static_cast<uint32_t>(thirteen.result->bits))});
   ASSERT_TRUE(trapped) << trapped.error().message;
   ASSERT_TRUE(trapped->trap);
   EXPECT_EQ(trapped->trap->rfind("resource.drop: the destructor of ", 0), 0u) << *trapped->trap;

@@ -79,11 +79,11 @@ std::string read_error(const Bytes& bytes) {
   return r.error().message;
 }
 
-#define EXPECT_REJECTED(bytes, needle)                                        \
-  do {                                                                        \
-    std::string message_ = read_error(bytes);                                 \
-    EXPECT_NE(message_.find(needle), std::string::npos) << message_;          \
-    EXPECT_EQ(message_.rfind("at byte 0x", 0), 0u) << message_;               \
+#define EXPECT_REJECTED(bytes, needle)                               \
+  do {                                                               \
+    std::string message_ = read_error(bytes);                        \
+    EXPECT_NE(message_.find(needle), std::string::npos) << message_; \
+    EXPECT_EQ(message_.rfind("at byte 0x", 0), 0u) << message_;      \
   } while (0)
 
 // ---------------------------------------------------------------------------
@@ -100,16 +100,16 @@ Everything everything() {
   // core module 0: an empty module.
   sections.push_back(section(1, B().raw(kModulePreamble)));
   // core types: 0 = (func (param i32)), 1 = a module type.
-  sections.push_back(section(
-      3, B().vec({B{0x60}.vec({B{0x7f}}).vec({}),
-                  B{0x50}.vec({
-                      B{0x01, 0x60}.vec({}).vec({}),                      // type 0
-                      B{0x00}.str("env").str("f").bs({0x00, 0x00}),       // import func 0
-                      B{0x02, 0x10, 0x01}.u32(1).u32(0),                  // outer core type
-                      B{0x03}.str("mem").bs({0x02, 0x01, 0x01, 0x02}),    // export memory
-                      B{0x00}.str("env").str("t").bs({0x01, 0x70, 0x00, 0x01}),  // table
-                      B{0x00}.str("env").str("g").bs({0x03, 0x7e, 0x01}),        // global
-                  })})));
+  sections.push_back(
+      section(3, B().vec({B{0x60}.vec({B{0x7f}}).vec({}),
+                          B{0x50}.vec({
+                              B{0x01, 0x60}.vec({}).vec({}),                    // type 0
+                              B{0x00}.str("env").str("f").bs({0x00, 0x00}),     // import func 0
+                              B{0x02, 0x10, 0x01}.u32(1).u32(0),                // outer core type
+                              B{0x03}.str("mem").bs({0x02, 0x01, 0x01, 0x02}),  // export memory
+                              B{0x00}.str("env").str("t").bs({0x01, 0x70, 0x00, 0x01}),  // table
+                              B{0x00}.str("env").str("g").bs({0x03, 0x7e, 0x01}),        // global
+                          })})));
   // core instance 0: instantiate module 0.
   sections.push_back(section(2, B().vec({B{0x00}.u32(0).vec({})})));
   // aliases of core instance 0: memory 0, core func 0 (realloc), 1 (f).
@@ -121,78 +121,85 @@ Everything everything() {
       2, B().vec({B{0x01}.vec({B().str("memory").bs({0x02, 0x00}), B().str("f").bs({0x00, 0x01})}),
                   B{0x00}.u32(0).vec({B().str("env").b(0x12).u32(1)})})));
   // types 0..19.
-  sections.push_back(section(
-      7, B().vec({
-             B{0x72}.vec({B().str("a").b(0x79), B().str("b").b(0x73)}),      // 0 record
-             B{0x71}.vec({B().str("x").b(0x01).u32(0).b(0x00),
-                          B().str("y").b(0x00).b(0x00)}),                    // 1 variant
-             B{0x70, 0x7d},                                                  // 2 list<u8>
-             B{0x67, 0x7d}.u32(4),                                           // 3 list<u8, 4>
-             B{0x6f}.vec({B{0x7d}, B().u32(0)}),                             // 4 tuple
-             B{0x6e}.vec({B().str("read"), B().str("write")}),               // 5 flags
-             B{0x6d}.vec({B().str("p"), B().str("q")}),                      // 6 enum
-             B{0x6b, 0x73},                                                  // 7 option
-             B{0x6a, 0x01, 0x79, 0x01, 0x73},                                // 8 result
-             B{0x3f, 0x7f, 0x01}.u32(1),                                     // 9 resource
-             B{0x69}.u32(9),                                                 // 10 own
-             B{0x68}.u32(9),                                                 // 11 borrow
-             B{0x66, 0x01, 0x7d},                                            // 12 stream<u8>
-             B{0x65, 0x00},                                                  // 13 future
-             B{0x63, 0x73, 0x79},                                            // 14 map
-             B{0x64},                                                        // 15 error-context
-             B{0x40}.vec({B().str("a").b(0x79)}).bs({0x00, 0x73}),          // 16 func
-             B{0x43}.vec({}).bs({0x01, 0x00}),                               // 17 async func
-             B{0x42}.vec({                                                   // 18 instance type
-                 B{0x04}.name("r").bs({0x03, 0x01}),                         //   type 0
-                 B{0x01, 0x68}.u32(0),                                       //   type 1
-                 B{0x01, 0x40}.vec({B().str("self").u32(1)}).bs({0x01, 0x00}),  // type 2
-                 B{0x04}.name("[method]r.m").b(0x01).u32(2),
-                 B{0x02, 0x03, 0x02}.u32(1).u32(0),                          //   outer type 3
-                 B{0x00, 0x60}.vec({}).vec({}),                              //   core type
-             }),
-             B{0x41}.vec({                                                   // 19 component type
-                 B{0x01, 0x40}.vec({}).bs({0x01, 0x00}),                     //   type 0
-                 B{0x03}.name("f").b(0x01).u32(0),                           //   import func
-                 B{0x03}.name("i").b(0x05).u32(0),                           //   (bad target,
-                                                                             //   unchecked kind)
-                 B{0x02, 0x01, 0x00}.u32(0).str("x"),                        //   alias export
-                 B{0x04}.name("g").b(0x01).u32(0),                           //   export func
-             }),
-         })));
+  sections.push_back(
+      section(7, B().vec({
+                     B{0x72}.vec({B().str("a").b(0x79), B().str("b").b(0x73)}),  // 0 record
+                     B{0x71}.vec({B().str("x").b(0x01).u32(0).b(0x00),
+                                  B().str("y").b(0x00).b(0x00)}),           // 1 variant
+                     B{0x70, 0x7d},                                         // 2 list<u8>
+                     B{0x67, 0x7d}.u32(4),                                  // 3 list<u8, 4>
+                     B{0x6f}.vec({B{0x7d}, B().u32(0)}),                    // 4 tuple
+                     B{0x6e}.vec({B().str("read"), B().str("write")}),      // 5 flags
+                     B{0x6d}.vec({B().str("p"), B().str("q")}),             // 6 enum
+                     B{0x6b, 0x73},                                         // 7 option
+                     B{0x6a, 0x01, 0x79, 0x01, 0x73},                       // 8 result
+                     B{0x3f, 0x7f, 0x01}.u32(1),                            // 9 resource
+                     B{0x69}.u32(9),                                        // 10 own
+                     B{0x68}.u32(9),                                        // 11 borrow
+                     B{0x66, 0x01, 0x7d},                                   // 12 stream<u8>
+                     B{0x65, 0x00},                                         // 13 future
+                     B{0x63, 0x73, 0x79},                                   // 14 map
+                     B{0x64},                                               // 15 error-context
+                     B{0x40}.vec({B().str("a").b(0x79)}).bs({0x00, 0x73}),  // 16 func
+                     B{0x43}.vec({}).bs({0x01, 0x00}),                      // 17 async func
+                     B{0x42}.vec({
+                         // 18 instance type
+                         B{0x04}.name("r").bs({0x03, 0x01}),                            //   type 0
+                         B{0x01, 0x68}.u32(0),                                          //   type 1
+                         B{0x01, 0x40}.vec({B().str("self").u32(1)}).bs({0x01, 0x00}),  // type 2
+                         B{0x04}.name("[method]r.m").b(0x01).u32(2),
+                         B{0x02, 0x03, 0x02}.u32(1).u32(0),  //   outer type 3
+                         B{0x00, 0x60}.vec({}).vec({}),      //   core type
+                     }),
+                     B{0x41}.vec({
+                         // 19 component type
+                         B{0x01, 0x40}.vec({}).bs({0x01, 0x00}),  //   type 0
+                         B{0x03}.name("f").b(0x01).u32(0),        //   import func
+                         B{0x03}.name("i").b(0x05).u32(0),        //   (bad target,
+                                                                  //   unchecked kind)
+                         B{0x02, 0x01, 0x00}.u32(0).str("x"),     //   alias export
+                         B{0x04}.name("g").b(0x01).u32(0),        //   export func
+                     }),
+                 })));
   // imports.
-  sections.push_back(section(
-      10, B().vec({
-              B().name("wasi:cli/stdout@0.2.0").b(0x05).u32(18),           // instance 0
-              B().name("f").b(0x01).u32(16),                               // func 0
-              B().name("r").bs({0x03, 0x01}),                              // type 20
-              B{0x02}.str("store").vec({B{0x00}.str("wasi:kv/store"),
-                                        B{0x02}.str("1.0")}).b(0x05).u32(18),  // instance 1
-              B().name("c").b(0x04).u32(19),                               // component 0
-              B().name("m").bs({0x00, 0x11}).u32(1),                       // core module 1
-              B().name("v").bs({0x02, 0x01, 0x79}),                        // value 0
-              B().name("t").bs({0x03, 0x00}).u32(0),                       // type 21
-          })));
+  sections.push_back(
+      section(10, B().vec({
+                      B().name("wasi:cli/stdout@0.2.0").b(0x05).u32(18),  // instance 0
+                      B().name("f").b(0x01).u32(16),                      // func 0
+                      B().name("r").bs({0x03, 0x01}),                     // type 20
+                      B{0x02}
+                          .str("store")
+                          .vec({B{0x00}.str("wasi:kv/store"), B{0x02}.str("1.0")})
+                          .b(0x05)
+                          .u32(18),                           // instance 1
+                      B().name("c").b(0x04).u32(19),          // component 0
+                      B().name("m").bs({0x00, 0x11}).u32(1),  // core module 1
+                      B().name("v").bs({0x02, 0x01, 0x79}),   // value 0
+                      B().name("t").bs({0x03, 0x00}).u32(0),  // type 21
+                  })));
   // aliases: type 22, func 1, type 23 (outer, scope 0).
-  sections.push_back(section(6, B().vec({B{0x03, 0x00}.u32(0).str("r"),
-                                         B{0x01, 0x00}.u32(0).str("[method]r.m"),
-                                         B{0x03, 0x02}.u32(0).u32(0)})));
+  sections.push_back(
+      section(6, B().vec({B{0x03, 0x00}.u32(0).str("r"), B{0x01, 0x00}.u32(0).str("[method]r.m"),
+                          B{0x03, 0x02}.u32(0).u32(0)})));
   // canon entries.
-  sections.push_back(section(
-      8, B().vec({
-             B{0x00, 0x00}.u32(1).vec({B{0x00}, B{0x03}.u32(0), B{0x04}.u32(0),
-                                       B{0x05}.u32(1)}).u32(16),            // lift -> func 2
-             B{0x01, 0x00}.u32(0).vec({B{0x01}, B{0x03}.u32(0), B{0x04}.u32(0)}),  // lower
-             B{0x02}.u32(9), B{0x03}.u32(9), B{0x04}.u32(9),
-             B{0x09, 0x00, 0x79}.vec({}),                                   // task.return
-             B{0x0f}.u32(12).vec({B{0x06}}),                                // stream.read
-             B{0x18}.u32(13).b(0x01),                                       // future.cancel-read
-             B{0x0a, 0x7f}.u32(0),                                          // context.get
-             B{0x20, 0x01}.u32(0),                                          // waitable-set.wait
-             B{0x40, 0x00}.u32(0),                                          // thread.spawn-ref
-             B{0x1c}.vec({}),                                               // error-context.new
-             B{0x24},                                                       // backpressure.inc
-             B{0x0c, 0x00},                                                 // thread.yield
-         })));
+  sections.push_back(
+      section(8, B().vec({
+                     B{0x00, 0x00}
+                         .u32(1)
+                         .vec({B{0x00}, B{0x03}.u32(0), B{0x04}.u32(0), B{0x05}.u32(1)})
+                         .u32(16),  // lift -> func 2
+                     B{0x01, 0x00}.u32(0).vec({B{0x01}, B{0x03}.u32(0), B{0x04}.u32(0)}),  // lower
+                     B{0x02}.u32(9), B{0x03}.u32(9), B{0x04}.u32(9),
+                     B{0x09, 0x00, 0x79}.vec({}),     // task.return
+                     B{0x0f}.u32(12).vec({B{0x06}}),  // stream.read
+                     B{0x18}.u32(13).b(0x01),         // future.cancel-read
+                     B{0x0a, 0x7f}.u32(0),            // context.get
+                     B{0x20, 0x01}.u32(0),            // waitable-set.wait
+                     B{0x40, 0x00}.u32(0),            // thread.spawn-ref
+                     B{0x1c}.vec({}),                 // error-context.new
+                     B{0x24},                         // backpressure.inc
+                     B{0x0c, 0x00},                   // thread.yield
+                 })));
   // nested component: outer alias of type 16, import it, re-export.
   {
     B nested;
@@ -384,7 +391,8 @@ TEST(ComponentReader, EverySectionAndDefinitionKind) {
   const auto& type_alias = std::get<Alias>(c.defining(Sort::Type, 22).item);
   EXPECT_EQ(std::get<AliasInstanceExport>(type_alias.target).name, "r");
   EXPECT_EQ(std::get<Alias>(c.defining(Sort::Func, 1).item).sort, Sort::Func);
-  EXPECT_TRUE(std::holds_alternative<AliasOuter>(std::get<Alias>(c.defining(Sort::Type, 23).item).target));
+  EXPECT_TRUE(
+      std::holds_alternative<AliasOuter>(std::get<Alias>(c.defining(Sort::Type, 23).item).target));
 
   // Canon entries.
   const auto& lift = std::get<Canon>(c.defining(Sort::Func, 2).item);
@@ -429,10 +437,12 @@ TEST(ComponentReader, EverySectionAndDefinitionKind) {
   EXPECT_EQ(nested_export.name.text, "y");
 
   // Instances, exports, value and start.
-  const auto& inst2 = std::get<Instantiate>(std::get<Instance>(c.defining(Sort::Instance, 2).item).expr);
+  const auto& inst2 =
+      std::get<Instantiate>(std::get<Instance>(c.defining(Sort::Instance, 2).item).expr);
   EXPECT_EQ(inst2.component, 1u);
   EXPECT_EQ(inst2.args.at(0).sort, Sort::Func);
-  const auto& inst3 = std::get<InstanceFromExports>(std::get<Instance>(c.defining(Sort::Instance, 3).item).expr);
+  const auto& inst3 =
+      std::get<InstanceFromExports>(std::get<Instance>(c.defining(Sort::Instance, 3).item).expr);
   EXPECT_EQ(inst3.exports.at(1).sort, Sort::Instance);
   const auto& run = std::get<Export>(c.defining(Sort::Func, 3).item);
   EXPECT_EQ(run.name.text, "run");
@@ -463,14 +473,16 @@ TEST(ComponentReader, TruncatedAtEveryByte) {
   for (size_t n = 0; n < e.bytes.size(); ++n) {
     Bytes prefix(e.bytes.begin(), e.bytes.begin() + n);
     auto r = read_component(prefix);
-    bool boundary = std::find(e.section_ends.begin(), e.section_ends.end(), n) != e.section_ends.end();
+    bool boundary =
+        std::find(e.section_ends.begin(), e.section_ends.end(), n) != e.section_ends.end();
     if (boundary) {
       EXPECT_TRUE(r.ok()) << "prefix " << n << ": " << r.error().message;
     } else {
       ASSERT_FALSE(r.ok()) << "prefix of " << n << " bytes was accepted";
       const std::string& m = r.error().message;
       EXPECT_EQ(m.rfind("at byte 0x", 0), 0u) << m;
-      EXPECT_NE(m.find("unexpected end of input"), std::string::npos) << "prefix " << n << ": " << m;
+      EXPECT_NE(m.find("unexpected end of input"), std::string::npos)
+          << "prefix " << n << ": " << m;
     }
   }
 }
@@ -484,7 +496,7 @@ TEST(ComponentReader, SectionPayloadTruncatedAtEveryByte) {
     size_t begin = e.section_ends[s], end = e.section_ends[s + 1];
     uint8_t id = e.bytes[begin];
     if (id == 0 || id == 1 || id == 4) continue;  // opaque or self-delimiting payloads
-    size_t header = 2;  // id and a LEB128 size
+    size_t header = 2;                            // id and a LEB128 size
     while (e.bytes[begin + header - 1] & 0x80) ++header;
     for (size_t cut = begin + header; cut < end; ++cut) {
       B bytes;
@@ -511,7 +523,8 @@ TEST(ComponentReader, SectionPayloadTruncatedAtEveryByte) {
 TEST(ComponentReaderErrors, Preamble) {
   EXPECT_REJECTED(Bytes{}, "unexpected end of input while reading the magic bytes");
   EXPECT_REJECTED((Bytes{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00}), "unexpected end of input");
-  EXPECT_REJECTED((Bytes{0x7f, 0x45, 0x4c, 0x46, 0x0d, 0x00, 0x01, 0x00}), "not a WebAssembly binary");
+  EXPECT_REJECTED((Bytes{0x7f, 0x45, 0x4c, 0x46, 0x0d, 0x00, 0x01, 0x00}),
+                  "not a WebAssembly binary");
   EXPECT_REJECTED(kModulePreamble, "this is a core WebAssembly module");
   EXPECT_REJECTED((Bytes{0x00, 0x61, 0x73, 0x6d, 0x0c, 0x00, 0x01, 0x00}),
                   "unsupported component binary version 0x0c");
@@ -527,17 +540,20 @@ TEST(ComponentReaderErrors, Sections) {
   EXPECT_REJECTED(component({section(7, B{0x01, 0x7f, 0x7f})}), "1 bytes are left over");
   // A module section that holds a component, and the reverse.
   EXPECT_REJECTED(component({section(1, B().raw(kComponentPreamble))}), "expected a core module");
-  EXPECT_REJECTED(component({section(4, B().raw(kModulePreamble))}), "this is a core WebAssembly module");
+  EXPECT_REJECTED(component({section(4, B().raw(kModulePreamble))}),
+                  "this is a core WebAssembly module");
   // Two start sections.
-  Bytes two_starts = component({section(7, B().vec({B{0x40}.vec({}).bs({0x01, 0x00})})),
-                                section(10, B().vec({B().name("f").b(0x01).u32(0)})),
-                                section(9, B().u32(0).vec({}).u32(0)), section(9, B().u32(0).vec({}).u32(0))});
+  Bytes two_starts =
+      component({section(7, B().vec({B{0x40}.vec({}).bs({0x01, 0x00})})),
+                 section(10, B().vec({B().name("f").b(0x01).u32(0)})),
+                 section(9, B().u32(0).vec({}).u32(0)), section(9, B().u32(0).vec({}).u32(0))});
   EXPECT_REJECTED(two_starts, "at most one start section");
 }
 
 TEST(ComponentReaderErrors, Leb128) {
   // A type count of six bytes.
-  EXPECT_REJECTED(component({section(7, B{0x80, 0x80, 0x80, 0x80, 0x80, 0x00})}), "LEB128 u32 is too long");
+  EXPECT_REJECTED(component({section(7, B{0x80, 0x80, 0x80, 0x80, 0x80, 0x00})}),
+                  "LEB128 u32 is too long");
   // A five-byte count whose last byte has bits above bit 31.
   EXPECT_REJECTED(component({section(7, B{0xff, 0xff, 0xff, 0xff, 0x1f})}), "LEB128 u32 too large");
   // A count larger than what is left.
@@ -553,7 +569,8 @@ TEST(ComponentReaderErrors, Leb128) {
 }
 
 TEST(ComponentReaderErrors, OutOfRangeIndices) {
-  EXPECT_REJECTED(with_types({B{0x70}.u32(3)}), "value type: type index 3 is out of range (0 defined so far)");
+  EXPECT_REJECTED(with_types({B{0x70}.u32(3)}),
+                  "value type: type index 3 is out of range (0 defined so far)");
   EXPECT_REJECTED(with_types({B{0x69}.u32(0)}), "own: type index 0 is out of range");
   Bytes lift = component({section(8, B().vec({B{0x00, 0x00}.u32(5).vec({}).u32(0)}))});
   EXPECT_REJECTED(lift, "canon lift: core func index 5 is out of range (0 defined so far)");
@@ -583,14 +600,17 @@ TEST(ComponentReaderErrors, OutOfRangeIndices) {
 
 TEST(ComponentReaderErrors, WrongSort) {
   EXPECT_EQ(read_error(component({section(6, B().vec({B{0x09}}))})),
-            "at byte 0x0b: in the alias section (entry 0): expected a sort byte (0x00..0x05), found 0x09");
+            "at byte 0x0b: in the alias section (entry 0): expected a sort byte (0x00..0x05), "
+            "found 0x09");
   EXPECT_REJECTED(component({section(6, B().vec({B{0x00, 0x07}}))}), "expected a core sort byte");
   // A core func cannot be exported from a component.
-  Bytes core_export = component({section(11, B().vec({B().name("f").bs({0x00, 0x00}).u32(0).b(0x00)}))});
+  Bytes core_export =
+      component({section(11, B().vec({B().name("f").bs({0x00, 0x00}).u32(0).b(0x00)}))});
   EXPECT_REJECTED(core_export, "export: a core func cannot be used here");
   // A core instantiate argument that is not a core instance.
-  Bytes arg = component({section(1, B().raw(kModulePreamble)),
-                         section(2, B().vec({B{0x00}.u32(0).vec({B().str("env").b(0x00).u32(0)})}))});
+  Bytes arg =
+      component({section(1, B().raw(kModulePreamble)),
+                 section(2, B().vec({B{0x00}.u32(0).vec({B().str("env").b(0x00).u32(0)})}))});
   EXPECT_REJECTED(arg, "must be a core instance (sort byte 0x12), found 0x00");
   // alias core export of a component sort.
   EXPECT_REJECTED(component({section(6, B().vec({B{0x01, 0x01}.u32(0).str("f")}))}),
@@ -599,19 +619,23 @@ TEST(ComponentReaderErrors, WrongSort) {
   EXPECT_REJECTED(component({section(6, B().vec({B{0x01, 0x02}.u32(0).u32(0)}))}),
                   "an outer alias cannot refer to a func");
   // An export's ascription of another sort.
-  Bytes ascribed = component({section(7, B().vec({B{0x40}.vec({}).bs({0x01, 0x00})})),
-                              section(10, B().vec({B().name("f").b(0x01).u32(0)})),
-                              section(11, B().vec({B().name("g").b(0x01).u32(0).bs({0x01, 0x04}).u32(0)}))});
+  Bytes ascribed =
+      component({section(7, B().vec({B{0x40}.vec({}).bs({0x01, 0x00})})),
+                 section(10, B().vec({B().name("f").b(0x01).u32(0)})),
+                 section(11, B().vec({B().name("g").b(0x01).u32(0).bs({0x01, 0x04}).u32(0)}))});
   EXPECT_REJECTED(ascribed, "type ascription is a component type but the export is a func");
   // Imports in an instance type.
-  EXPECT_REJECTED(with_types({B{0x42}.vec({B{0x03}})}), "imports (0x03) are not allowed in an instance type");
+  EXPECT_REJECTED(with_types({B{0x42}.vec({B{0x03}})}),
+                  "imports (0x03) are not allowed in an instance type");
   // Resources inside a type.
-  EXPECT_REJECTED(with_types({B{0x42}.vec({B{0x01, 0x3f, 0x7f, 0x00}})}), "resource types cannot be defined inside");
+  EXPECT_REJECTED(with_types({B{0x42}.vec({B{0x01, 0x3f, 0x7f, 0x00}})}),
+                  "resource types cannot be defined inside");
 }
 
 TEST(ComponentReaderErrors, Names) {
   Bytes bad_utf8 = component({section(10, B().vec({B{0x00, 0x02, 0xc3, 0x28}.b(0x03).b(0x01)}))});
-  EXPECT_EQ(read_error(bad_utf8), "at byte 0x0d: in the import section (entry 0): name is not valid UTF-8");
+  EXPECT_EQ(read_error(bad_utf8),
+            "at byte 0x0d: in the import section (entry 0): name is not valid UTF-8");
   auto import_named = [](std::string_view n) {
     return component({section(10, B().vec({B().name(n).bs({0x03, 0x01})}))});
   };
@@ -626,19 +650,22 @@ TEST(ComponentReaderErrors, Names) {
   EXPECT_REJECTED(import_named("wasi:cli/stdout@01.2.3"), "is not valid semver");
   EXPECT_REJECTED(import_named("Wasi:cli/x"), "is not a valid namespace");
   // Label rules in types.
-  EXPECT_REJECTED(with_types({B{0x72}.vec({B().str("A_b").b(0x79)})}), "record field name \"A_b\" is not a valid");
+  EXPECT_REJECTED(with_types({B{0x72}.vec({B().str("A_b").b(0x79)})}),
+                  "record field name \"A_b\" is not a valid");
   EXPECT_REJECTED(with_types({B{0x6e}.vec({B().str("")})}), "flag name \"\" is not a valid");
   // Attributes.
-  Bytes dup = component({section(10, B().vec({B{0x02}.str("a").vec({B{0x01}.str("x"), B{0x01}.str("y")}).bs({0x03, 0x01})}))});
+  Bytes dup = component({section(
+      10, B().vec({B{0x02}.str("a").vec({B{0x01}.str("x"), B{0x01}.str("y")}).bs({0x03, 0x01})}))});
   EXPECT_REJECTED(dup, "name attribute kind 0x01 given twice");
   EXPECT_REJECTED(component({section(10, B().vec({B{0x03}.str("a").bs({0x03, 0x01})}))}),
                   "expected a name discriminator (0x00..0x02), found 0x03");
 }
 
 TEST(ComponentReaderErrors, ValidNames) {
-  for (std::string_view n : {"a", "a-b-c", "a1-2-3", "A", "A-B-C", "m1x3d-4CR0NYMS", "wasi:http/handler",
-                             "wasi:cli/stdout@0.2.0-rc.1+build.5", "wasi:io/poll@0.2.0", "a:b/c@0.0.1",
-                             "unlocked-dep=<a:b@{>=1.0.0}>", "[async]f"}) {
+  for (std::string_view n :
+       {"a", "a-b-c", "a1-2-3", "A", "A-B-C", "m1x3d-4CR0NYMS", "wasi:http/handler",
+        "wasi:cli/stdout@0.2.0-rc.1+build.5", "wasi:io/poll@0.2.0", "a:b/c@0.0.1",
+        "unlocked-dep=<a:b@{>=1.0.0}>", "[async]f"}) {
     Bytes bytes = component({section(10, B().vec({B().name(n).bs({0x03, 0x01})}))});
     auto r = read_component(bytes);
     EXPECT_TRUE(r.ok()) << n << ": " << r.error().message;
@@ -658,8 +685,11 @@ TEST(ComponentReaderErrors, VersionsAndAttributes) {
     return component({section(7, B().vec({B{0x42, 0x00}})), section(10, B().vec({entry}))});
   };
   auto suffix = [](std::string_view v) { return B{0x01}.str(v); };
-  for (auto [n, v] : {std::pair{"a:b/c@1", ".2.3"}, {"a:b/c@0.2", ".6+sha.5"}, {"a:b/c@0.0.1", ""},
-                      {"a:b/c@0.0.1", "-alpha"}, {"a:b/c@10", ".0.0"}}) {
+  for (auto [n, v] : {std::pair{"a:b/c@1", ".2.3"},
+                      {"a:b/c@0.2", ".6+sha.5"},
+                      {"a:b/c@0.0.1", ""},
+                      {"a:b/c@0.0.1", "-alpha"},
+                      {"a:b/c@10", ".0.0"}}) {
     auto r = read_component(with_attrs(n, {suffix(v)}));
     EXPECT_TRUE(r.ok()) << n << " " << v << ": " << r.error().message;
   }
@@ -667,7 +697,8 @@ TEST(ComponentReaderErrors, VersionsAndAttributes) {
     return component({section(10, B().vec({B().name(n).bs({0x03, 0x01})}))});
   };
   EXPECT_REJECTED(import_named("a:b/c@1"), "a canonical version needs a versionsuffix attribute");
-  EXPECT_REJECTED(import_named("wasi:io/poll@0.2"), "a canonical version needs a versionsuffix attribute");
+  EXPECT_REJECTED(import_named("wasi:io/poll@0.2"),
+                  "a canonical version needs a versionsuffix attribute");
   EXPECT_REJECTED(import_named("a:b/c@0.0.01"), "is not valid semver");
   EXPECT_REJECTED(import_named("a:b/c@"), "is not valid semver");
   EXPECT_REJECTED(with_attrs("a:b/c@1", {suffix(".2")}), "\"1.2\" is not a valid semver");
@@ -675,7 +706,8 @@ TEST(ComponentReaderErrors, VersionsAndAttributes) {
   EXPECT_REJECTED(with_attrs("a:b/c@1.2.3", {suffix("")}), "the version must be canonical");
   EXPECT_REJECTED(with_attrs("a:b/c@0", {suffix(".1.0")}), "the version must be canonical");
   EXPECT_REJECTED(with_attrs("a:b/c", {suffix(".2.3")}), "needs an interface name with a version");
-  EXPECT_REJECTED(with_attrs("a", {suffix("")}), "versionsuffix attribute is not valid on a plain name");
+  EXPECT_REJECTED(with_attrs("a", {suffix("")}),
+                  "versionsuffix attribute is not valid on a plain name");
   // implements: an interface name, only on instances with a plain name.
   auto implements = [](std::string_view v) { return B{0x00}.str(v); };
   EXPECT_TRUE(read_component(with_attrs("a", {implements("a:b/c")}, 0x05)).ok());
@@ -700,14 +732,19 @@ TEST(ComponentReaderErrors, StrongUniqueness) {
   EXPECT_TRUE(read_component(imports({"foo", "foo-bar", "FOO-baz", "foo:bar/baz", "a:b/c@1.0.0",
                                       "a:b/c@2.0.0"}))
                   .ok());
-  EXPECT_REJECTED(imports({"foo", "FOO"}), "import name \"FOO\" conflicts with previous name \"foo\"");
+  EXPECT_REJECTED(imports({"foo", "FOO"}),
+                  "import name \"FOO\" conflicts with previous name \"foo\"");
   EXPECT_REJECTED(imports({"foo-bar", "foo-BAR"}), "conflicts with previous name \"foo-bar\"");
-  EXPECT_REJECTED(imports({"foo:bar/baz", "foo:bar/BAZ"}), "conflicts with previous name \"foo:bar/baz\"");
+  EXPECT_REJECTED(imports({"foo:bar/baz", "foo:bar/BAZ"}),
+                  "conflicts with previous name \"foo:bar/baz\"");
   // An instance type's exports, and its import and export spaces are separate in a component type.
-  auto decls = [](uint8_t type, uint8_t kind1, std::string_view n1, uint8_t kind2, std::string_view n2) {
-    return with_types({B{type}.vec({B{kind1}.name(n1).bs({0x03, 0x01}), B{kind2}.name(n2).bs({0x03, 0x01})})});
+  auto decls = [](uint8_t type, uint8_t kind1, std::string_view n1, uint8_t kind2,
+                  std::string_view n2) {
+    return with_types(
+        {B{type}.vec({B{kind1}.name(n1).bs({0x03, 0x01}), B{kind2}.name(n2).bs({0x03, 0x01})})});
   };
-  EXPECT_REJECTED(decls(0x42, 0x04, "a", 0x04, "A"), "export name \"A\" conflicts with previous name \"a\"");
+  EXPECT_REJECTED(decls(0x42, 0x04, "a", 0x04, "A"),
+                  "export name \"A\" conflicts with previous name \"a\"");
   EXPECT_TRUE(read_component(decls(0x41, 0x03, "a", 0x04, "a")).ok());
   EXPECT_REJECTED(decls(0x41, 0x03, "a", 0x03, "A"), "import name \"A\" conflicts");
   // Exports of a component and of a bag of exports.
@@ -716,7 +753,8 @@ TEST(ComponentReaderErrors, StrongUniqueness) {
                                                   B().name("X").bs({0x03}).u32(0).b(0x00)}))});
   EXPECT_REJECTED(exports, "export name \"X\" conflicts with previous name \"x\"");
   Bytes bag = component({section(10, B().vec({B().name("t").bs({0x03, 0x01})})),
-                         section(5, B().vec({B{0x01}.vec({B().name("x").b(0x03).u32(0), B().name("X").b(0x03).u32(0)})}))});
+                         section(5, B().vec({B{0x01}.vec({B().name("x").b(0x03).u32(0),
+                                                          B().name("X").b(0x03).u32(0)})}))});
   EXPECT_REJECTED(bag, "export name \"X\" conflicts with previous name \"x\"");
 }
 
@@ -725,41 +763,46 @@ TEST(ComponentReaderErrors, StrongUniqueness) {
 TEST(ComponentReaderErrors, AnnotatedNames) {
   // Type 0: import "r" (sub resource). Types 1..6 below.
   B types = B().vec({
-      B{0x69, 0x00},                                                  // 1: own 0
-      B{0x40}.vec({}).b(0x00).u32(1),                                 // 2: func -> own 0
-      B{0x68, 0x00},                                                  // 3: borrow 0
-      B{0x40}.vec({B().str("self").u32(3)}).bs({0x01, 0x00}),         // 4: func (self: borrow 0)
-      B{0x6a}.b(0x01).u32(1).b(0x01).b(0x73),                          // 5: result own 0, error string
-      B{0x40}.vec({B().str("x").u32(3)}).b(0x00).u32(5),              // 6: func (x: borrow 0) -> 5
+      B{0x69, 0x00},                                           // 1: own 0
+      B{0x40}.vec({}).b(0x00).u32(1),                          // 2: func -> own 0
+      B{0x68, 0x00},                                           // 3: borrow 0
+      B{0x40}.vec({B().str("self").u32(3)}).bs({0x01, 0x00}),  // 4: func (self: borrow 0)
+      B{0x6a}.b(0x01).u32(1).b(0x01).b(0x73),                  // 5: result own 0, error string
+      B{0x40}.vec({B().str("x").u32(3)}).b(0x00).u32(5),       // 6: func (x: borrow 0) -> 5
   });
   auto with_imports = [&](std::initializer_list<std::pair<std::string_view, uint32_t>> funcs,
                           std::string_view resource = "r") {
     B entries;
     entries.u32(uint32_t(funcs.size()));
     for (auto [n, t] : funcs) entries.name(n).b(0x01).u32(t);
-    return component({section(10, B().vec({B().name(resource).bs({0x03, 0x01})})), section(7, types),
-                      section(10, entries)});
+    return component({section(10, B().vec({B().name(resource).bs({0x03, 0x01})})),
+                      section(7, types), section(10, entries)});
   };
-  auto ok = read_component(
-      with_imports({{"[constructor]r", 2}, {"[method]r.m", 4}, {"[static]r.s", 6}, {"[static]r.t", 2}}));
+  auto ok = read_component(with_imports(
+      {{"[constructor]r", 2}, {"[method]r.m", 4}, {"[static]r.s", 6}, {"[static]r.t", 2}}));
   EXPECT_TRUE(ok.ok()) << ok.error().message;
-  EXPECT_TRUE(read_component(with_imports({{"[constructor]r", 6}})).ok());  // (result (own $r) (error string))
-  EXPECT_REJECTED(with_imports({{"[constructor]r", 4}}), "should return `(own $T)` or `(result (own $T))`");
+  EXPECT_TRUE(read_component(with_imports({{"[constructor]r", 6}}))
+                  .ok());  // (result (own $r) (error string))
+  EXPECT_REJECTED(with_imports({{"[constructor]r", 4}}),
+                  "should return `(own $T)` or `(result (own $T))`");
   EXPECT_REJECTED(with_imports({{"[method]r.m", 2}}), "but it has no parameters");
   EXPECT_REJECTED(with_imports({{"[method]r.m", 6}}), "but the first parameter is called \"x\"");
-  EXPECT_REJECTED(with_imports({{"[constructor]q", 2}}), "the resource name \"q\" is not known in this context");
+  EXPECT_REJECTED(with_imports({{"[constructor]q", 2}}),
+                  "the resource name \"q\" is not known in this context");
   EXPECT_REJECTED(with_imports({{"[static]r.s", 2}}, "b"), "the resource name \"r\" is not known");
-  EXPECT_REJECTED(with_imports({{"[method]r.r", 4}}), "\"[method]r.r\" conflicts with previous name \"r\"");
+  EXPECT_REJECTED(with_imports({{"[method]r.r", 4}}),
+                  "\"[method]r.r\" conflicts with previous name \"r\"");
   EXPECT_REJECTED(with_imports({{"[method]r.m", 4}, {"[static]r.M", 2}}),
                   "\"[static]r.M\" conflicts with previous name \"[method]r.m\"");
   // Only functions may carry the annotations.
-  Bytes typed = component({section(10, B().vec({B().name("r").bs({0x03, 0x01}),
-                                                B().name("[static]r.s").bs({0x03, 0x01})}))});
+  Bytes typed = component({section(
+      10, B().vec({B().name("r").bs({0x03, 0x01}), B().name("[static]r.s").bs({0x03, 0x01})}))});
   EXPECT_REJECTED(typed, "is not a func");
   // A [method] whose self borrows another resource.
-  Bytes other = component({section(10, B().vec({B().name("r").bs({0x03, 0x01}), B().name("q").bs({0x03, 0x01})})),
-                           section(7, B().vec({B{0x68, 0x01}, B{0x40}.vec({B().str("self").u32(2)}).bs({0x01, 0x00})})),
-                           section(10, B().vec({B().name("[method]r.m").b(0x01).u32(3)}))});
+  Bytes other = component(
+      {section(10, B().vec({B().name("r").bs({0x03, 0x01}), B().name("q").bs({0x03, 0x01})})),
+       section(7, B().vec({B{0x68, 0x01}, B{0x40}.vec({B().str("self").u32(2)}).bs({0x01, 0x00})})),
+       section(10, B().vec({B().name("[method]r.m").b(0x01).u32(3)}))});
   EXPECT_REJECTED(other, "it borrows a different resource");
 }
 
@@ -768,13 +811,19 @@ TEST(ComponentReaderErrors, AnnotatedNames) {
 TEST(ComponentReaderErrors, DuplicateLabels) {
   EXPECT_REJECTED(with_types({B{0x72}.vec({B().str("a").b(0x79), B().str("A").b(0x79)})}),
                   "record field name \"A\" conflicts with \"a\"");
-  EXPECT_REJECTED(with_types({B{0x71}.vec({B().str("x").bs({0x00, 0x00}), B().str("x").bs({0x00, 0x00})})}),
-                  "variant case name \"x\" conflicts");
-  EXPECT_REJECTED(with_types({B{0x6e}.vec({B().str("a-b"), B().str("A-B")})}), "flag name \"A-B\" conflicts");
-  EXPECT_REJECTED(with_types({B{0x6d}.vec({B().str("e"), B().str("E")})}), "enum case name \"E\" conflicts");
-  EXPECT_REJECTED(with_types({B{0x40}.vec({B().str("p").b(0x79), B().str("P").b(0x79)}).bs({0x01, 0x00})}),
-                  "parameter name \"P\" conflicts with \"p\"");
-  EXPECT_TRUE(read_component(with_types({B{0x72}.vec({B().str("a").b(0x79), B().str("a-b").b(0x79)})})).ok());
+  EXPECT_REJECTED(
+      with_types({B{0x71}.vec({B().str("x").bs({0x00, 0x00}), B().str("x").bs({0x00, 0x00})})}),
+      "variant case name \"x\" conflicts");
+  EXPECT_REJECTED(with_types({B{0x6e}.vec({B().str("a-b"), B().str("A-B")})}),
+                  "flag name \"A-B\" conflicts");
+  EXPECT_REJECTED(with_types({B{0x6d}.vec({B().str("e"), B().str("E")})}),
+                  "enum case name \"E\" conflicts");
+  EXPECT_REJECTED(
+      with_types({B{0x40}.vec({B().str("p").b(0x79), B().str("P").b(0x79)}).bs({0x01, 0x00})}),
+      "parameter name \"P\" conflicts with \"p\"");
+  EXPECT_TRUE(
+      read_component(with_types({B{0x72}.vec({B().str("a").b(0x79), B().str("a-b").b(0x79)})}))
+          .ok());
 }
 
 TEST(ComponentReaderErrors, TypeDefinitions) {
@@ -787,41 +836,56 @@ TEST(ComponentReaderErrors, TypeDefinitions) {
   flags33.u32(33);
   for (int i = 0; i < 33; ++i) flags33.str("f" + std::to_string(i));
   EXPECT_REJECTED(with_types({flags33}), "flags may have at most 32 labels, found 33");
-  EXPECT_REJECTED(with_types({B{0x67, 0x79, 0x00}}), "a fixed-length list needs a length of at least 1");
+  EXPECT_REJECTED(with_types({B{0x67, 0x79, 0x00}}),
+                  "a fixed-length list needs a length of at least 1");
   EXPECT_REJECTED(with_types({B{0x6c}}), "the union type (0x6c) was removed");
   EXPECT_REJECTED(with_types({B{0x50}}), "expected a type definition, found 0x50");
-  EXPECT_REJECTED(with_types({B{0x70, 0x72}}), "expected a value type (a primitive type code or a type index), found 0x72");
+  EXPECT_REJECTED(with_types({B{0x70, 0x72}}),
+                  "expected a value type (a primitive type code or a type index), found 0x72");
   EXPECT_REJECTED(with_types({B{0x71}.vec({B().str("a").b(0x00).b(0x01)})}), "trailing 0x00 byte");
-  EXPECT_REJECTED(with_types({B{0x6b, 0x79}, B{0x6a, 0x02}}), "expected 0x00 (absent) or 0x01 (present)");
+  EXPECT_REJECTED(with_types({B{0x6b, 0x79}, B{0x6a, 0x02}}),
+                  "expected 0x00 (absent) or 0x01 (present)");
   EXPECT_REJECTED(with_types({B{0x3f, 0x7e, 0x00}}), "a resource representation must be i32");
   EXPECT_REJECTED(with_types({B{0x40, 0x00, 0x02}}), "expected a result list");
   EXPECT_REJECTED(with_types({B{0x42}.vec({B{0x07}})}), "expected an instance type declarator");
-  EXPECT_REJECTED(with_types({B{0x41}.vec({B{0x03}.name("a").b(0x09)})}), "expected an extern type (0x00..0x05), found 0x09");
-  EXPECT_REJECTED(with_types({B{0x41}.vec({B{0x03}.name("a").bs({0x00, 0x10})})}), "the core module sort");
+  EXPECT_REJECTED(with_types({B{0x41}.vec({B{0x03}.name("a").b(0x09)})}),
+                  "expected an extern type (0x00..0x05), found 0x09");
+  EXPECT_REJECTED(with_types({B{0x41}.vec({B{0x03}.name("a").bs({0x00, 0x10})})}),
+                  "the core module sort");
 }
 
 TEST(ComponentReaderErrors, CoreTypes) {
-  auto core_types = [](std::initializer_list<B> types) { return component({section(3, B().vec(types))}); };
+  auto core_types = [](std::initializer_list<B> types) {
+    return component({section(3, B().vec(types))});
+  };
   EXPECT_REJECTED(core_types({B{0x4e, 0x00}}), "core GC type definitions");
-  EXPECT_REJECTED(core_types({B{0x61}}), "expected a core type (0x60 func or 0x50 module), found 0x61");
-  EXPECT_REJECTED(core_types({B{0x60, 0x01, 0x40, 0x00}}), "expected a core value type, found 0x40");
-  EXPECT_REJECTED(core_types({B{0x50}.vec({B{0x01, 0x50, 0x00}})}), "module types cannot be defined inside a module type");
+  EXPECT_REJECTED(core_types({B{0x61}}),
+                  "expected a core type (0x60 func or 0x50 module), found 0x61");
+  EXPECT_REJECTED(core_types({B{0x60, 0x01, 0x40, 0x00}}),
+                  "expected a core value type, found 0x40");
+  EXPECT_REJECTED(core_types({B{0x50}.vec({B{0x01, 0x50, 0x00}})}),
+                  "module types cannot be defined inside a module type");
   EXPECT_REJECTED(core_types({B{0x50}.vec({B{0x00}.str("a").str("b").bs({0x00, 0x00})})}),
                   "core function type: core type index 0 is out of range");
-  EXPECT_REJECTED(core_types({B{0x50}.vec({B{0x03}.str("m").bs({0x02, 0x10, 0x00})})}), "invalid memory limits flags 0x10");
+  EXPECT_REJECTED(core_types({B{0x50}.vec({B{0x03}.str("m").bs({0x02, 0x10, 0x00})})}),
+                  "invalid memory limits flags 0x10");
   EXPECT_REJECTED(core_types({B{0x50}.vec({B{0x02, 0x10, 0x01}.u32(0).u32(0)})}),
                   "outer alias: core type index 0 is out of range");
   EXPECT_REJECTED(core_types({B{0x50}.vec({B{0x09}})}), "expected a module type declaration");
 }
 
 TEST(ComponentReaderErrors, Canon) {
-  auto canon = [](std::initializer_list<B> entries) { return component({section(8, B().vec(entries))}); };
+  auto canon = [](std::initializer_list<B> entries) {
+    return component({section(8, B().vec(entries))});
+  };
   EXPECT_REJECTED(canon({B{0x07}}), "resource.drop async) was removed");
   EXPECT_REJECTED(canon({B{0x08}}), "backpressure.set) was removed");
   EXPECT_REJECTED(canon({B{0x3f}}), "unknown canon opcode 0x3f");
-  EXPECT_REJECTED(canon({B{0x00, 0x01}}), "the core func sort byte of canon lift (0x00), found 0x01");
+  EXPECT_REJECTED(canon({B{0x00, 0x01}}),
+                  "the core func sort byte of canon lift (0x00), found 0x01");
   EXPECT_REJECTED(canon({B{0x0a, 0x7e, 0x00}}), "a context slot type must be i32");
-  EXPECT_REJECTED(canon({B{0x06, 0x02}}), "expected the async? immediate (0x00 or 0x01), found 0x02");
+  EXPECT_REJECTED(canon({B{0x06, 0x02}}),
+                  "expected the async? immediate (0x00 or 0x01), found 0x02");
   // Options: duplicates, conflicting encodings, unknown bytes.
   auto lower = [](std::initializer_list<B> opts) {
     return component({section(7, B().vec({B{0x40}.vec({}).bs({0x01, 0x00})})),
@@ -868,10 +932,12 @@ TEST(ComponentReaderErrors, ContextAndOffsets) {
   // The second entry of a canon section is bad: the message names it and
   // points at its opcode.
   Bytes bytes = component({section(8, B().vec({B{0x05}, B{0x3f}}))});
-  EXPECT_EQ(read_error(bytes), "at byte 0x0c: in the canon section (entry 1): unknown canon opcode 0x3f");
+  EXPECT_EQ(read_error(bytes),
+            "at byte 0x0c: in the canon section (entry 1): unknown canon opcode 0x3f");
   // Inside a nested component, offsets stay absolute.
   Bytes nested = component({section(4, B().raw(component({section(8, B().vec({B{0x3f}}))})))});
-  EXPECT_EQ(read_error(nested), "at byte 0x15: in the canon section (entry 0): unknown canon opcode 0x3f");
+  EXPECT_EQ(read_error(nested),
+            "at byte 0x15: in the canon section (entry 0): unknown canon opcode 0x3f");
 }
 
 // ---------------------------------------------------------------------------
@@ -947,9 +1013,11 @@ TEST(ComponentReaderCorpus, CorpusWriter) {
     // Each section alone after the preamble (many are near-valid: indices
     // out of range), and each prefix.
     Bytes one = kComponentPreamble;
-    one.insert(one.end(), e.bytes.begin() + e.section_ends[s - 1], e.bytes.begin() + e.section_ends[s]);
+    one.insert(one.end(), e.bytes.begin() + e.section_ends[s - 1],
+               e.bytes.begin() + e.section_ends[s]);
     write("section" + std::to_string(s) + ".wasm", one);
-    write("prefix" + std::to_string(s) + ".wasm", Bytes(e.bytes.begin(), e.bytes.begin() + e.section_ends[s]));
+    write("prefix" + std::to_string(s) + ".wasm",
+          Bytes(e.bytes.begin(), e.bytes.begin() + e.section_ends[s]));
   }
 }
 

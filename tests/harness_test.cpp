@@ -5,11 +5,11 @@
 #include <cstring>
 
 #include "fact/abi.h"
-#include "fact/type_expr.h"
 #include "fact/engine/modules.h"
-#include "support/random.h"
-#include "support/canonical.h"
 #include "fact/host/transcoder_call.h"
+#include "fact/type_expr.h"
+#include "support/canonical.h"
+#include "support/random.h"
 
 namespace fact::test {
 namespace {
@@ -26,7 +26,8 @@ struct TestMemory {
   std::vector<uint8_t> bytes;
   uint64_t next = 16;
   MemoryView view;
-  explicit TestMemory(bool memory64, size_t size = 1 << 16, StringEncoding enc = StringEncoding::Utf8)
+  explicit TestMemory(bool memory64, size_t size = 1 << 16,
+                      StringEncoding enc = StringEncoding::Utf8)
       : bytes(size, 0xA5) {
     view.data = bytes.data();
     view.size = bytes.size();
@@ -51,8 +52,14 @@ TEST(Reference, ScalarLayouts) {
     uint32_t size, align;
   };
   for (bool m64 : {false, true}) {
-    for (const Case& c : std::vector<Case>{{"bool", 1, 1}, {"s8", 1, 1}, {"u16", 2, 2}, {"u32", 4, 4},
-                                           {"s64", 8, 8}, {"f32", 4, 4}, {"f64", 8, 8}, {"char", 4, 4}}) {
+    for (const Case& c : std::vector<Case>{{"bool", 1, 1},
+                                           {"s8", 1, 1},
+                                           {"u16", 2, 2},
+                                           {"u32", 4, 4},
+                                           {"s64", 8, 8},
+                                           {"f32", 4, 4},
+                                           {"f64", 8, 8},
+                                           {"char", 4, 4}}) {
       TypeId t = parse(store, c.type);
       EXPECT_EQ(ref.elem_size(t, m64), c.size) << c.type;
       EXPECT_EQ(ref.alignment(t, m64), c.align) << c.type;
@@ -108,9 +115,10 @@ TEST(Reference, StoresKnownBytes) {
   TypeStore store;
   Reference ref(store);
   TestMemory mem(false);
-  TypeId rec = parse(store, "record { a: u8, b: u32, c: u16, d: option<s8>, e: flags { x, y, z } }");
-  Value v = Value::record({Value::u8(1), Value::u32(0x01020304), Value::u16(0xBEEF), Value::some(Value::s8(-2)),
-                           Value::flags(0b101)});
+  TypeId rec =
+      parse(store, "record { a: u8, b: u32, c: u16, d: option<s8>, e: flags { x, y, z } }");
+  Value v = Value::record({Value::u8(1), Value::u32(0x01020304), Value::u16(0xBEEF),
+                           Value::some(Value::s8(-2)), Value::flags(0b101)});
   ASSERT_TRUE(ref.store(rec, v, mem.view, 32).ok());
   const std::vector<uint8_t> expected = {0x01, 0xA5, 0xA5, 0xA5, 0x04, 0x03, 0x02, 0x01,
                                          0xEF, 0xBE, 0x01, 0xFE, 0x05, 0xA5, 0xA5, 0xA5};
@@ -223,7 +231,8 @@ TEST(Reference, StringEncodings) {
   Reference ref(store);
   const std::string text = "a\xC3\xA9\xF0\x9F\x98\x80z";  // a é 😀 z
   for (bool m64 : {false, true}) {
-    for (StringEncoding enc : {StringEncoding::Utf8, StringEncoding::Utf16, StringEncoding::CompactUtf16}) {
+    for (StringEncoding enc :
+         {StringEncoding::Utf8, StringEncoding::Utf16, StringEncoding::CompactUtf16}) {
       TestMemory mem(m64, 1 << 12, enc);
       auto flat = ref.lower_flat(store.string(), Value::string(text), mem.view);
       ASSERT_TRUE(flat.ok());
@@ -266,7 +275,7 @@ TEST(Reference, MatchesTheLibraryLayouts) {
           lib.push_back(c == wasm::ValType::I32   ? ValType::I32
                         : c == wasm::ValType::I64 ? ValType::I64
                         : c == wasm::ValType::F32 ? ValType::F32
-                                             : ValType::F64);
+                                                  : ValType::F64);
         }
         EXPECT_EQ(lib, flat);
       }
@@ -324,9 +333,9 @@ TEST(RandomTypes, CoversAllFamiliesAndDepth) {
   }
   EXPECT_GE(deepest, 4u);
   EXPECT_GE(widest, 24u);
-  for (TypeKind k : {TypeKind::Bool, TypeKind::S8, TypeKind::U64, TypeKind::F32, TypeKind::Char, TypeKind::Record,
-                     TypeKind::Tuple, TypeKind::Variant, TypeKind::Enum, TypeKind::Option, TypeKind::Result,
-                     TypeKind::Flags, TypeKind::FixedList}) {
+  for (TypeKind k : {TypeKind::Bool, TypeKind::S8, TypeKind::U64, TypeKind::F32, TypeKind::Char,
+                     TypeKind::Record, TypeKind::Tuple, TypeKind::Variant, TypeKind::Enum,
+                     TypeKind::Option, TypeKind::Result, TypeKind::Flags, TypeKind::FixedList}) {
     EXPECT_TRUE(kinds.count(k)) << kind_name(k);
   }
   EXPECT_FALSE(kinds.count(TypeKind::String));
@@ -334,9 +343,12 @@ TEST(RandomTypes, CoversAllFamiliesAndDepth) {
 
 TEST(Value, PrintsWaveLike) {
   TypeStore store;
-  TypeId t = parse(store, "record { x: option<char>, y: result<f32, string>, z: flags { r, w, x }, e: enum { red, green } }");
-  Value v = Value::record({Value::some(Value::character('a')), Value::ok(Value::f32_bits(0x7FC00001)),
-                           Value::flags(0b101), Value::enumeration(1)});
+  TypeId t = parse(store,
+                   "record { x: option<char>, y: result<f32, string>, z: flags { r, w, x }, e: "
+                   "enum { red, green } }");
+  Value v =
+      Value::record({Value::some(Value::character('a')), Value::ok(Value::f32_bits(0x7FC00001)),
+                     Value::flags(0b101), Value::enumeration(1)});
   EXPECT_EQ(to_wave(store, t, v), "{x: some('a'), y: ok(nan:0x7fc00001), z: {r, x}, e: green}");
   EXPECT_EQ(to_string(Value::s8(-3)), "-3");
 }
@@ -344,7 +356,8 @@ TEST(Value, PrintsWaveLike) {
 struct TranscodeFixture {
   std::vector<uint8_t> a = std::vector<uint8_t>(256, 0xEE), b = std::vector<uint8_t>(256, 0xEE);
   RawMemory from{a.data(), a.size()}, to{b.data(), b.size()};
-  std::vector<Val> run(Transcode op, std::vector<Val> args, size_t results, std::optional<std::string>* trap = nullptr) {
+  std::vector<Val> run(Transcode op, std::vector<Val> args, size_t results,
+                       std::optional<std::string>* trap = nullptr) {
     std::vector<Val> out(results, Val::i32(0));
     auto t = call_transcoder(op, from, to, args, out);
     if (trap) *trap = t;
@@ -378,7 +391,8 @@ TEST(Transcode, Latin1AndUtf16Paths) {
   EXPECT_EQ(rw[1].bits, 1u);
   EXPECT_EQ(f.b[0], 0xE9);
   // The rest as UTF-16 after the widened latin1 prefix.
-  auto total = f.run(Transcode::Utf8ToCompactUtf16, {Val::i32(2), Val::i32(3), Val::i32(0), Val::i32(5), Val::i32(1)}, 1);
+  auto total = f.run(Transcode::Utf8ToCompactUtf16,
+                     {Val::i32(2), Val::i32(3), Val::i32(0), Val::i32(5), Val::i32(1)}, 1);
   EXPECT_EQ(total[0].bits, 2u);
   EXPECT_EQ(f.b[0], 0xE9);
   EXPECT_EQ(f.b[1], 0x00);
@@ -388,20 +402,24 @@ TEST(Transcode, Latin1AndUtf16Paths) {
   // UTF-16 "aé" compresses to latin1; "a€" keeps UTF-16 and sets bit 31.
   const uint8_t latin[] = {'a', 0, 0xE9, 0};
   std::memcpy(f.a.data(), latin, 4);
-  auto tagged = f.run(Transcode::Utf16ToCompactProbablyUtf16, {Val::i32(0), Val::i32(2), Val::i32(16)}, 1);
+  auto tagged =
+      f.run(Transcode::Utf16ToCompactProbablyUtf16, {Val::i32(0), Val::i32(2), Val::i32(16)}, 1);
   EXPECT_EQ(tagged[0].bits, 2u);
   EXPECT_EQ(f.b[16], 'a');
   EXPECT_EQ(f.b[17], 0xE9);
   const uint8_t wide[] = {'a', 0, 0xAC, 0x20};
   std::memcpy(f.a.data(), wide, 4);
-  tagged = f.run(Transcode::Utf16ToCompactProbablyUtf16, {Val::i32(0), Val::i32(2), Val::i32(16)}, 1);
+  tagged =
+      f.run(Transcode::Utf16ToCompactProbablyUtf16, {Val::i32(0), Val::i32(2), Val::i32(16)}, 1);
   EXPECT_EQ(tagged[0].bits, 2u | (1u << 31));
 
   // To UTF-8, the first pass stops at the first non-ASCII character.
-  rw = f.run(Transcode::Utf16ToUtf8, {Val::i32(0), Val::i32(2), Val::i32(32), Val::i32(2), Val::i32(1)}, 2);
+  rw = f.run(Transcode::Utf16ToUtf8,
+             {Val::i32(0), Val::i32(2), Val::i32(32), Val::i32(2), Val::i32(1)}, 2);
   EXPECT_EQ(rw[0].bits, 1u);
   EXPECT_EQ(rw[1].bits, 1u);
-  rw = f.run(Transcode::Utf16ToUtf8, {Val::i32(2), Val::i32(1), Val::i32(33), Val::i32(5), Val::i32(0)}, 2);
+  rw = f.run(Transcode::Utf16ToUtf8,
+             {Val::i32(2), Val::i32(1), Val::i32(33), Val::i32(5), Val::i32(0)}, 2);
   EXPECT_EQ(rw[0].bits, 1u);
   EXPECT_EQ(rw[1].bits, 3u);
   EXPECT_EQ(std::memcmp(f.b.data() + 32, "a\xE2\x82\xAC", 4), 0);
@@ -446,11 +464,12 @@ TEST(WasmRuntime, RunsMultiMemoryModulesWithHostFunctions) {
   ASSERT_TRUE(wasm.ok()) << wasm.error().message;
   engine::Runtime rt;
   std::vector<Val> seen;
-  auto f = rt.host_func({ValType::F32, ValType::I64}, {ValType::F32}, [&](const std::vector<Val>& p, std::vector<Val>& r) {
-    seen = p;
-    r[0] = Val::f32_bits(0xFFA00002);
-    return std::optional<std::string>();
-  });
+  auto f = rt.host_func({ValType::F32, ValType::I64}, {ValType::F32},
+                        [&](const std::vector<Val>& p, std::vector<Val>& r) {
+                          seen = p;
+                          r[0] = Val::f32_bits(0xFFA00002);
+                          return std::optional<std::string>();
+                        });
   auto inst = rt.instantiate(*wasm, {f});
   ASSERT_TRUE(inst.ok()) << inst.error().message;
   auto m32 = *rt.export_of(*inst, "m32");
@@ -498,7 +517,9 @@ TEST(WasmRuntime, WordsCoreTrapsAsWasmtime) {
   EXPECT_EQ(trap_of("divide"), "wasm trap: integer divide by zero");
   EXPECT_EQ(trap_of("uninitialized"), "wasm trap: uninitialized element");
   EXPECT_EQ(trap_of("mismatch"), "wasm trap: indirect call type mismatch");
-  EXPECT_EQ(trap_of("outside").rfind("wasm trap: undefined element: out of bounds table access", 0), 0u) << trap_of("outside");
+  EXPECT_EQ(trap_of("outside").rfind("wasm trap: undefined element: out of bounds table access", 0),
+            0u)
+      << trap_of("outside");
   EXPECT_EQ(trap_of("host"), "unreachable executed by the host");
 }
 

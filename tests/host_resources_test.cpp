@@ -140,7 +140,8 @@ TEST_F(HostTest, AllKindsShareOneIndexSpacePerInstance) {
 }
 
 TEST_F(HostTest, NewAndRepNeedALocallyDefinedType) {
-  expect_trap(host.resource_new(TA, 1), "resource.new: resource type 7 is not defined by instance 0");
+  expect_trap(host.resource_new(TA, 1),
+              "resource.new: resource type 7 is not defined by instance 0");
   expect_trap(host.resource_new(HA, 1), "resource type 9 is not defined by instance 0");
   uint32_t in_a = must(host.host_lower_own(TA, 5));
   expect_trap(host.resource_rep(TA, in_a), "resource.rep: resource type 7 is not defined");
@@ -210,11 +211,13 @@ TEST_F(HostTest, TransferOwnChecksAndLeavesTheHostUnchangedOnTrap) {
   must(host.add_error_context_table(0, A));
   uint32_t context = must(host.error_context_new(0, "x"));
 
-  expect_trap(host.resource_transfer_own(own, HA, TB), "resource tables 30 and 11 are for different");
+  expect_trap(host.resource_transfer_own(own, HA, TB),
+              "resource tables 30 and 11 are for different");
   expect_trap(host.resource_transfer_own(own, HA, 99), "unknown resource table 99");
   expect_trap(host.resource_transfer_own(u_handle, HA, HB), "has resource type 8");
   expect_trap(host.resource_transfer_own(context, HA, HB), "is an error-context, not a resource");
-  expect_trap(host.resource_transfer_own(17, HA, HB), "unknown handle index 17 (not in use in instance 0)");
+  expect_trap(host.resource_transfer_own(17, HA, HB),
+              "unknown handle index 17 (not in use in instance 0)");
 
   // A borrow handle is not an own handle.
   must(host.enter_sync_call(A, 0, B));
@@ -259,7 +262,8 @@ TEST_F(HostTest, BorrowIsLentForTheCallAndMustBeDroppedBeforeItEnds) {
   EXPECT_EQ(info(A, own).num_lends, 1u);
 
   expect_trap(host.resource_drop(TA, own),
-              "resource.drop: cannot remove owned resource while borrowed (handle 1 of instance 0 is lent out to 1 borrow(s)");
+              "resource.drop: cannot remove owned resource while borrowed (handle 1 of instance 0 "
+              "is lent out to 1 borrow(s)");
   expect_trap(host.exit_sync_call(),
               "async.exit-sync-call: borrow handles still remain at the end of the call: "
               "instance 1 did not drop 1 borrow handle(s)");
@@ -383,7 +387,8 @@ TEST_F(HostTest, ExitWithoutEnterAndBadArgumentsTrap) {
 
 TEST_F(HostTest, TheCallerMustBeTheRunningInstance) {
   must(host.enter_sync_call(A, 0, B));
-  expect_trap(host.enter_sync_call(A, 0, C), "the caller, instance 0, is not the running instance 1");
+  expect_trap(host.enter_sync_call(A, 0, C),
+              "the caller, instance 0, is not the running instance 1");
   must(host.enter_sync_call(B, 0, C));
   must(host.exit_sync_call());
   must(host.exit_sync_call());
@@ -521,7 +526,8 @@ TEST_F(HostWithoutConcurrencyTest, ScopesTrackBorrowsButShareTheSlots) {
 class HostMayLeaveTest : public HostTest {
  protected:
   HostMayLeaveTest()
-      : HostTest(HostOptions{.may_leave = [this](uint32_t instance) { return instance != blocked; }}) {}
+      : HostTest(
+            HostOptions{.may_leave = [this](uint32_t instance) { return instance != blocked; }}) {}
   uint32_t blocked = 99;
 };
 
@@ -613,7 +619,8 @@ TEST_F(HostCopyTest, DropsFollowTheCopyState) {
 
   CopyEnds stream = must(host.stream_new(0));
   must(host.stream_drop_writable(0, stream.writable));  // streams need no final write
-  expect_trap(host.stream_drop_readable(1, stream.readable), "unknown handle index 1 (not in use in instance 1)");
+  expect_trap(host.stream_drop_readable(1, stream.readable),
+              "unknown handle index 1 (not in use in instance 1)");
   must(host.stream_drop_readable(0, stream.readable));
   EXPECT_EQ(host.live_handles(A), 0u);
 }

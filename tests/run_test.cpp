@@ -2,10 +2,9 @@
 // fixtures: WAVE results of root exports of every value kind, traps, errors
 // and exit codes, and the plan's files.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cerrno>
 #include <cstring>
@@ -17,7 +16,6 @@
 
 #include "fact/engine/modules.h"
 #include "support/tool_test.h"
-
 
 namespace fact {
 namespace {
@@ -88,7 +86,8 @@ TEST_F(RunTest, RootExportsOfEveryValueKind) {
 }
 
 TEST_F(RunTest, InvocationsShareOneInstanceAndPostReturnRuns) {
-  ToolRun r = invoke("root-exports", {"post-returns()", "echo(\"a\")", "echo(\"b\")", "post-returns()"});
+  ToolRun r =
+      invoke("root-exports", {"post-returns()", "echo(\"a\")", "echo(\"b\")", "post-returns()"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "0\n\"a\"\n\"b\"\n2\n");
 }
@@ -117,10 +116,11 @@ TEST_F(RunTest, ComposedComponentsRunThroughTheirAdapters) {
 // The bundled example: a UTF-16 component calls a UTF-8 one through a fused
 // adapter that transcodes both ways.
 TEST_F(RunTest, BundledExampleTranscodesThroughItsAdapter) {
-  const std::string example = (fs::path(__FILE__).parent_path().parent_path() / "examples" / "components" /
-                               "shout.wasm").string();
-  ToolRun r = run({"run", example, "--invoke", R"(greet("hello, w\u{f6}rld"))", "--invoke", R"(greet(""))",
-                   "--invoke", R"(greet("abc\u{1F44B}xyz"))"});
+  const std::string example =
+      (fs::path(__FILE__).parent_path().parent_path() / "examples" / "components" / "shout.wasm")
+          .string();
+  ToolRun r = run({"run", example, "--invoke", R"(greet("hello, w\u{f6}rld"))", "--invoke",
+                   R"(greet(""))", "--invoke", R"(greet("abc\u{1F44B}xyz"))"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "\"HELLO, W\xC3\xB6RLD\"\n\"\"\n\"ABC\xF0\x9F\x91\x8BXYZ\"\n");
 }
@@ -129,18 +129,23 @@ TEST_F(RunTest, TrapsPrintTheirMessageAndFail) {
   ToolRun r = invoke("root-exports", {"add(1, 1)", "fail()", "add(2, 2)"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.out, "2\n");  // the invocation after the trap does not run
-  EXPECT_NE(r.err.find("`fail` trapped: wasm trap: wasm `unreachable` instruction executed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("`fail` trapped: wasm trap: wasm `unreachable` instruction executed"),
+            std::string::npos)
+      << r.err;
   // An adapter's own trap: calling back into an instance that is on the stack.
   ToolRun re = invoke("reentrance", {"run()"});
   EXPECT_EQ(re.exit_code, 3);
-  EXPECT_NE(re.err.find("`run` trapped: wasm trap: cannot enter component instance"), std::string::npos) << re.err;
+  EXPECT_NE(re.err.find("`run` trapped: wasm trap: cannot enter component instance"),
+            std::string::npos)
+      << re.err;
 }
 
 TEST_F(RunTest, InstantiationTrapsExitWithThree) {
   ToolRun r = invoke("start-trap", {"one()"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.out, "");
-  EXPECT_NE(r.err.find("instantiating the component trapped: core instance 0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("instantiating the component trapped: core instance 0"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("unreachable"), std::string::npos) << r.err;
 }
 
@@ -149,15 +154,15 @@ TEST_F(RunTest, InstantiationTrapsExitWithThree) {
 // arguments move out of it, borrow arguments are lent for the call, and
 // the destructor runs when the implementer drops the last own handle.
 TEST_F(RunTest, ResourceHandlesCrossTheRootBoundary) {
-  ToolRun r = invoke("resource-lifecycle",
-                     {"make(5)", "get(#1)", "make(7)", "get-opt(some(#2))", "get-opt(none)", "drops()",
-                      "consume(#1)", "drops()", "make-pair(3, 4)", "maybe-make(9)", "maybe-make(0)", "make-list(3)",
-                      "lend-and-take(#3, #4)", "drops()", "get(#3)"});
+  ToolRun r =
+      invoke("resource-lifecycle",
+             {"make(5)", "get(#1)", "make(7)", "get-opt(some(#2))", "get-opt(none)", "drops()",
+              "consume(#1)", "drops()", "make-pair(3, 4)", "maybe-make(9)", "maybe-make(0)",
+              "make-list(3)", "lend-and-take(#3, #4)", "drops()", "get(#3)"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   // consume(#1) frees host index 1, which the next own result reuses (the
   // spec's free list); lend-and-take lends #3 and drops #4 (rep 9).
-  EXPECT_EQ(r.out,
-            "#1\n5\n#2\n7\n0\n0\n5\n1\n(#1, #3)\nsome(#4)\nnone\n[#5, #6, #7]\n4\n2\n4\n");
+  EXPECT_EQ(r.out, "#1\n5\n#2\n7\n0\n0\n5\n1\n(#1, #3)\nsome(#4)\nnone\n[#5, #6, #7]\n4\n2\n4\n");
   EXPECT_EQ(r.err, "");
 }
 
@@ -165,7 +170,8 @@ TEST_F(RunTest, ResourcesTravelThroughThreeInstances) {
   // user -> middle -> provider: an own handle made by the provider reaches
   // the user through the middle, is lent back through the middle (which
   // receives a borrow handle and drops it) and given back by own.
-  ToolRun r = invoke("resource-three-instances", {"run()", "drops()", "make(1)", "get(#1)", "consume(#1)", "drops()"});
+  ToolRun r = invoke("resource-three-instances",
+                     {"run()", "drops()", "make(1)", "get(#1)", "consume(#1)", "drops()"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "210\n1\n#1\n101\n101\n2\n");
 }
@@ -176,13 +182,16 @@ TEST_F(RunTest, HandleMisuseTrapsWithTheOperationName) {
     const char* message;
   };
   const Trap traps[] = {
-      {{"make(5)", "use-after-drop(#1)"}, "`use-after-drop` trapped: resource.rep: unknown handle index 1 (not in use"},
+      {{"make(5)", "use-after-drop(#1)"},
+       "`use-after-drop` trapped: resource.rep: unknown handle index 1 (not in use"},
       // Own and borrow of one handle in one call: the lend comes first, so
       // the own handle cannot move (lift_own's num_lends check).
       {{"make(5)", "lend-and-take(#1, #1)"},
-       "`lend-and-take` trapped: resource.transfer-own: cannot remove owned resource while borrowed (own handle 1 of instance 2 is lent out to 1 borrow(s)"},
+       "`lend-and-take` trapped: resource.transfer-own: cannot remove owned resource while "
+       "borrowed (own handle 1 of instance 2 is lent out to 1 borrow(s)"},
       // Rep 13 makes the destructor trap: a trap of the dropping call.
-      {{"make(13)", "consume(#1)"}, "`consume` trapped: resource.drop: the destructor of resource defined at byte"},
+      {{"make(13)", "consume(#1)"},
+       "`consume` trapped: resource.drop: the destructor of resource defined at byte"},
   };
   for (const Trap& t : traps) {
     ToolRun r = invoke("resource-lifecycle", t.invocations);
@@ -201,7 +210,8 @@ TEST_F(RunTest, HandleArgumentsMustBeHandlesTheHostHolds) {
   };
   const Bad bad[] = {
       {{"get(#1)"}, "argument 1 of `get`: #1 is not a handle the host holds"},
-      {{"make(1)", "consume(#1)", "get(#1)"}, "argument 1 of `get`: #1 is not a handle the host holds"},
+      {{"make(1)", "consume(#1)", "get(#1)"},
+       "argument 1 of `get`: #1 is not a handle the host holds"},
       {{"get(#0)"}, "#0 is not a handle the host holds"},
       {{"get(1)"}, "expected a handle (#N) for a value of type `borrow`"},
       {{"get(#x)"}, "expected the decimal index of a handle after `#`"},
@@ -240,7 +250,8 @@ TEST_F(RunTest, BadInvocationsAreClearErrors) {
 TEST_F(RunTest, UnsatisfiedHostImportsAreNamed) {
   ToolRun r = invoke("host-imports", {"run()"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("component import `wasi:cli/stdout@0.2.0#print` is not satisfied"), std::string::npos)
+  EXPECT_NE(r.err.find("component import `wasi:cli/stdout@0.2.0#print` is not satisfied"),
+            std::string::npos)
       << r.err;
 }
 

@@ -48,14 +48,10 @@ std::vector<SimdLevel> supported_levels() {
 
 const char* name(SimdLevel l) {
   switch (l) {
-    case SimdLevel::Scalar:
-      return "scalar";
-    case SimdLevel::Sse2:
-      return "sse2";
-    case SimdLevel::Avx2:
-      return "avx2";
-    default:
-      return "auto";
+    case SimdLevel::Scalar: return "scalar";
+    case SimdLevel::Sse2: return "sse2";
+    case SimdLevel::Avx2: return "avx2";
+    default: return "auto";
   }
 }
 
@@ -68,7 +64,11 @@ std::variant<std::u32string, std::size_t> model_utf8(const Buf& b) {
   std::size_t i = 0;
   while (i < b.size()) {
     std::uint8_t c = b[i];
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    std::size_t len = c < 0x80         ? 1
+                      : (c >> 5) == 6  ? 2
+                      : (c >> 4) == 14 ? 3
+                      : (c >> 3) == 30 ? 4
+                                       : 0;
     if (len == 0 || i + len > b.size()) return i;
     std::uint32_t cp = len == 1 ? c : c & (0x7Fu >> len);
     for (std::size_t k = 1; k < len; ++k) {
@@ -202,11 +202,12 @@ TranscodeResult<Compact> adapter_to_compact(const Buf& src, std::size_t units, T
     return Compact{dst, false};
   }
   dst.resize(2 * units, 0xEE);
-  auto total = to_compact(Bytes(src).subspan(latin1->read * w), MutableBytes(dst), latin1->written,
-                          simd);
+  auto total =
+      to_compact(Bytes(src).subspan(latin1->read * w), MutableBytes(dst), latin1->written, simd);
   if (!total) {
     TranscodeError e = total.error();
-    if (e.kind == TranscodeErrorKind::InvalidUtf8 || e.kind == TranscodeErrorKind::UnpairedSurrogate)
+    if (e.kind == TranscodeErrorKind::InvalidUtf8 ||
+        e.kind == TranscodeErrorKind::UnpairedSurrogate)
       e.position += latin1->read;
     return e;
   }
@@ -241,32 +242,32 @@ void expect_invalid_utf8(const Buf& src, std::size_t position) {
 }
 
 TEST(TranscodeUtf8, RejectsEveryErrorClass) {
-  expect_invalid_utf8(bytes({0x80}), 0);                         // lone continuation
-  expect_invalid_utf8(bytes({'a', 'b', 0xBF, 'c'}), 2);          // continuation mid-string
-  expect_invalid_utf8(bytes({'a', 0xC3, 0xA9, 0xA9}), 3);        // extra continuation
-  expect_invalid_utf8(bytes({'a', 0xC3}), 1);                    // truncated 2-byte at end
-  expect_invalid_utf8(bytes({'a', 0xE2, 0x82}), 1);              // truncated 3-byte at end
-  expect_invalid_utf8(bytes({0xF0, 0x9F, 0x98}), 0);             // truncated 4-byte at end
-  expect_invalid_utf8(bytes({0xE2, 0x82, 'x'}), 0);              // truncated before ASCII
-  expect_invalid_utf8(bytes({0xC0, 0x80}), 0);                   // overlong 2-byte (C0)
-  expect_invalid_utf8(bytes({0xC1, 0xBF}), 0);                   // overlong 2-byte (C1)
-  expect_invalid_utf8(bytes({'z', 0xE0, 0x80, 0x80}), 1);        // overlong 3-byte
-  expect_invalid_utf8(bytes({0xE0, 0x9F, 0xBF}), 0);             // overlong 3-byte, top
-  expect_invalid_utf8(bytes({0xF0, 0x80, 0x80, 0x80}), 0);       // overlong 4-byte
-  expect_invalid_utf8(bytes({0xF0, 0x8F, 0xBF, 0xBF}), 0);       // overlong 4-byte, top
-  expect_invalid_utf8(bytes({0xED, 0xA0, 0x80}), 0);             // U+D800 in UTF-8
-  expect_invalid_utf8(bytes({'q', 0xED, 0xBF, 0xBF}), 1);        // U+DFFF in UTF-8
-  expect_invalid_utf8(bytes({0xF4, 0x90, 0x80, 0x80}), 0);       // U+110000
-  expect_invalid_utf8(bytes({0xF7, 0xBF, 0xBF, 0xBF}), 0);       // beyond U+10FFFF
+  expect_invalid_utf8(bytes({0x80}), 0);                    // lone continuation
+  expect_invalid_utf8(bytes({'a', 'b', 0xBF, 'c'}), 2);     // continuation mid-string
+  expect_invalid_utf8(bytes({'a', 0xC3, 0xA9, 0xA9}), 3);   // extra continuation
+  expect_invalid_utf8(bytes({'a', 0xC3}), 1);               // truncated 2-byte at end
+  expect_invalid_utf8(bytes({'a', 0xE2, 0x82}), 1);         // truncated 3-byte at end
+  expect_invalid_utf8(bytes({0xF0, 0x9F, 0x98}), 0);        // truncated 4-byte at end
+  expect_invalid_utf8(bytes({0xE2, 0x82, 'x'}), 0);         // truncated before ASCII
+  expect_invalid_utf8(bytes({0xC0, 0x80}), 0);              // overlong 2-byte (C0)
+  expect_invalid_utf8(bytes({0xC1, 0xBF}), 0);              // overlong 2-byte (C1)
+  expect_invalid_utf8(bytes({'z', 0xE0, 0x80, 0x80}), 1);   // overlong 3-byte
+  expect_invalid_utf8(bytes({0xE0, 0x9F, 0xBF}), 0);        // overlong 3-byte, top
+  expect_invalid_utf8(bytes({0xF0, 0x80, 0x80, 0x80}), 0);  // overlong 4-byte
+  expect_invalid_utf8(bytes({0xF0, 0x8F, 0xBF, 0xBF}), 0);  // overlong 4-byte, top
+  expect_invalid_utf8(bytes({0xED, 0xA0, 0x80}), 0);        // U+D800 in UTF-8
+  expect_invalid_utf8(bytes({'q', 0xED, 0xBF, 0xBF}), 1);   // U+DFFF in UTF-8
+  expect_invalid_utf8(bytes({0xF4, 0x90, 0x80, 0x80}), 0);  // U+110000
+  expect_invalid_utf8(bytes({0xF7, 0xBF, 0xBF, 0xBF}), 0);  // beyond U+10FFFF
   for (int b = 0xF5; b <= 0xFF; ++b) expect_invalid_utf8(bytes({'a', b, 0x80, 0x80, 0x80}), 1);
-  expect_invalid_utf8(bytes({0xC2, 'a'}), 0);                    // lead then ASCII
+  expect_invalid_utf8(bytes({0xC2, 'a'}), 0);  // lead then ASCII
 }
 
 TEST(TranscodeUtf8, AcceptsTheEdgesOfEachRange) {
-  for (const Buf& s : {bytes({0x7F}), bytes({0xC2, 0x80}), bytes({0xDF, 0xBF}),
-                       bytes({0xE0, 0xA0, 0x80}), bytes({0xED, 0x9F, 0xBF}),
-                       bytes({0xEE, 0x80, 0x80}), bytes({0xEF, 0xBF, 0xBF}),
-                       bytes({0xF0, 0x90, 0x80, 0x80}), bytes({0xF4, 0x8F, 0xBF, 0xBF})}) {
+  for (const Buf& s :
+       {bytes({0x7F}), bytes({0xC2, 0x80}), bytes({0xDF, 0xBF}), bytes({0xE0, 0xA0, 0x80}),
+        bytes({0xED, 0x9F, 0xBF}), bytes({0xEE, 0x80, 0x80}), bytes({0xEF, 0xBF, 0xBF}),
+        bytes({0xF0, 0x90, 0x80, 0x80}), bytes({0xF4, 0x8F, 0xBF, 0xBF})}) {
     for (SimdLevel l : supported_levels()) {
       Buf dst(s.size(), 0);
       EXPECT_TRUE(utf8_to_utf8(Bytes(s), MutableBytes(dst), l)) << testing::PrintToString(s);
@@ -319,14 +320,14 @@ void expect_unpaired(const std::vector<std::uint16_t>& units, std::size_t positi
 }
 
 TEST(TranscodeUtf16, RejectsUnpairedSurrogates) {
-  expect_unpaired({0xD800}, 0);                          // high alone
-  expect_unpaired({0xDC00}, 0);                          // low alone
-  expect_unpaired({0xDC00, 'a', 'b'}, 0);                // low at the very start
-  expect_unpaired({0xDFFF, 0xD800, 0xDC00}, 0);          // low before a valid pair
-  expect_unpaired({'a', 'b', 0xDBFF}, 2);                // high at the very end
-  expect_unpaired({'a', 0xD800, 'b'}, 1);                // high before a non-surrogate
-  expect_unpaired({'a', 0xD800, 0xD800, 0xDC00}, 1);     // high before a high
-  expect_unpaired({0xD83D, 0xDE00, 0xDE00}, 2);          // low after a valid pair
+  expect_unpaired({0xD800}, 0);                       // high alone
+  expect_unpaired({0xDC00}, 0);                       // low alone
+  expect_unpaired({0xDC00, 'a', 'b'}, 0);             // low at the very start
+  expect_unpaired({0xDFFF, 0xD800, 0xDC00}, 0);       // low before a valid pair
+  expect_unpaired({'a', 'b', 0xDBFF}, 2);             // high at the very end
+  expect_unpaired({'a', 0xD800, 'b'}, 1);             // high before a non-surrogate
+  expect_unpaired({'a', 0xD800, 0xD800, 0xDC00}, 1);  // high before a high
+  expect_unpaired({0xD83D, 0xDE00, 0xDE00}, 2);       // low after a valid pair
   expect_unpaired({0x00E9, 0x4E2D, 0xDC01}, 2);
 }
 
@@ -364,7 +365,8 @@ TEST(TranscodeUtf16, PairsSplitAcrossBlockEdges) {
         auto utf8 = adapter_to_utf8(src, units.size(), 3, utf16_to_utf8, l);
         ASSERT_TRUE(utf8);
         EXPECT_EQ(*utf8, to_utf8(text));
-        auto compact = adapter_to_compact(src, units.size(), utf16_to_latin1, utf16_to_compact_utf16, l);
+        auto compact =
+            adapter_to_compact(src, units.size(), utf16_to_latin1, utf16_to_compact_utf16, l);
         ASSERT_TRUE(compact);
         EXPECT_EQ(*compact, (Compact{src, true}));
         // And the same text coming from UTF-8.
@@ -415,7 +417,8 @@ TEST(Transcode, ProbablyUtf16CompressesLatin1InPlace) {
       Buf expected;
       for (std::uint16_t u : units) expected.push_back(static_cast<std::uint8_t>(u));
       // The upper half keeps what the UTF-16 copy put there.
-      expected.insert(expected.end(), src.begin() + static_cast<std::ptrdiff_t>(units.size()), src.end());
+      expected.insert(expected.end(), src.begin() + static_cast<std::ptrdiff_t>(units.size()),
+                      src.end());
       EXPECT_EQ(dst, expected);
     }
   }
@@ -434,9 +437,12 @@ TEST(Transcode, Utf8ToLatin1StopsAtTheFirstNonLatin1OrInvalidSequence) {
   EXPECT_EQ(*r, (ReadWritten{6, 4}));
   EXPECT_EQ(Buf(dst.begin(), dst.begin() + 4), bytes({'a', 0xE9, 0x80, 'z'}));
   // Invalid data ends the prefix without an error; C3 then ASCII is invalid.
-  EXPECT_EQ(utf8_to_latin1(Bytes(bytes({'a', 0xC3, 'b'})), MutableBytes(dst)).value(), (ReadWritten{1, 1}));
-  EXPECT_EQ(utf8_to_latin1(Bytes(bytes({'a', 0xC3})), MutableBytes(dst)).value(), (ReadWritten{1, 1}));
-  EXPECT_EQ(utf8_to_latin1(Bytes(bytes({0xC1, 0xBF})), MutableBytes(dst)).value(), (ReadWritten{0, 0}));
+  EXPECT_EQ(utf8_to_latin1(Bytes(bytes({'a', 0xC3, 'b'})), MutableBytes(dst)).value(),
+            (ReadWritten{1, 1}));
+  EXPECT_EQ(utf8_to_latin1(Bytes(bytes({'a', 0xC3})), MutableBytes(dst)).value(),
+            (ReadWritten{1, 1}));
+  EXPECT_EQ(utf8_to_latin1(Bytes(bytes({0xC1, 0xBF})), MutableBytes(dst)).value(),
+            (ReadWritten{0, 0}));
 }
 
 TEST(Transcode, ToUtf8FirstPassStopsAtFirstNonAscii) {
@@ -462,7 +468,8 @@ TEST(Transcode, ToUtf8StopsBeforeACharacterThatDoesNotFit) {
     }
     Buf latin1 = bytes("a\xE9\xFF");
     Buf dst(4, 0);
-    EXPECT_EQ(latin1_to_utf8(Bytes(latin1), MutableBytes(dst), false, l).value(), (ReadWritten{2, 3}));
+    EXPECT_EQ(latin1_to_utf8(Bytes(latin1), MutableBytes(dst), false, l).value(),
+              (ReadWritten{2, 3}));
     EXPECT_EQ(Buf(dst.begin(), dst.begin() + 3), bytes("a\xC3\xA9"));
   }
   // The character at the stopping point is still validated.
@@ -545,14 +552,16 @@ TEST(Transcode, ReportsBrokenContracts) {
             TranscodeErrorKind::OverlappingBuffers);
   EXPECT_EQ(latin1_to_utf16(whole.subspan(0, 8), MutableBytes(shared).subspan(0, 16)).error().kind,
             TranscodeErrorKind::OverlappingBuffers);
-  EXPECT_EQ(utf16_to_utf8(whole.subspan(16, 16), MutableBytes(shared).subspan(0, 17), false).error().kind,
-            TranscodeErrorKind::OverlappingBuffers);
+  EXPECT_EQ(
+      utf16_to_utf8(whole.subspan(16, 16), MutableBytes(shared).subspan(0, 17), false).error().kind,
+      TranscodeErrorKind::OverlappingBuffers);
   // Adjacent buffers do not overlap.
   EXPECT_TRUE(utf8_to_utf8(whole.subspan(0, 16), MutableBytes(shared).subspan(16, 16)));
 }
 
 TEST(Transcode, ErrorMessages) {
-  EXPECT_EQ((TranscodeError{TranscodeErrorKind::InvalidUtf8, 12}).message(), "invalid UTF-8 at byte 12");
+  EXPECT_EQ((TranscodeError{TranscodeErrorKind::InvalidUtf8, 12}).message(),
+            "invalid UTF-8 at byte 12");
   EXPECT_EQ((TranscodeError{TranscodeErrorKind::UnpairedSurrogate, 3}).message(),
             "unpaired surrogate at code unit 3");
 }
@@ -563,7 +572,9 @@ class TextGen {
  public:
   explicit TextGen(std::uint32_t seed) : rng_(seed) {}
 
-  std::size_t below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+  std::size_t below(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+  }
 
   // A code point of the requested class: 0 ASCII, 1 latin1, 2 BMP, 3 astral.
   std::uint32_t code_point(int cls) {
@@ -601,13 +612,22 @@ class TextGen {
   // Sometimes corrupts the encoded text with invalid sequences.
   Buf corrupt_utf8(Buf b) {
     if (b.empty() || below(3) != 0) return b;
-    static const std::vector<Buf> bad{bytes({0x80}), bytes({0xBF}), bytes({0xC0, 0x80}), bytes({0xC1}),
-                                      bytes({0xE0, 0x80, 0x80}), bytes({0xED, 0xA0, 0x80}),
-                                      bytes({0xF4, 0x90, 0x80, 0x80}), bytes({0xF5}), bytes({0xFF}),
-                                      bytes({0xE2, 0x82}), bytes({0xF0, 0x9F}), bytes({0xC3})};
+    static const std::vector<Buf> bad{bytes({0x80}),
+                                      bytes({0xBF}),
+                                      bytes({0xC0, 0x80}),
+                                      bytes({0xC1}),
+                                      bytes({0xE0, 0x80, 0x80}),
+                                      bytes({0xED, 0xA0, 0x80}),
+                                      bytes({0xF4, 0x90, 0x80, 0x80}),
+                                      bytes({0xF5}),
+                                      bytes({0xFF}),
+                                      bytes({0xE2, 0x82}),
+                                      bytes({0xF0, 0x9F}),
+                                      bytes({0xC3})};
     for (std::size_t k = 1 + below(2); k-- > 0;) {
       const Buf& seq = bad[below(bad.size())];
-      b.insert(b.begin() + static_cast<std::ptrdiff_t>(below(b.size() + 1)), seq.begin(), seq.end());
+      b.insert(b.begin() + static_cast<std::ptrdiff_t>(below(b.size() + 1)), seq.begin(),
+               seq.end());
     }
     return b;
   }
@@ -722,14 +742,16 @@ void check_against_model(const std::u32string& text, const Buf& u8, const Buf& u
     EXPECT_EQ(wide, to_utf16(cps));
     auto compact = adapter_to_compact(u8, u8.size(), utf8_to_latin1, utf8_to_compact_utf16, l);
     ASSERT_TRUE(compact);
-    EXPECT_EQ(*compact, (all_latin1(cps) ? Compact{to_latin1(cps), false} : Compact{to_utf16(cps), true}));
+    EXPECT_EQ(*compact,
+              (all_latin1(cps) ? Compact{to_latin1(cps), false} : Compact{to_utf16(cps), true}));
   }
   auto m16 = model_utf16(u16);
   std::size_t units = u16.size() / 2;
   auto to8 = adapter_to_utf8(u16, units, 3, utf16_to_utf8, l);
   if (m16.index() == 1) {
     ASSERT_FALSE(to8);
-    EXPECT_EQ(to8.error(), (TranscodeError{TranscodeErrorKind::UnpairedSurrogate, std::get<1>(m16)}));
+    EXPECT_EQ(to8.error(),
+              (TranscodeError{TranscodeErrorKind::UnpairedSurrogate, std::get<1>(m16)}));
   } else {
     const std::u32string& cps = std::get<0>(m16);
     ASSERT_TRUE(to8) << to8.error().message();
@@ -749,7 +771,8 @@ void check_against_model(const std::u32string& text, const Buf& u8, const Buf& u
 TEST(TranscodeRandom, SimdMatchesScalarAndModel) {
   TextGen gen(20260323);
   std::vector<SimdLevel> levels = supported_levels();
-  if (levels.size() == 1) GTEST_LOG_(INFO) << "no SIMD level on this CPU; checking the scalar path only";
+  if (levels.size() == 1)
+    GTEST_LOG_(INFO) << "no SIMD level on this CPU; checking the scalar path only";
   std::vector<std::size_t> lengths;
   for (int round = 0; round < 6; ++round)
     for (std::size_t n = 0; n <= 300; ++n) lengths.push_back(n);

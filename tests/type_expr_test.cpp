@@ -58,10 +58,12 @@ class TypeExprTest : public ::testing::Test {
 
 TEST_F(TypeExprTest, Primitives) {
   const std::pair<const char*, TypeKind> cases[] = {
-      {"bool", TypeKind::Bool},     {"s8", TypeKind::S8},       {"u8", TypeKind::U8},
-      {"s16", TypeKind::S16},       {"u16", TypeKind::U16},     {"s32", TypeKind::S32},
-      {"u32", TypeKind::U32},       {"s64", TypeKind::S64},     {"u64", TypeKind::U64},
-      {"f32", TypeKind::F32},       {"f64", TypeKind::F64},     {"char", TypeKind::Char},
+      {"bool", TypeKind::Bool},     {"s8", TypeKind::S8},
+      {"u8", TypeKind::U8},         {"s16", TypeKind::S16},
+      {"u16", TypeKind::U16},       {"s32", TypeKind::S32},
+      {"u32", TypeKind::U32},       {"s64", TypeKind::S64},
+      {"u64", TypeKind::U64},       {"f32", TypeKind::F32},
+      {"f64", TypeKind::F64},       {"char", TypeKind::Char},
       {"string", TypeKind::String}, {"error-context", TypeKind::ErrorContext},
   };
   for (const auto& [text, kind] : cases) {
@@ -82,7 +84,8 @@ TEST_F(TypeExprTest, Lists) {
   EXPECT_EQ(*store.get(fixed).element, store.primitive(TypeKind::U32));
 
   EXPECT_EQ(type("list<list<string>>"), store.list(store.list(store.string())));
-  EXPECT_EQ(type("list<u8, 268435455>"), store.fixed_list(store.primitive(TypeKind::U8), 268435455));
+  EXPECT_EQ(type("list<u8, 268435455>"),
+            store.fixed_list(store.primitive(TypeKind::U8), 268435455));
 }
 
 TEST_F(TypeExprTest, MapsAndTuples) {
@@ -170,8 +173,9 @@ TEST_F(TypeExprTest, FuncTypes) {
 
 TEST_F(TypeExprTest, WhitespaceIsFree) {
   FuncTypeId compact = func("func(a:list<u8,4>,b:result<_,string>)->tuple<u8,u8>");
-  FuncTypeId spaced =
-      func(" \t func ( a : list < u8 , 4 > ,\n b : result < _ , string > ) \r\n -> tuple < u8 , u8 > \n");
+  FuncTypeId spaced = func(
+      " \t func ( a : list < u8 , 4 > ,\n b : result < _ , string > ) \r\n -> tuple < u8 , u8 > "
+      "\n");
   EXPECT_EQ(compact, spaced);
   // '->' may follow a name directly, and '-' inside names is not an arrow.
   EXPECT_EQ(func("func(my-arg: u8)->u8"), func("func(my-arg: u8) -> u8"));
@@ -203,12 +207,28 @@ TEST_F(TypeExprTest, NestedTypes) {
 
 TEST_F(TypeExprTest, RoundTripsThroughToString) {
   for (const char* text : {
-           "u8", "list<string>", "list<u16, 3>", "map<u32, list<char>>", "tuple<u8, s64, f32>",
-           "option<option<bool>>", "result", "result<u8>", "result<_, string>",
-           "result<f64, list<u8>>", "record { x: f32, y: option<u8> }",
-           "variant { a, b(u8), c(string) }", "enum { one, two }", "flags { r, w, x }",
-           "own<file>", "borrow<file>", "future", "future<u32>", "stream<u8>", "stream",
-           "error-context", "tuple<own<a>, borrow<b>, own<a>>",
+           "u8",
+           "list<string>",
+           "list<u16, 3>",
+           "map<u32, list<char>>",
+           "tuple<u8, s64, f32>",
+           "option<option<bool>>",
+           "result",
+           "result<u8>",
+           "result<_, string>",
+           "result<f64, list<u8>>",
+           "record { x: f32, y: option<u8> }",
+           "variant { a, b(u8), c(string) }",
+           "enum { one, two }",
+           "flags { r, w, x }",
+           "own<file>",
+           "borrow<file>",
+           "future",
+           "future<u32>",
+           "stream<u8>",
+           "stream",
+           "error-context",
+           "tuple<own<a>, borrow<b>, own<a>>",
        }) {
     expect_round_trip(text);
   }
@@ -227,10 +247,12 @@ TEST_F(TypeExprTest, SyntaxErrorsNameColumnAndToken) {
   EXPECT_EQ(func_error(""), "column 1: expected 'func', found end of input");
   EXPECT_EQ(func_error("async (a: u8)"), "column 7: expected 'func' after 'async', found '('");
   EXPECT_EQ(func_error("func a: u8)"), "column 6: expected '(' after 'func', found 'a'");
-  EXPECT_EQ(func_error("func(a u8)"), "column 8: expected ':' after the parameter name, found 'u8'");
+  EXPECT_EQ(func_error("func(a u8)"),
+            "column 8: expected ':' after the parameter name, found 'u8'");
   EXPECT_EQ(func_error("func(a: u8 b: u8)"),
             "column 12: expected ',' or ')' to close 'func(', found 'b'");
-  EXPECT_EQ(func_error("func(a: u8"), "column 11: expected ',' or ')' to close 'func(', found end of input");
+  EXPECT_EQ(func_error("func(a: u8"),
+            "column 11: expected ',' or ')' to close 'func(', found end of input");
   EXPECT_EQ(func_error("func(: u8)"), "column 6: expected a parameter name, found ':'");
   EXPECT_EQ(func_error("func(a: u8,,)"), "column 12: expected a parameter name, found ','");
   EXPECT_EQ(func_error("func() u8"), "column 8: expected '->' or end of input, found 'u8'");
@@ -244,29 +266,40 @@ TEST_F(TypeExprTest, SyntaxErrorsNameColumnAndToken) {
   EXPECT_EQ(type_error("u8 u8"), "column 4: expected end of input, found 'u8'");
   EXPECT_EQ(type_error("list u8"), "column 6: expected '<' after 'list', found 'u8'");
   EXPECT_EQ(type_error("list<u8 u8>"), "column 9: expected '>' to close 'list<', found 'u8'");
-  EXPECT_EQ(type_error("map<u8>"), "column 7: expected ',' after the key type of 'map<', found '>'");
-  EXPECT_EQ(type_error("map<u8, u8"), "column 11: expected '>' to close 'map<', found end of input");
+  EXPECT_EQ(type_error("map<u8>"),
+            "column 7: expected ',' after the key type of 'map<', found '>'");
+  EXPECT_EQ(type_error("map<u8, u8"),
+            "column 11: expected '>' to close 'map<', found end of input");
   EXPECT_EQ(type_error("tuple<>"), "column 7: expected a type, found '>'");
-  EXPECT_EQ(type_error("tuple<u8 u8>"), "column 10: expected ',' or '>' to close 'tuple<', found 'u8'");
+  EXPECT_EQ(type_error("tuple<u8 u8>"),
+            "column 10: expected ',' or '>' to close 'tuple<', found 'u8'");
   EXPECT_EQ(type_error("option<u8, u8>"), "column 10: expected '>' to close 'option<', found ','");
   EXPECT_EQ(type_error("result<_>"), "column 9: expected ',' after 'result<_', found '>'");
-  EXPECT_EQ(type_error("result<u8 u8>"), "column 11: expected ',' or '>' to close 'result<', found 'u8'");
-  EXPECT_EQ(type_error("result<u8, u8, u8>"), "column 14: expected '>' to close 'result<', found ','");
+  EXPECT_EQ(type_error("result<u8 u8>"),
+            "column 11: expected ',' or '>' to close 'result<', found 'u8'");
+  EXPECT_EQ(type_error("result<u8, u8, u8>"),
+            "column 14: expected '>' to close 'result<', found ','");
   EXPECT_EQ(type_error("result<_, _>"), "column 11: expected a type, found '_'");
   EXPECT_EQ(type_error("record x: u8 }"), "column 8: expected '{' after 'record', found 'x'");
   EXPECT_EQ(type_error("record {}"), "column 9: expected a field name, found '}'");
-  EXPECT_EQ(type_error("record { x u8 }"), "column 12: expected ':' after the field name, found 'u8'");
+  EXPECT_EQ(type_error("record { x u8 }"),
+            "column 12: expected ':' after the field name, found 'u8'");
   EXPECT_EQ(type_error("record { x: u8 y: u8 }"),
             "column 16: expected ',' or '}' to close 'record {', found 'y'");
   EXPECT_EQ(type_error("record { x: u8,, }"), "column 16: expected a field name, found ','");
-  EXPECT_EQ(type_error("variant { a(u8 }"), "column 16: expected ')' after the payload type, found '}'");
+  EXPECT_EQ(type_error("variant { a(u8 }"),
+            "column 16: expected ')' after the payload type, found '}'");
   EXPECT_EQ(type_error("variant { }"), "column 11: expected a case name, found '}'");
-  EXPECT_EQ(type_error("enum { a b }"), "column 10: expected ',' or '}' to close 'enum {', found 'b'");
+  EXPECT_EQ(type_error("enum { a b }"),
+            "column 10: expected ',' or '}' to close 'enum {', found 'b'");
   EXPECT_EQ(type_error("flags { a, 1 }"), "column 12: expected a flag name, found '1'");
-  EXPECT_EQ(type_error("flags { a"), "column 10: expected ',' or '}' to close 'flags {', found end of input");
+  EXPECT_EQ(type_error("flags { a"),
+            "column 10: expected ',' or '}' to close 'flags {', found end of input");
   EXPECT_EQ(type_error("own<>"), "column 5: expected a resource name, found '>'");
-  EXPECT_EQ(type_error("borrow<r"), "column 9: expected '>' to close 'borrow<', found end of input");
-  EXPECT_EQ(type_error("future<u8"), "column 10: expected '>' to close 'future<', found end of input");
+  EXPECT_EQ(type_error("borrow<r"),
+            "column 9: expected '>' to close 'borrow<', found end of input");
+  EXPECT_EQ(type_error("future<u8"),
+            "column 10: expected '>' to close 'future<', found end of input");
   EXPECT_EQ(type_error("stream<>"), "column 8: expected a type, found '>'");
 }
 
@@ -338,7 +371,8 @@ TEST_F(TypeExprTest, DepthIsBounded) {
   type(nested(100));
   EXPECT_EQ(type_error(nested(101)), "column 501: type nested too deeply: the most is 100 levels");
   // Far deeper input fails the same way instead of exhausting the stack.
-  EXPECT_EQ(type_error(nested(100000)), "column 501: type nested too deeply: the most is 100 levels");
+  EXPECT_EQ(type_error(nested(100000)),
+            "column 501: type nested too deeply: the most is 100 levels");
   std::string records;
   for (int i = 0; i < 200; ++i) records += "record { a: ";
   EXPECT_EQ(type_error(records), "column 1201: type nested too deeply: the most is 100 levels");
@@ -352,13 +386,16 @@ TEST_F(TypeExprTest, InputLengthIsBounded) {
 }
 
 TEST_F(TypeExprTest, ColumnsCountCharactersNotBytes) {
-  EXPECT_EQ(type_error("record { \xC3\xA9: u8 }"), "column 10: expected a field name, found '\xC3\xA9'");
-  EXPECT_EQ(func_error("func(\xC3\xA9\xC3\xA9) $"), "column 6: expected a parameter name, found '\xC3\xA9'");
+  EXPECT_EQ(type_error("record { \xC3\xA9: u8 }"),
+            "column 10: expected a field name, found '\xC3\xA9'");
+  EXPECT_EQ(func_error("func(\xC3\xA9\xC3\xA9) $"),
+            "column 6: expected a parameter name, found '\xC3\xA9'");
   EXPECT_EQ(type_error("/* x */ u8"), "column 1: expected a type, found '/'");
   EXPECT_EQ(type_error("\x01"), "column 1: expected a type, found character U+0001");
   EXPECT_EQ(type_error("\xFF"), "column 1: expected a type, found byte 0xFF");
   EXPECT_EQ(type_error("u8 \xE2\x82"), "column 4: expected end of input, found byte 0xE2");
-  EXPECT_EQ(type_error(std::string_view("u8\0", 3)), "column 3: expected end of input, found character U+0000");
+  EXPECT_EQ(type_error(std::string_view("u8\0", 3)),
+            "column 3: expected end of input, found character U+0000");
 }
 
 }  // namespace

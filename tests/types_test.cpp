@@ -1,6 +1,8 @@
 // Layout and flattening are checked against values computed with the
 // Canonical ABI's reference Python (CanonicalABI.md: elem_size, alignment,
 // flatten_type, flatten_functype) and recorded here literally.
+#include "fact/types.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "fact/abi.h"
-#include "fact/types.h"
 
 namespace fact {
 namespace {
@@ -396,7 +397,8 @@ TEST(FlattenFunctype, MatchesReferenceImplementation) {
   TypeStore store;
   for (const SignatureExpectation& e : kSignatures) {
     SCOPED_TRACE(std::string(e.name) + (e.options.memory64 ? " memory64" : " memory32") +
-                 (e.options.is_async ? " async" : " sync") + (e.options.callback ? " callback" : "") +
+                 (e.options.is_async ? " async" : " sync") +
+                 (e.options.callback ? " callback" : "") +
                  (e.context == SignatureContext::Lift ? " lift" : " lower"));
     const FuncTypeId id = e.build(store);
     const CoreSignature sig = flatten_functype(store, id, e.options, e.context);
@@ -427,7 +429,8 @@ TEST(TypeStore, InternsStructurallyEqualTypes) {
   EXPECT_NE(s.tuple({u8, u16}), s.tuple({u16, u8}));
 
   EXPECT_NE(s.option(u8), s.variant({Case{"none", std::nullopt}, Case{"some", u8}}));
-  EXPECT_NE(s.enumeration({"a", "b"}), s.variant({Case{"a", std::nullopt}, Case{"b", std::nullopt}}));
+  EXPECT_NE(s.enumeration({"a", "b"}),
+            s.variant({Case{"a", std::nullopt}, Case{"b", std::nullopt}}));
   EXPECT_NE(s.enumeration({"a", "b"}), s.enumeration({"b", "a"}));
   EXPECT_NE(s.enumeration({"a", "b"}), s.flags({"a", "b"}));
   EXPECT_NE(s.variant({Case{"a", u8}}), s.variant({Case{"a", std::nullopt}}));
@@ -542,7 +545,8 @@ TEST(ToString, WitSpelling) {
   EXPECT_EQ(to_string(s, s.own(0)), "own<r0>");
   EXPECT_EQ(to_string(s, s.borrow(12)), "borrow<r12>");
   EXPECT_EQ(to_string(s, s.map(s.string(), s.list(u32))), "map<string, list<u32>>");
-  EXPECT_EQ(to_string(s, s.variant({Case{"a", std::nullopt}, Case{"b", u8}})), "variant { a, b(u8) }");
+  EXPECT_EQ(to_string(s, s.variant({Case{"a", std::nullopt}, Case{"b", u8}})),
+            "variant { a, b(u8) }");
   EXPECT_EQ(to_string(s, s.enumeration({"x", "y"})), "enum { x, y }");
   EXPECT_EQ(to_string(s, s.flags({"r", "w"})), "flags { r, w }");
   EXPECT_EQ(to_string(s, s.flags({})), "flags { }");
@@ -552,7 +556,8 @@ TEST(ToString, WitSpelling) {
   EXPECT_EQ(to_string(s, s.stream(u8)), "stream<u8>");
   EXPECT_EQ(to_string(s, s.error_context()), "error-context");
   EXPECT_EQ(to_string(s, s.boolean()), "bool");
-  EXPECT_EQ(to_string(s, s.func(FuncType{false, {Param{"a", u32}}, s.string()})), "func(a: u32) -> string");
+  EXPECT_EQ(to_string(s, s.func(FuncType{false, {Param{"a", u32}}, s.string()})),
+            "func(a: u32) -> string");
   EXPECT_EQ(to_string(s, s.func(FuncType{false, {}, std::nullopt})), "func()");
   EXPECT_EQ(to_string(s, s.func(FuncType{true, {Param{"a", u32}, Param{"b", f32}}, std::nullopt})),
             "async func(a: u32, b: f32)");
@@ -609,7 +614,8 @@ TEST(CheckValueType, RejectsFlagsWithoutOneToThirtyTwoLabels) {
   EXPECT_EQ(check_error(s, s.flags({})),
             "flags type `flags { }` has 0 labels; flags need 1 to 32 labels (Component Model)");
   const std::string too_many = check_error(s, s.flags(numbered_labels(33)));
-  EXPECT_NE(too_many.find("has 33 labels; flags need 1 to 32 labels"), std::string::npos) << too_many;
+  EXPECT_NE(too_many.find("has 33 labels; flags need 1 to 32 labels"), std::string::npos)
+      << too_many;
   EXPECT_EQ(too_many.rfind("flags type `flags { l0, l1, ", 0), 0u) << too_many;
   EXPECT_EQ(check_error(s, s.flags({"a", "b", "a"})),
             "flags type `flags { a, b, a }` has the label `a` more than once");
@@ -619,17 +625,23 @@ TEST(CheckValueType, RejectsFlagsWithoutOneToThirtyTwoLabels) {
 TEST(CheckValueType, RejectsEmptyAndDuplicates) {
   TypeStore s;
   const TypeId u8 = s.primitive(TypeKind::U8);
-  EXPECT_EQ(check_error(s, s.record({})), "record type `record { }` has no fields; a record needs at least 1 field");
+  EXPECT_EQ(check_error(s, s.record({})),
+            "record type `record { }` has no fields; a record needs at least 1 field");
   EXPECT_EQ(check_error(s, s.record({Field{"a", u8}, Field{"b", u8}, Field{"a", s.string()}})),
             "record type `record { a: u8, b: u8, a: string }` has the field `a` more than once");
-  EXPECT_EQ(check_error(s, s.tuple({})), "tuple type `tuple<>` has no elements; a tuple needs at least 1 element");
-  EXPECT_EQ(check_error(s, s.variant({})), "variant type `variant { }` has no cases; a variant needs at least 1 case");
+  EXPECT_EQ(check_error(s, s.tuple({})),
+            "tuple type `tuple<>` has no elements; a tuple needs at least 1 element");
+  EXPECT_EQ(check_error(s, s.variant({})),
+            "variant type `variant { }` has no cases; a variant needs at least 1 case");
   EXPECT_EQ(check_error(s, s.variant({Case{"x", u8}, Case{"x", std::nullopt}})),
             "variant type `variant { x(u8), x }` has the case `x` more than once");
-  EXPECT_EQ(check_error(s, s.enumeration({})), "enum type `enum { }` has 0 labels; an enum needs at least 1 label");
-  EXPECT_EQ(check_error(s, s.enumeration({"a", "a"})), "enum type `enum { a, a }` has the label `a` more than once");
-  EXPECT_EQ(check_error(s, s.fixed_list(u8, 0)),
-            "list type `list<u8, 0>` has length 0; a fixed-length list needs a length of at least 1");
+  EXPECT_EQ(check_error(s, s.enumeration({})),
+            "enum type `enum { }` has 0 labels; an enum needs at least 1 label");
+  EXPECT_EQ(check_error(s, s.enumeration({"a", "a"})),
+            "enum type `enum { a, a }` has the label `a` more than once");
+  EXPECT_EQ(
+      check_error(s, s.fixed_list(u8, 0)),
+      "list type `list<u8, 0>` has length 0; a fixed-length list needs a length of at least 1");
 }
 
 TEST(CheckValueType, FindsProblemsInNestedTypes) {
@@ -642,8 +654,9 @@ TEST(CheckValueType, FindsProblemsInNestedTypes) {
             "flags type `flags { }` has 0 labels; flags need 1 to 32 labels (Component Model)");
   EXPECT_EQ(check_error(s, s.future(s.enumeration({}))),
             "enum type `enum { }` has 0 labels; an enum needs at least 1 label");
-  EXPECT_EQ(check_error(s, s.result(std::nullopt, s.fixed_list(u8, 0))),
-            "list type `list<u8, 0>` has length 0; a fixed-length list needs a length of at least 1");
+  EXPECT_EQ(
+      check_error(s, s.result(std::nullopt, s.fixed_list(u8, 0))),
+      "list type `list<u8, 0>` has length 0; a fixed-length list needs a length of at least 1");
 }
 
 TEST(CheckValueType, RejectsElementSizesOfTwoToTheTwentyEighth) {
@@ -651,13 +664,16 @@ TEST(CheckValueType, RejectsElementSizesOfTwoToTheTwentyEighth) {
   const TypeId u8 = s.primitive(TypeKind::U8);
   const TypeId u64 = s.primitive(TypeKind::U64);
   EXPECT_EQ(check_error(s, s.fixed_list(u64, 1u << 25)),
-            "list type `list<u64, 33554432>` is too large: its size in a 64-bit memory is 268435456 bytes "
+            "list type `list<u64, 33554432>` is too large: its size in a 64-bit memory is "
+            "268435456 bytes "
             "or more; it must be below 2^28 bytes");
   EXPECT_EQ(check_error(s, s.fixed_list(u64, (1u << 25) - 1)), "ok");
   // Only the record exceeds the limit, by its second field.
   const std::string record =
       check_error(s, s.record({Field{"big", s.fixed_list(u8, (1u << 28) - 1)}, Field{"one", u8}}));
-  EXPECT_EQ(record.rfind("record type `record { big: list<u8, 268435455>, one: u8 }` is too large", 0), 0u)
+  EXPECT_EQ(
+      record.rfind("record type `record { big: list<u8, 268435455>, one: u8 }` is too large", 0),
+      0u)
       << record;
   // Strings are twice as large in a 64-bit memory: 2^24 strings fit in 2^28
   // bytes with 32-bit pointers but not with 64-bit ones.
@@ -668,7 +684,8 @@ TEST(CheckValueType, HugeFixedListsSaturateWithoutOverflow) {
   TypeStore s;
   const TypeId inner = s.fixed_list(s.primitive(TypeKind::U64), 0xFFFFFFFFu);
   const TypeId outer = s.fixed_list(inner, 0xFFFFFFFFu);
-  const TypeId record = s.record({Field{"a", outer}, Field{"b", outer}, Field{"c", s.primitive(TypeKind::U8)}});
+  const TypeId record =
+      s.record({Field{"a", outer}, Field{"b", outer}, Field{"c", s.primitive(TypeKind::U8)}});
   for (TypeId id : {inner, outer, record}) {
     const TypeNode& node = s.get(id);
     EXPECT_GE(node.abi32.size, 1u << 28);
@@ -703,10 +720,12 @@ TEST(CheckFuncType, ChecksNamesAndTypes) {
   EXPECT_EQ(check(FuncType{true, {Param{"", u32}}, std::nullopt}),
             "function type `async func(: u32)` has an empty parameter name");
   EXPECT_EQ(check(FuncType{false, {Param{"f", s.flags({})}}, std::nullopt}),
-            "function type `func(f: flags { })`, parameter `f`: flags type `flags { }` has 0 labels; flags "
+            "function type `func(f: flags { })`, parameter `f`: flags type `flags { }` has 0 "
+            "labels; flags "
             "need 1 to 32 labels (Component Model)");
   EXPECT_EQ(check(FuncType{false, {}, s.record({})}),
-            "function type `func() -> record { }`, result: record type `record { }` has no fields; a record "
+            "function type `func() -> record { }`, result: record type `record { }` has no fields; "
+            "a record "
             "needs at least 1 field");
 }
 
@@ -754,13 +773,15 @@ TEST(Abi, DiscriminantAndFlagsSizes) {
 }
 
 TEST(Abi, Join) {
-  const wasm::ValType all[] = {wasm::ValType::I32, wasm::ValType::I64, wasm::ValType::F32, wasm::ValType::F64};
+  const wasm::ValType all[] = {wasm::ValType::I32, wasm::ValType::I64, wasm::ValType::F32,
+                               wasm::ValType::F64};
   for (wasm::ValType a : all) {
     for (wasm::ValType b : all) {
       wasm::ValType expected = wasm::ValType::I64;
       if (a == b) {
         expected = a;
-      } else if ((a == wasm::ValType::I32 || a == wasm::ValType::F32) && (b == wasm::ValType::I32 || b == wasm::ValType::F32)) {
+      } else if ((a == wasm::ValType::I32 || a == wasm::ValType::F32) &&
+                 (b == wasm::ValType::I32 || b == wasm::ValType::F32)) {
         expected = wasm::ValType::I32;
       }
       EXPECT_EQ(join(a, b), expected) << wasm::to_string(a) << " " << wasm::to_string(b);
@@ -790,7 +811,8 @@ TEST(Abi, MapEntriesAndMembers) {
 
   EXPECT_EQ(member_types(s, s.fixed_list(u8, 3)), (std::vector<TypeId>{u8, u8, u8}));
   EXPECT_EQ(member_types(s, s.tuple({u32, u8})), (std::vector<TypeId>{u32, u8}));
-  EXPECT_EQ(member_types(s, s.record({Field{"a", u8}, Field{"b", u32}})), (std::vector<TypeId>{u8, u32}));
+  EXPECT_EQ(member_types(s, s.record({Field{"a", u8}, Field{"b", u32}})),
+            (std::vector<TypeId>{u8, u32}));
 }
 
 TEST(Abi, FlattenTypes) {
@@ -801,7 +823,8 @@ TEST(Abi, FlattenTypes) {
   EXPECT_EQ(flat_text(flatten_types(s, {u8, str, f64}, false, kMaxFlatParams)), "i32 i32 i32 f64");
   EXPECT_EQ(flat_text(flatten_types(s, {u8, str, f64}, true, kMaxFlatParams)), "i32 i64 i64 f64");
   EXPECT_EQ(flat_text(flatten_types(s, {}, false, kMaxFlatResults)), "");
-  EXPECT_EQ(flat_text(flatten_types(s, {u8, u8, u8, u8}, false, kMaxFlatAsyncParams)), "i32 i32 i32 i32");
+  EXPECT_EQ(flat_text(flatten_types(s, {u8, u8, u8, u8}, false, kMaxFlatAsyncParams)),
+            "i32 i32 i32 i32");
   EXPECT_EQ(flat_text(flatten_types(s, {u8, u8, u8, u8, u8}, false, kMaxFlatAsyncParams)), "-");
   EXPECT_EQ(flat_text(flatten_types(s, {str}, false, kMaxFlatResults)), "-");
   const TypeId sixteen = s.fixed_list(u8, 16);

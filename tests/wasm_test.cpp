@@ -23,7 +23,8 @@ TEST(WasmTypes, NamesAsTheTextFormatWritesThem) {
   EXPECT_EQ(to_string(ValType::funcref()), "funcref");
   EXPECT_EQ(to_string(ValType::ref(HeapType::of_abstract(kExternHeap), false)), "(ref extern)");
   EXPECT_EQ(to_string(ValType::ref(HeapType::of_index(3), true)), "(ref null 3)");
-  EXPECT_EQ(to_string(FuncType{{ValType::I32, ValType::F64}, {ValType::I64}}), "[i32 f64] -> [i64]");
+  EXPECT_EQ(to_string(FuncType{{ValType::I32, ValType::F64}, {ValType::I64}}),
+            "[i32 f64] -> [i64]");
   EXPECT_EQ(to_string(Limits{1, 2}), "1 2");
   EXPECT_EQ(to_string(Val::f32_bits(0x3F800000)), "f32:0x3f800000");
   EXPECT_TRUE((FuncType{{ValType::I32}, {}}).is_numeric());
@@ -118,7 +119,8 @@ TEST(ModuleReader, ReadsEveryKindOfImportAndExport) {
 TEST(ModuleReader, ErrorsNameTheByteAndWhatIsWrong) {
   auto bad_preamble = read_module_interface(std::vector<uint8_t>{0, 'a', 's', 'n', 2, 0, 0, 0}, 16);
   ASSERT_FALSE(bad_preamble.ok());
-  EXPECT_EQ(bad_preamble.error().message, "at byte 0x10: nested core module has an invalid preamble");
+  EXPECT_EQ(bad_preamble.error().message,
+            "at byte 0x10: nested core module has an invalid preamble");
   std::vector<uint8_t> truncated = assemble("(module (func (export \"f\")))");
   truncated.resize(truncated.size() - 3);
   auto t = read_module_interface(truncated, 0x20);
@@ -128,15 +130,17 @@ TEST(ModuleReader, ErrorsNameTheByteAndWhatIsWrong) {
 }
 
 TEST(Matching, ExternSubtyping) {
-  EXPECT_EQ(extern_mismatch(FuncType{{ValType::I32}, {}}, FuncType{{ValType::I64}, {}}).value_or("ok"),
-            "the function given has type [i64] -> [], but [i32] -> [] is expected");
+  EXPECT_EQ(
+      extern_mismatch(FuncType{{ValType::I32}, {}}, FuncType{{ValType::I64}, {}}).value_or("ok"),
+      "the function given has type [i64] -> [], but [i32] -> [] is expected");
   MemoryType want;
   want.limits = {2, 10};
   MemoryType have = want;
   have.limits = {4, 8};
   EXPECT_FALSE(extern_mismatch(want, have));
   have.limits = {1, 8};
-  EXPECT_EQ(extern_mismatch(want, have).value_or("ok"), "mismatch in memory limits: expected 2 10, found 1 8");
+  EXPECT_EQ(extern_mismatch(want, have).value_or("ok"),
+            "mismatch in memory limits: expected 2 10, found 1 8");
   have = want;
   have.memory64 = true;
   EXPECT_EQ(extern_mismatch(want, have).value_or("ok"), "the memory index types (i32, i64) differ");
@@ -145,7 +149,8 @@ TEST(Matching, ExternSubtyping) {
   externs.element = ValType::ref(HeapType::of_abstract(kExternHeap), true);
   EXPECT_EQ(extern_mismatch(table, externs).value_or("ok"),
             "expected table element type funcref, found externref");
-  EXPECT_EQ(extern_mismatch(GlobalType{ValType::I32, true}, GlobalType{ValType::I32, false}).value_or("ok"),
+  EXPECT_EQ(extern_mismatch(GlobalType{ValType::I32, true}, GlobalType{ValType::I32, false})
+                .value_or("ok"),
             "expected a mutable global, found an immutable one");
   EXPECT_EQ(extern_mismatch(GlobalType{ValType::I32, false}, table).value_or("ok"),
             "expected a global, found a table");
@@ -186,7 +191,8 @@ TEST(Matching, ModuleSubtyping) {
 
   auto missing_export = read_module_interface(assemble("(module (func (export \"x\")))"));
   ASSERT_TRUE(missing_export.ok());
-  EXPECT_EQ(module_mismatch(*declared, *missing_export).value_or("ok"), "missing expected export `m`");
+  EXPECT_EQ(module_mismatch(*declared, *missing_export).value_or("ok"),
+            "missing expected export `m`");
 }
 
 }  // namespace

@@ -11,17 +11,18 @@
 #include <string>
 #include <vector>
 
-#include "fact/wast/sexpr.h"
 #include "fact/wast/runner.h"
 #include "fact/wast/script.h"
+#include "fact/wast/sexpr.h"
 #include "fact/wast/value.h"
 
 namespace fact::wast {
 namespace {
 
 std::vector<uint8_t> fixture(const std::string& name) {
-  std::ifstream in(std::filesystem::path(__FILE__).parent_path() / "fixtures" / "components" / (name + ".wasm"),
-                   std::ios::binary);
+  std::ifstream in(
+      std::filesystem::path(__FILE__).parent_path() / "fixtures" / "components" / (name + ".wasm"),
+      std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
@@ -48,7 +49,8 @@ struct ScriptRun {
   std::string out;
 };
 
-ScriptRun run_script(const std::string& text, const TextConverter& convert = {}, bool verbose = false) {
+ScriptRun run_script(const std::string& text, const TextConverter& convert = {},
+                     bool verbose = false) {
   auto script = parse_wast_script(text);
   EXPECT_TRUE(script.ok()) << (script.ok() ? "" : script.error().message);
   if (!script) return {};
@@ -138,7 +140,8 @@ TEST(Sexpr, ErrorsNameTheirPosition) {
   for (const auto& [text, message] : cases) {
     auto forms = sexpr::parse(text);
     ASSERT_FALSE(forms.ok()) << text;
-    EXPECT_TRUE(forms.error().message.starts_with(message)) << text << ": " << forms.error().message;
+    EXPECT_TRUE(forms.error().message.starts_with(message))
+        << text << ": " << forms.error().message;
   }
 }
 
@@ -194,7 +197,8 @@ TEST(WastValues, Floats) {
   EXPECT_EQ(*parse_wast_f64("0.1"), 0x3FB999999999999Au);
   EXPECT_EQ(*parse_wast_f64("nan:0x8_0000_0000_0000"), 0x7FF8000000000000u);
   EXPECT_EQ(*parse_wast_f64("0x1p-1074"), 1u);
-  for (const char* bad : {"nan:0x0", "nan:0x800000", "1e39", "0x1p128", ".5", "1.5x", "1e", "--1", "0x1.g"}) {
+  for (const char* bad :
+       {"nan:0x0", "nan:0x800000", "1e39", "0x1p128", ".5", "1.5x", "1e", "--1", "0x1.g"}) {
     EXPECT_FALSE(parse_wast_f32(bad).ok()) << bad;
   }
 }
@@ -246,8 +250,9 @@ TEST(WastValues, TypedAndPrinted) {
     return typed.ok() ? print_wast(store, type, *typed) : "";
   };
   EXPECT_EQ(round(u32, "(u32.const 0x10)"), "(u32.const 16)");
-  EXPECT_EQ(round(point, "(record.const (field \"y\" (str.const \"p\")) (field \"x\" (s8.const 1)))"),
-            "(record.const (field \"x\" s8.const 1) (field \"y\" str.const \"p\"))");
+  EXPECT_EQ(
+      round(point, "(record.const (field \"y\" (str.const \"p\")) (field \"x\" (s8.const 1)))"),
+      "(record.const (field \"x\" s8.const 1) (field \"y\" str.const \"p\"))");
   EXPECT_EQ(round(opt, "(option.some u32.const 2)"), "(option.some (u32.const 2))");
   EXPECT_EQ(round(perms, "(flags.const \"exec\" \"read\")"), "(flags.const \"read\" \"exec\")");
   EXPECT_EQ(print_wast(value("(record.const (field \"a\" (list.const (u8.const 1))))")),
@@ -266,10 +271,12 @@ TEST(WastValues, MismatchesNameTheirPosition) {
       {point, "(record.const\n (field \"x\" (u32.const 1)) (field \"y\" (u64.const 2)))",
        "2:39: expected a value of type `u32`, found `u64.const`"},
       {point, "(record.const (field \"x\" (u32.const 1)))", "1:1: field `y` is missing"},
-      {point, "(record.const (field \"z\" (u32.const 1)))", "1:26: type `record { x: u32, y: u32 }` has no field `z`"},
+      {point, "(record.const (field \"z\" (u32.const 1)))",
+       "1:26: type `record { x: u32, y: u32 }` has no field `z`"},
       {shape, "(variant.const \"square\")", "has no case `square`"},
       {shape, "(variant.const \"circle\")", "case `circle` needs a payload of type `u32`"},
-      {shape, "(variant.const \"none\" (u32.const 1))", "case `none` has no payload, but one is given"},
+      {shape, "(variant.const \"none\" (u32.const 1))",
+       "case `none` has no payload, but one is given"},
       {pair, "(tuple.const (u32.const 1))", "expected 2 elements"},
       {perms, "(flags.const \"read\" \"read\")", "flag `read` is given twice"},
       {perms, "(flags.const \"x\")", "has no flag `x`"},
@@ -277,14 +284,17 @@ TEST(WastValues, MismatchesNameTheirPosition) {
   for (const auto& [type, text, message] : cases) {
     auto typed = typed_value(store, type, value(text));
     ASSERT_FALSE(typed.ok()) << text;
-    EXPECT_NE(typed.error().message.find(message), std::string::npos) << text << ": " << typed.error().message;
+    EXPECT_NE(typed.error().message.find(message), std::string::npos)
+        << text << ": " << typed.error().message;
   }
   EXPECT_EQ(value_error("(u8.const 256)"), "1:11: integer `256` is out of range for u8");
   EXPECT_EQ(value_error("(i32.const 1)"), "1:1: unknown value `i32.const`");
-  EXPECT_EQ(value_error("(char.const \"ab\")"), "1:13: `char.const` takes a string of exactly one character");
+  EXPECT_EQ(value_error("(char.const \"ab\")"),
+            "1:13: `char.const` takes a string of exactly one character");
   EXPECT_EQ(value_error("(str.const \"\\ff\")"), "1:12: `str.const` takes valid UTF-8");
   EXPECT_EQ(value_error("(bool.const 1)"), "1:1: `bool.const` takes `true` or `false`");
-  EXPECT_EQ(value_error("(option.some (u8.const 1) (u8.const 2))"), "1:27: `option.some` takes one value");
+  EXPECT_EQ(value_error("(option.some (u8.const 1) (u8.const 2))"),
+            "1:27: `option.some` takes one value");
   EXPECT_EQ(value_error("u8.const"), "1:1: expected a value such as `(u32.const 1)`");
 }
 
@@ -292,7 +302,8 @@ TEST(WastValues, AnExpectedNanMatchesEveryNan) {
   const Value canonical = Value::f32_bits(0x7FC00000);
   const Value payload = Value::f32_bits(0xFFC00123);
   EXPECT_TRUE(values_match(canonical, payload));
-  EXPECT_TRUE(values_match(Value::f64_bits(0x7FF0000000000001), Value::f64_bits(0x7FF8000000000000)));
+  EXPECT_TRUE(
+      values_match(Value::f64_bits(0x7FF0000000000001), Value::f64_bits(0x7FF8000000000000)));
   EXPECT_FALSE(values_match(canonical, Value::f32(1.0f)));
   EXPECT_FALSE(values_match(Value::f32(1.0f), canonical));
   EXPECT_FALSE(values_match(Value::f32(0.0f), Value::f32(-0.0f)));
@@ -432,48 +443,60 @@ TEST(WastRunner, FailuresAreReportedOnePerLine) {
                              R"( "start")
 )";
   ScriptRun r = run_script(script);
-  EXPECT_EQ(r.out,
-            "t.wast:2:1: assert_return: expected (u32.const 42), got (u32.const 41)\n"
-            "t.wast:3:1: assert_return: expected no result, got (u32.const 2)\n"
-            "t.wast:4:1: assert_return: `add` (func(a: u32, b: u32) -> u32) takes 2 arguments, 1 given\n"
-            "t.wast:5:1: assert_return: argument 2 of `add`: 5:44: expected a value of type `u32`, found `s32.const`\n"
-            "t.wast:6:1: assert_return: the instance has no exported function `nope` (exports: `add`, `api#double`, "
-            "`checked-div`, `echo`, `fail`, `flags-id`, `flip`, `len`, `maybe-double`, `post-returns`, `sign`, "
-            "`started`, `sum`, `sum17`, `swap`)\n"
-            "t.wast:7:1: assert_trap: expected a trap, returned (u32.const 2)\n"
-            "t.wast:8:1: assert_return: no instance named `$other`\n"
-            "t.wast:10:1: assert_return: expected no result, got a trap: \"wasm trap: wasm `unreachable` instruction executed\"\n"
-            "t.wast:11:1: invoke: the component trapped earlier (wasm trap: wasm `unreachable` instruction executed) and "
-            "cannot be called again\n"
-            "t.wast:13:1: assert_trap: expected a trap containing \"out of bounds\", got "
-            "\"wasm trap: wasm `unreachable` instruction executed\"\n"
-            "t.wast:14:1: module: unsupported directive `module`\n"
-            "t.wast:15:1: assert_invalid: expected an invalid component (\"bad\"), but it is accepted\n"
-            "t.wast:16:1: assert_unlinkable: expected an unlinkable component (\"import\"), but it was "
-            "instantiated\n"
-            "t.wast:17:1: assert_trap: expected a trap during instantiation, but the component was "
-            "instantiated\n");
+  EXPECT_EQ(
+      r.out,
+      "t.wast:2:1: assert_return: expected (u32.const 42), got (u32.const 41)\n"
+      "t.wast:3:1: assert_return: expected no result, got (u32.const 2)\n"
+      "t.wast:4:1: assert_return: `add` (func(a: u32, b: u32) -> u32) takes 2 arguments, 1 given\n"
+      "t.wast:5:1: assert_return: argument 2 of `add`: 5:44: expected a value of type `u32`, found "
+      "`s32.const`\n"
+      "t.wast:6:1: assert_return: the instance has no exported function `nope` (exports: `add`, "
+      "`api#double`, "
+      "`checked-div`, `echo`, `fail`, `flags-id`, `flip`, `len`, `maybe-double`, `post-returns`, "
+      "`sign`, "
+      "`started`, `sum`, `sum17`, `swap`)\n"
+      "t.wast:7:1: assert_trap: expected a trap, returned (u32.const 2)\n"
+      "t.wast:8:1: assert_return: no instance named `$other`\n"
+      "t.wast:10:1: assert_return: expected no result, got a trap: \"wasm trap: wasm `unreachable` "
+      "instruction executed\"\n"
+      "t.wast:11:1: invoke: the component trapped earlier (wasm trap: wasm `unreachable` "
+      "instruction executed) and "
+      "cannot be called again\n"
+      "t.wast:13:1: assert_trap: expected a trap containing \"out of bounds\", got "
+      "\"wasm trap: wasm `unreachable` instruction executed\"\n"
+      "t.wast:14:1: module: unsupported directive `module`\n"
+      "t.wast:15:1: assert_invalid: expected an invalid component (\"bad\"), but it is accepted\n"
+      "t.wast:16:1: assert_unlinkable: expected an unlinkable component (\"import\"), but it was "
+      "instantiated\n"
+      "t.wast:17:1: assert_trap: expected a trap during instantiation, but the component was "
+      "instantiated\n");
   EXPECT_EQ(r.tally.passed, 0u);
   EXPECT_EQ(r.tally.failed, 14u);
 }
 
 TEST(WastRunner, RejectedAndUnlinkableComponents) {
-  const std::string script = "(assert_invalid " + binary_component("error-type-mismatch") + " \"type mismatch\")\n" +
-                             "(assert_malformed (component binary \"\\00asm\\0d\\00\\01\") \"bad header\")\n" +
-                             "(assert_unlinkable " + binary_component("host-imports") + " \"import\")\n" +
-                             "(assert_unlinkable (component binary \"junk\") \"import\")\n" +
-                             binary_component("error-missing-argument") + "\n" + "(invoke \"f\")\n";
+  const std::string script =
+      "(assert_invalid " + binary_component("error-type-mismatch") + " \"type mismatch\")\n" +
+      "(assert_malformed (component binary \"\\00asm\\0d\\00\\01\") \"bad header\")\n" +
+      "(assert_unlinkable " + binary_component("host-imports") + " \"import\")\n" +
+      "(assert_unlinkable (component binary \"junk\") \"import\")\n" +
+      binary_component("error-missing-argument") + "\n" + "(invoke \"f\")\n";
   ScriptRun r = run_script(script, {}, true);
   EXPECT_EQ(r.tally.passed, 3u);
   EXPECT_EQ(r.tally.failed, 3u);
   EXPECT_NE(r.out.find("t.wast:1:1: assert_invalid\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("t.wast:2:1: note: expected \"bad header\", got "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("t.wast:4:1: assert_unlinkable: expected an unlinkable component (\"import\"), but it is "
-                       "rejected: "),
-            std::string::npos)
+  EXPECT_NE(r.out.find("t.wast:2:1: note: expected \"bad header\", got "), std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("t.wast:5:1: component: the component is rejected: "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("t.wast:6:1: invoke: the component instance made at 5:1 failed, so `f` cannot be invoked\n"),
+  EXPECT_NE(
+      r.out.find(
+          "t.wast:4:1: assert_unlinkable: expected an unlinkable component (\"import\"), but it is "
+          "rejected: "),
+      std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("t.wast:5:1: component: the component is rejected: "), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("t.wast:6:1: invoke: the component instance made at 5:1 failed, so `f` "
+                       "cannot be invoked\n"),
             std::string::npos)
       << r.out;
 }
@@ -499,15 +522,16 @@ TEST(WastRunner, DefinitionsAndNamedInstances) {
 
 TEST(WastRunner, TextComponentsGoThroughTheConverterInOneBatch) {
   std::vector<std::vector<std::string>> batches;
-  TextConverter convert =
-      [&](const std::vector<std::string>& texts) -> Expected<std::vector<Expected<std::vector<uint8_t>>>> {
+  TextConverter convert = [&](const std::vector<std::string>& texts)
+      -> Expected<std::vector<Expected<std::vector<uint8_t>>>> {
     batches.push_back(texts);
     std::vector<Expected<std::vector<uint8_t>>> out;
     for (const std::string& t : texts) {
       if (t.find("(bogus)") != std::string::npos) {
         out.emplace_back(Error{"line 1: expected valid component field"});
       } else {
-        out.emplace_back(fixture(t.find("$roots") != std::string::npos ? "root-exports" : "error-type-mismatch"));
+        out.emplace_back(fixture(t.find("$roots") != std::string::npos ? "root-exports"
+                                                                       : "error-type-mismatch"));
       }
     }
     return out;
@@ -522,10 +546,12 @@ TEST(WastRunner, TextComponentsGoThroughTheConverterInOneBatch) {
 )w";
   ScriptRun r = run_script(script, convert);
   ASSERT_EQ(batches.size(), 1u);
-  EXPECT_EQ(batches[0], (std::vector<std::string>{"(component $roots (core module))", "(component (bogus))",
-                                                  "(component (core module $x))", "(component (bogus))"}));
+  EXPECT_EQ(batches[0],
+            (std::vector<std::string>{"(component $roots (core module))", "(component (bogus))",
+                                      "(component (core module $x))", "(component (bogus))"}));
   EXPECT_EQ(r.out,
-            "t.wast:7:1: component: cannot convert the text to binary: line 1: expected valid component field\n");
+            "t.wast:7:1: component: cannot convert the text to binary: line 1: expected valid "
+            "component field\n");
   EXPECT_EQ(r.tally.passed, 3u);
   EXPECT_EQ(r.tally.failed, 1u);
 
@@ -536,7 +562,8 @@ TEST(WastRunner, TextComponentsGoThroughTheConverterInOneBatch) {
   auto none = run_wast_script(*parsed, {}, {"t.wast", false}, out);
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.error().message.find("no text-to-binary converter"), std::string::npos);
-  TextConverter missing = [](const std::vector<std::string>&) -> Expected<std::vector<Expected<std::vector<uint8_t>>>> {
+  TextConverter missing =
+      [](const std::vector<std::string>&) -> Expected<std::vector<Expected<std::vector<uint8_t>>>> {
     return Error{"cannot run `jco`"};
   };
   auto failed = run_wast_script(*parsed, missing, {"t.wast", false}, out);

@@ -1,4 +1,6 @@
 // WAVE parsing and printing (src/run/wave.h) against the wasm-wave syntax.
+#include "fact/values/wave.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,7 +8,6 @@
 #include <string>
 
 #include "fact/type_expr.h"
-#include "fact/values/wave.h"
 
 namespace fact::values {
 namespace {
@@ -84,7 +85,8 @@ TEST_F(WaveTest, Compounds) {
 TEST_F(WaveTest, KeywordCasesAreEscaped) {
   EXPECT_EQ(round_trip("enum { true, maybe }", "%true"), "%true");
   EXPECT_EQ(round_trip("enum { true, maybe }", "%maybe"), "maybe");
-  EXPECT_NE(error("enum { true, maybe }", "true").find("must be written `%true`"), std::string::npos);
+  EXPECT_NE(error("enum { true, maybe }", "true").find("must be written `%true`"),
+            std::string::npos);
   EXPECT_EQ(round_trip("variant { some(u8), other }", "%some(3)"), "%some(3)");
 }
 
@@ -131,7 +133,8 @@ TEST_F(WaveTest, MutatedTextNeverCrashes) {
   TypeId t = type(
       "record { a: list<tuple<u8, string>>, b: option<result<char, f64>>, c: flags { x, y }, "
       "d: variant { p(s64), q }, e: enum { l, m } }");
-  const std::string valid = R"({a: [(1, "x\u{41}"), (2, "")], b: some(err(-1.5e3)), c: {x, y}, d: p(-7), e: m})";
+  const std::string valid =
+      R"({a: [(1, "x\u{41}"), (2, "")], b: some(err(-1.5e3)), c: {x, y}, d: p(-7), e: m})";
   ASSERT_TRUE(static_cast<bool>(parse_wave(store, t, valid)));
   const std::string alphabet = "{}[]()\"'\\,:%-.0123456789eu abxyz\n/";
   std::mt19937 rng(1234);
@@ -152,7 +155,8 @@ TEST_F(WaveTest, MutatedTextNeverCrashes) {
     // What parses prints as WAVE that reads back the same.
     const std::string printed = print_wave(store, t, *v);
     auto again = parse_wave(store, t, printed);
-    ASSERT_TRUE(static_cast<bool>(again)) << text << " printed as " << printed << ": " << again.error().message;
+    ASSERT_TRUE(static_cast<bool>(again))
+        << text << " printed as " << printed << ": " << again.error().message;
     EXPECT_EQ(*again, *v) << text;
   }
 }

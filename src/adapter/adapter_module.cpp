@@ -81,7 +81,8 @@ Expected<void> AdapterModule::adapt(std::string_view name, const Adapter& adapte
   }
   if (adapter.lift_type.index >= store.func_count() ||
       adapter.lower_type.index >= store.func_count()) {
-    return error("adapter `" + std::string(name) + "` names a function type that is not in the type store");
+    return error("adapter `" + std::string(name) +
+                 "` names a function type that is not in the type store");
   }
   for (FuncTypeId f : {adapter.lift_type, adapter.lower_type}) {
     if (auto r = check_func_type(store, f); !r) return r;
@@ -107,18 +108,18 @@ Expected<void> AdapterModule::adapt(std::string_view name, const Adapter& adapte
   resolved.name = std::string(name);
   resolved.lift_type = adapter.lift_type;
   resolved.lower_type = adapter.lower_type;
-  resolved.lift_signature = flatten_functype(store, adapter.lift_type, lift_facts.signature(),
-                                             SignatureContext::Lift);
-  resolved.lower_signature = flatten_functype(store, adapter.lower_type, lower_facts.signature(),
-                                              SignatureContext::Lower);
+  resolved.lift_signature =
+      flatten_functype(store, adapter.lift_type, lift_facts.signature(), SignatureContext::Lift);
+  resolved.lower_signature =
+      flatten_functype(store, adapter.lower_type, lower_facts.signature(), SignatureContext::Lower);
   resolved.lift_options = &import_side(module, adapter.lift);
   resolved.lower_options = &import_side(module, adapter.lower);
   resolved.callee = module.import_export_func(binding::Export::Role::Callee, "callee", name,
                                               adapter.callee, resolved.lift_signature.func_type());
   if (adapter.lift.post_return) {
-    resolved.post_return =
-        module.import_export_func(binding::Export::Role::PostReturn, "post_return", name,
-                                  *adapter.lift.post_return, post_return_type(resolved.lift_signature));
+    resolved.post_return = module.import_export_func(binding::Export::Role::PostReturn,
+                                                     "post_return", name, *adapter.lift.post_return,
+                                                     post_return_type(resolved.lift_signature));
   }
 
   const CanonOptions& lift = adapter.lift;

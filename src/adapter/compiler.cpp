@@ -77,26 +77,17 @@ MemArg Compiler::memarg(const SideOptions& options, uint64_t offset, uint32_t al
 BlockType Compiler::block_type_for(std::span<const ValType> results) {
   if (results.empty()) return BlockType::empty();
   if (results.size() == 1) return BlockType::of(results[0]);
-  return BlockType::index(
-      module_.intern_type(wasm::FuncType{{}, std::vector<ValType>(results.begin(), results.end())}));
+  return BlockType::index(module_.intern_type(
+      wasm::FuncType{{}, std::vector<ValType>(results.begin(), results.end())}));
 }
 
 void Compiler::push_zero(ValType type) {
   switch (type.kind()) {
-    case ValType::Kind::I32:
-      ins_.i32_const(0);
-      break;
-    case ValType::Kind::I64:
-      ins_.i64_const(0);
-      break;
-    case ValType::Kind::F32:
-      ins_.f32_const_bits(0);
-      break;
-    case ValType::Kind::F64:
-      ins_.f64_const_bits(0);
-      break;
-    default:
-      assert(false && "flat values are numbers");
+    case ValType::Kind::I32: ins_.i32_const(0); break;
+    case ValType::Kind::I64: ins_.i64_const(0); break;
+    case ValType::Kind::F32: ins_.f32_const_bits(0); break;
+    case ValType::Kind::F64: ins_.f64_const_bits(0); break;
+    default: assert(false && "flat values are numbers");
   }
 }
 

@@ -122,8 +122,7 @@ class Compiler {
   // Calls the options' realloc(ptr, old_size, align, new_size), stores the
   // result in `into` and validates it for alignment and bounds.
   void call_realloc(const SideOptions& options, const Operand& ptr, const Operand& old_size,
-                    uint32_t align, const Operand& new_size, TrapCode out_of_bounds,
-                    uint32_t into);
+                    uint32_t align, const Operand& new_size, TrapCode out_of_bounds, uint32_t into);
   // realloc(0, 0, align, size) into a new local, or into `into`.
   TempLocal malloc(const SideOptions& options, const Operand& size, uint32_t align,
                    TrapCode out_of_bounds);
@@ -176,13 +175,12 @@ class Compiler {
   void translate_string(const Source& src, const Destination& dst);
   void transcode_string(const SideOptions& src, SimpleEncoding from, uint32_t src_ptr,
                         uint32_t units, const SideOptions& dst, const StringBuffer& out);
-  void copy_string(const SideOptions& src, uint32_t src_ptr, uint32_t units,
-                   const SideOptions& dst, Transcode op, uint32_t unit_size, uint32_t align,
-                   const StringBuffer& out);
+  void copy_string(const SideOptions& src, uint32_t src_ptr, uint32_t units, const SideOptions& dst,
+                   Transcode op, uint32_t unit_size, uint32_t align, const StringBuffer& out);
   void string_to_utf16(const SideOptions& src, uint32_t src_ptr, uint32_t units,
                        const SideOptions& dst, const StringBuffer& out);
-  void string_to_utf8(const SideOptions& src, SimpleEncoding from, uint32_t src_ptr,
-                      uint32_t units, const SideOptions& dst, const StringBuffer& out);
+  void string_to_utf8(const SideOptions& src, SimpleEncoding from, uint32_t src_ptr, uint32_t units,
+                      const SideOptions& dst, const StringBuffer& out);
   void string_to_compact(const SideOptions& src, SimpleEncoding from, uint32_t src_ptr,
                          uint32_t units, const SideOptions& dst, const StringBuffer& out);
   void probably_utf16_to_compact(const SideOptions& src, uint32_t src_ptr, uint32_t units,

@@ -21,8 +21,8 @@ class TempLocal;
 
 class Locals {
  public:
-  explicit Locals(std::span<const ValType> params) : types_(params.begin(), params.end()),
-                                                     param_count_(params.size()) {}
+  explicit Locals(std::span<const ValType> params)
+      : types_(params.begin(), params.end()), param_count_(params.size()) {}
   Locals(const Locals&) = delete;
   Locals& operator=(const Locals&) = delete;
 

@@ -46,7 +46,9 @@ class ValueLocation {
   }
 
   const SideOptions& options() const { return *options_; }
-  Location kind() const { return std::holds_alternative<MemoryPlace>(where_) ? Location::Memory : Location::Stack; }
+  Location kind() const {
+    return std::holds_alternative<MemoryPlace>(where_) ? Location::Memory : Location::Stack;
+  }
   bool in_memory() const { return kind() == Location::Memory; }
 
   std::span<const FlatSlot> slots() const { return std::get<std::span<const FlatSlot>>(where_); }
@@ -90,7 +92,8 @@ class ValueLocation {
   }
 
  private:
-  ValueLocation(const SideOptions& options, std::variant<std::span<const FlatSlot>, MemoryPlace> where)
+  ValueLocation(const SideOptions& options,
+                std::variant<std::span<const FlatSlot>, MemoryPlace> where)
       : options_(&options), where_(where) {}
 
   size_t flat_count(const TypeStore& types, TypeId type) const {

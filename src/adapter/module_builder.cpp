@@ -121,9 +121,7 @@ uint32_t ModuleBuilder::import_intrinsic(Intrinsic intrinsic) {
       import.module = "async", import.field = "enter-sync-call";
       type = {{V::I32, V::I32, V::I32}, {}};
       break;
-    case Intrinsic::ExitSyncCall:
-      import.module = "async", import.field = "exit-sync-call";
-      break;
+    case Intrinsic::ExitSyncCall: import.module = "async", import.field = "exit-sync-call"; break;
     case Intrinsic::ContextGet0:
       import.module = "context", import.field = "get0";
       type = {{}, {V::I32}};
@@ -157,25 +155,15 @@ uint32_t ModuleBuilder::import_transcoder(Transcode op, uint32_t from_memory, bo
     case Transcode::Utf8ToUtf8:
     case Transcode::Utf16ToUtf16:
     case Transcode::Latin1ToLatin1:
-    case Transcode::Latin1ToUtf16:
-      type = {{from, from, to}, {}};
-      break;
+    case Transcode::Latin1ToUtf16: type = {{from, from, to}, {}}; break;
     case Transcode::Utf8ToUtf16:
-    case Transcode::Utf16ToCompactProbablyUtf16:
-      type = {{from, from, to}, {to}};
-      break;
+    case Transcode::Utf16ToCompactProbablyUtf16: type = {{from, from, to}, {to}}; break;
     case Transcode::Utf8ToLatin1:
-    case Transcode::Utf16ToLatin1:
-      type = {{from, from, to}, {from, to}};
-      break;
+    case Transcode::Utf16ToLatin1: type = {{from, from, to}, {from, to}}; break;
     case Transcode::Utf16ToUtf8:
-    case Transcode::Latin1ToUtf8:
-      type = {{from, from, to, to, V::I32}, {from, to}};
-      break;
+    case Transcode::Latin1ToUtf8: type = {{from, from, to, to, V::I32}, {from, to}}; break;
     case Transcode::Utf8ToCompactUtf16:
-    case Transcode::Utf16ToCompactUtf16:
-      type = {{from, from, to, to, to}, {to}};
-      break;
+    case Transcode::Utf16ToCompactUtf16: type = {{from, from, to, to, to}, {to}}; break;
   }
   import.module = "transcode";
   import.field = std::string(transcode_name(op)) + " (mem" + std::to_string(from_memory) +

@@ -70,9 +70,9 @@ struct OutlineKey {
   Location dst_location;
   friend bool operator<(const OutlineKey& a, const OutlineKey& b) {
     return std::tie(a.src_type.index, a.src_options, a.src_location, a.dst_type.index,
-                    a.dst_options, a.dst_location) <
-           std::tie(b.src_type.index, b.src_options, b.src_location, b.dst_type.index,
-                    b.dst_options, b.dst_location);
+                    a.dst_options, a.dst_location) < std::tie(b.src_type.index, b.src_options,
+                                                              b.src_location, b.dst_type.index,
+                                                              b.dst_options, b.dst_location);
   }
 };
 
@@ -83,8 +83,7 @@ struct OutlineRequest {
 
 class ModuleBuilder {
  public:
-  ModuleBuilder(const TypeStore& types, ModuleOptions options)
-      : types_(types), options_(options) {}
+  ModuleBuilder(const TypeStore& types, ModuleOptions options) : types_(types), options_(options) {}
 
   const TypeStore& types() const { return types_; }
   const ModuleOptions& options() const { return options_; }

@@ -48,7 +48,8 @@ void Compiler::translate_params(const ResolvedAdapter& a) {
   if (!a.lift_signature.params_indirect) {
     dst_slots.reserve(dst_types.size());
     for (TypeId t : dst_types) {
-      destinations.push_back(Destination::stack(lift, dst_slots.emplace_back(natural_flat(t, lift))));
+      destinations.push_back(
+          Destination::stack(lift, dst_slots.emplace_back(natural_flat(t, lift))));
     }
   } else {
     const SequenceLayout tuple = sequence_layout(types_, dst_types, lift.memory64);

@@ -13,7 +13,7 @@ struct ResolvedAdapter {
   std::string name;
   FuncTypeId lift_type;
   FuncTypeId lower_type;
-  const SideOptions* lift_options = nullptr;   // interned in the ModuleBuilder
+  const SideOptions* lift_options = nullptr;  // interned in the ModuleBuilder
   const SideOptions* lower_options = nullptr;
   CoreSignature lift_signature;
   CoreSignature lower_signature;

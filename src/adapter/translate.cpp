@@ -19,28 +19,19 @@ uint32_t layer_cost(const TypeNode& node) {
     case TypeKind::Borrow:
     case TypeKind::Future:
     case TypeKind::Stream:
-    case TypeKind::ErrorContext:
-      return 1;
+    case TypeKind::ErrorContext: return 1;
     case TypeKind::String:
     case TypeKind::List:
-    case TypeKind::Map:
-      return 40;
-    case TypeKind::Flags:
-      return node.labels.empty() ? 0 : 1;
-    case TypeKind::Record:
-      return static_cast<uint32_t>(node.fields.size());
-    case TypeKind::Tuple:
-      return static_cast<uint32_t>(node.elements.size());
+    case TypeKind::Map: return 40;
+    case TypeKind::Flags: return node.labels.empty() ? 0 : 1;
+    case TypeKind::Record: return static_cast<uint32_t>(node.fields.size());
+    case TypeKind::Tuple: return static_cast<uint32_t>(node.elements.size());
     case TypeKind::Variant:
-    case TypeKind::Enum:
-      return static_cast<uint32_t>(node.cases.size());
+    case TypeKind::Enum: return static_cast<uint32_t>(node.cases.size());
     case TypeKind::Option:
-    case TypeKind::Result:
-      return 2;
-    case TypeKind::FixedList:
-      return node.length;
-    default:
-      return 0;
+    case TypeKind::Result: return 2;
+    case TypeKind::FixedList: return node.length;
+    default: return 0;
   }
 }
 
@@ -59,49 +50,27 @@ void Compiler::translate(TypeId src_type, const Source& src, TypeId dst_type,
 
 void Compiler::translate_layer(TypeId src_type, const Source& src, TypeId dst_type,
                                const Destination& dst) {
-  if (src.in_memory()) assert_aligned(src.options(), src.place(), abi(src_type, src.options()).align);
-  if (dst.in_memory()) assert_aligned(dst.options(), dst.place(), abi(dst_type, dst.options()).align);
+  if (src.in_memory())
+    assert_aligned(src.options(), src.place(), abi(src_type, src.options()).align);
+  if (dst.in_memory())
+    assert_aligned(dst.options(), dst.place(), abi(dst_type, dst.options()).align);
   const TypeNode& n = node(src_type);
   switch (n.kind) {
-    case TypeKind::Bool:
-      translate_bool(src, dst);
-      break;
-    case TypeKind::U8:
-      translate_small_int(src, dst, 1, false);
-      break;
-    case TypeKind::S8:
-      translate_small_int(src, dst, 1, true);
-      break;
-    case TypeKind::U16:
-      translate_small_int(src, dst, 2, false);
-      break;
-    case TypeKind::S16:
-      translate_small_int(src, dst, 2, true);
-      break;
+    case TypeKind::Bool: translate_bool(src, dst); break;
+    case TypeKind::U8: translate_small_int(src, dst, 1, false); break;
+    case TypeKind::S8: translate_small_int(src, dst, 1, true); break;
+    case TypeKind::U16: translate_small_int(src, dst, 2, false); break;
+    case TypeKind::S16: translate_small_int(src, dst, 2, true); break;
     case TypeKind::U32:
-    case TypeKind::S32:
-      translate_plain(src, dst, ValType::I32);
-      break;
+    case TypeKind::S32: translate_plain(src, dst, ValType::I32); break;
     case TypeKind::U64:
-    case TypeKind::S64:
-      translate_plain(src, dst, ValType::I64);
-      break;
-    case TypeKind::F32:
-      translate_plain(src, dst, ValType::F32);
-      break;
-    case TypeKind::F64:
-      translate_plain(src, dst, ValType::F64);
-      break;
-    case TypeKind::Char:
-      translate_char(src, dst);
-      break;
-    case TypeKind::Flags:
-      translate_flags(n, src, dst);
-      break;
+    case TypeKind::S64: translate_plain(src, dst, ValType::I64); break;
+    case TypeKind::F32: translate_plain(src, dst, ValType::F32); break;
+    case TypeKind::F64: translate_plain(src, dst, ValType::F64); break;
+    case TypeKind::Char: translate_char(src, dst); break;
+    case TypeKind::Flags: translate_flags(n, src, dst); break;
     case TypeKind::Record:
-    case TypeKind::Tuple:
-      translate_members(src_type, src, dst_type, dst);
-      break;
+    case TypeKind::Tuple: translate_members(src_type, src, dst_type, dst); break;
     case TypeKind::FixedList:
       if (src.in_memory() && dst.in_memory() && n.length > 1) {
         translate_fixed_list_loop(src_type, src, dst_type, dst);
@@ -112,23 +81,15 @@ void Compiler::translate_layer(TypeId src_type, const Source& src, TypeId dst_ty
     case TypeKind::Variant:
     case TypeKind::Enum:
     case TypeKind::Option:
-    case TypeKind::Result:
-      translate_variant(src_type, src, dst_type, dst);
-      break;
-    case TypeKind::String:
-      translate_string(src, dst);
-      break;
+    case TypeKind::Result: translate_variant(src_type, src, dst_type, dst); break;
+    case TypeKind::String: translate_string(src, dst); break;
     case TypeKind::Own:
     case TypeKind::Borrow:
     case TypeKind::Future:
     case TypeKind::Stream:
-    case TypeKind::ErrorContext:
-      translate_handle(n, node(dst_type), src, dst);
-      break;
+    case TypeKind::ErrorContext: translate_handle(n, node(dst_type), src, dst); break;
     case TypeKind::List:
-    case TypeKind::Map:
-      translate_list(src_type, src, dst_type, dst);
-      break;
+    case TypeKind::Map: translate_list(src_type, src, dst_type, dst); break;
   }
 }
 
@@ -154,7 +115,8 @@ wasm::FuncType Compiler::outlined_type(const OutlineKey& key) const {
 
 void Compiler::outline(TypeId src_type, const Source& src, TypeId dst_type,
                        const Destination& dst) {
-  const OutlineKey key{src_type, src.options().id, src.kind(), dst_type, dst.options().id, dst.kind()};
+  const OutlineKey key{src_type, src.options().id, src.kind(),
+                       dst_type, dst.options().id, dst.kind()};
   const FunctionId target = module_.outlined(key, outlined_type(key));
   if (src.in_memory()) {
     ins_.local_get(src.place().addr);

@@ -94,8 +94,7 @@ bool Compiler::copyable_as_bytes(TypeId type) const {
     case TypeKind::U64:
     case TypeKind::S64:
     case TypeKind::F32:
-    case TypeKind::F64:
-      return true;
+    case TypeKind::F64: return true;
     case TypeKind::Record:
       for (const Field& f : n.fields) {
         if (!copyable_as_bytes(f.type)) return false;
@@ -106,10 +105,8 @@ bool Compiler::copyable_as_bytes(TypeId type) const {
         if (!copyable_as_bytes(e)) return false;
       }
       return true;
-    case TypeKind::FixedList:
-      return copyable_as_bytes(*n.element);
-    default:
-      return false;
+    case TypeKind::FixedList: return copyable_as_bytes(*n.element);
+    default: return false;
   }
 }
 
@@ -142,7 +139,8 @@ void Compiler::translate_list(TypeId src_type, const Source& src, TypeId dst_typ
   // Below 2^28 elements the destination byte length cannot overflow either.
   TempLocal dst_len = converted(len.index(), sp, dp);
   TempLocal dst_bytes = scaled(dst_len.index(), dp, dst_elem.size);
-  TempLocal dst_ptr = malloc(dopt, Operand::in(dst_bytes), dst_elem.align, TrapCode::ListOutOfBounds);
+  TempLocal dst_ptr =
+      malloc(dopt, Operand::in(dst_bytes), dst_elem.align, TrapCode::ListOutOfBounds);
 
   bool copy_bytes = true;
   for (const ElementPart& part : src_elem.parts) copy_bytes &= copyable_as_bytes(part.type);
@@ -150,7 +148,8 @@ void Compiler::translate_list(TypeId src_type, const Source& src, TypeId dst_typ
     assert(src_elem.size == dst_elem.size);
     // memory.copy takes each address in its memory's index type and the
     // length as i64 only when both memories are 64-bit.
-    const ValType length_type = sp == ValType::I64 && dp == ValType::I64 ? ValType::I64 : ValType::I32;
+    const ValType length_type =
+        sp == ValType::I64 && dp == ValType::I64 ? ValType::I64 : ValType::I32;
     ins_.local_get(dst_ptr.index());
     ins_.local_get(src_ptr.index());
     push_as(Operand::in(src_bytes), length_type);

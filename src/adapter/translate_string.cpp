@@ -12,7 +12,9 @@ namespace {
 constexpr uint64_t kMaxStringByteLength = (uint64_t{1} << 28) - 1;
 
 // The specification's utf16_tag: the top bit of the pointer type.
-uint64_t utf16_tag(ValType ptr) { return ptr == ValType::I64 ? uint64_t{1} << 63 : uint64_t{1} << 31; }
+uint64_t utf16_tag(ValType ptr) {
+  return ptr == ValType::I64 ? uint64_t{1} << 63 : uint64_t{1} << 31;
+}
 
 }  // namespace
 
@@ -86,8 +88,9 @@ void Compiler::translate_string(const Source& src, const Destination& dst) {
   store_pointer_pair(dst, out.ptr, out.len);
 }
 
-void Compiler::transcode_string(const SideOptions& src_options, SimpleEncoding from, uint32_t src_ptr,
-                                uint32_t units, const SideOptions& dst_options, const StringBuffer& out) {
+void Compiler::transcode_string(const SideOptions& src_options, SimpleEncoding from,
+                                uint32_t src_ptr, uint32_t units, const SideOptions& dst_options,
+                                const StringBuffer& out) {
   switch (dst_options.string_encoding) {
     case StringEncoding::Utf8:
       if (from == SimpleEncoding::Utf8) {
@@ -108,8 +111,7 @@ void Compiler::transcode_string(const SideOptions& src_options, SimpleEncoding f
     case StringEncoding::CompactUtf16:
       if (from == SimpleEncoding::Latin1) {
         // The spec's store_string_copy(..., 1, 2, 'latin-1'): alignment 2.
-        copy_string(src_options, src_ptr, units, dst_options, Transcode::Latin1ToLatin1, 1, 2,
-                    out);
+        copy_string(src_options, src_ptr, units, dst_options, Transcode::Latin1ToLatin1, 1, 2, out);
       } else {
         string_to_compact(src_options, from, src_ptr, units, dst_options, out);
       }
@@ -119,8 +121,8 @@ void Compiler::transcode_string(const SideOptions& src_options, SimpleEncoding f
 
 // store_string_copy: the destination size is known up front.
 void Compiler::copy_string(const SideOptions& src_options, uint32_t src_ptr, uint32_t units,
-                           const SideOptions& dst_options, Transcode op, uint32_t unit_size, uint32_t align,
-                           const StringBuffer& out) {
+                           const SideOptions& dst_options, Transcode op, uint32_t unit_size,
+                           uint32_t align, const StringBuffer& out) {
   ValType sp = src_options.ptr();
   ValType dp = dst_options.ptr();
   ins_.local_get(units);
@@ -140,8 +142,8 @@ void Compiler::copy_string(const SideOptions& src_options, uint32_t src_ptr, uin
 
 // If fewer UTF-16 units than `units_d` were written, shrinks the
 // `allocated` bytes to what they need.
-void Compiler::shrink_utf16(const SideOptions& dst_options, const StringBuffer& out, uint32_t units_d,
-                            uint32_t allocated) {
+void Compiler::shrink_utf16(const SideOptions& dst_options, const StringBuffer& out,
+                            uint32_t units_d, uint32_t allocated) {
   ValType dp = dst_options.ptr();
   ins_.local_get(out.len);
   ins_.local_get(units_d);
@@ -177,7 +179,8 @@ void Compiler::string_to_utf16(const SideOptions& src_options, uint32_t src_ptr,
 // code unit; on the first non-ASCII character grow to the worst case,
 // finish, and shrink to the bytes written.
 void Compiler::string_to_utf8(const SideOptions& src_options, SimpleEncoding from, uint32_t src_ptr,
-                              uint32_t units, const SideOptions& dst_options, const StringBuffer& out) {
+                              uint32_t units, const SideOptions& dst_options,
+                              const StringBuffer& out) {
   ValType sp = src_options.ptr();
   ValType dp = dst_options.ptr();
   bool from_utf16 = from == SimpleEncoding::Utf16;
@@ -269,8 +272,9 @@ void Compiler::string_to_utf8(const SideOptions& src_options, SimpleEncoding fro
 
 // store_string_to_latin1_or_utf16: optimistically Latin-1; on the first
 // code point above 0xFF grow to UTF-16, widening what was written in place.
-void Compiler::string_to_compact(const SideOptions& src_options, SimpleEncoding from, uint32_t src_ptr,
-                                 uint32_t units, const SideOptions& dst_options, const StringBuffer& out) {
+void Compiler::string_to_compact(const SideOptions& src_options, SimpleEncoding from,
+                                 uint32_t src_ptr, uint32_t units, const SideOptions& dst_options,
+                                 const StringBuffer& out) {
   ValType sp = src_options.ptr();
   ValType dp = dst_options.ptr();
   bool from_utf16 = from == SimpleEncoding::Utf16;
@@ -339,8 +343,9 @@ void Compiler::string_to_compact(const SideOptions& src_options, SimpleEncoding 
 // store_probably_utf16_to_latin1_or_utf16: allocate for UTF-16, and if
 // every code unit turned out to fit in Latin-1 (the transcoder then
 // compressed the text in place), shrink to the Latin-1 bytes.
-void Compiler::probably_utf16_to_compact(const SideOptions& src_options, uint32_t src_ptr, uint32_t units,
-                                         const SideOptions& dst_options, const StringBuffer& out) {
+void Compiler::probably_utf16_to_compact(const SideOptions& src_options, uint32_t src_ptr,
+                                         uint32_t units, const SideOptions& dst_options,
+                                         const StringBuffer& out) {
   ValType sp = src_options.ptr();
   ValType dp = dst_options.ptr();
   TempLocal units_d_local = converted(units, sp, dp);

@@ -50,7 +50,8 @@ void Compiler::translate_variant(TypeId src_type, const Source& src, TypeId dst_
     ins_.i32_ge_u();
     trap_if(TrapCode::InvalidDiscriminant);
     if (dst.in_memory()) {
-      const uint32_t bytes = variant_layout(types_, dst_type, dst.options().memory64).discriminant_size;
+      const uint32_t bytes =
+          variant_layout(types_, dst_type, dst.options().memory64).discriminant_size;
       ins_.local_get(dst.place().addr);
       ins_.local_get(disc.index());
       ins_.mem(narrow_store(bytes), memarg(dst.options(), dst.place().offset, bytes));

@@ -42,7 +42,9 @@ TypeId TypeConverter::convert(TypeId id, uint32_t instance) {
     }
     case TypeKind::Enum: out = out_.enumeration(n.labels); break;
     case TypeKind::Option: out = out_.option(sub(*n.element)); break;
-    case TypeKind::Result: out = out_.result(sub_opt(n.cases[0].type), sub_opt(n.cases[1].type)); break;
+    case TypeKind::Result:
+      out = out_.result(sub_opt(n.cases[0].type), sub_opt(n.cases[1].type));
+      break;
     case TypeKind::Flags: out = out_.flags(n.labels); break;
     case TypeKind::Own:
       out = out_.own(tables_.table(TableMap::Kind::Resource, n.resource, instance));
@@ -51,10 +53,12 @@ TypeId TypeConverter::convert(TypeId id, uint32_t instance) {
       out = out_.borrow(tables_.table(TableMap::Kind::Resource, n.resource, instance));
       break;
     case TypeKind::Future:
-      out = out_.future(sub_opt(n.element), tables_.table(TableMap::Kind::Future, id.index, instance));
+      out = out_.future(sub_opt(n.element),
+                        tables_.table(TableMap::Kind::Future, id.index, instance));
       break;
     case TypeKind::Stream:
-      out = out_.stream(sub_opt(n.element), tables_.table(TableMap::Kind::Stream, id.index, instance));
+      out = out_.stream(sub_opt(n.element),
+                        tables_.table(TableMap::Kind::Stream, id.index, instance));
       break;
     case TypeKind::ErrorContext:
       out = out_.error_context(tables_.table(TableMap::Kind::ErrorContext, 0, instance));

@@ -115,7 +115,8 @@ CoreExport CoreItemNames::name(const CoreDef& def) const {
   switch (def.kind) {
     case CoreDef::Kind::Export: return CoreExport{def.index, def.name};
     case CoreDef::Kind::Adapter:
-      return CoreExport{core_instances_ + module_of_.at(def.index), "adapter" + std::to_string(def.index)};
+      return CoreExport{core_instances_ + module_of_.at(def.index),
+                        "adapter" + std::to_string(def.index)};
     case CoreDef::Kind::Trampoline:
       return CoreExport{core_instances_ + module_count_, "trampoline" + std::to_string(def.index)};
   }
@@ -192,24 +193,25 @@ std::string describe_adapter(const ComponentResult& result, uint32_t id) {
   const Adapter& adapter = result.adapters.adapters.at(id);
   std::string out = "adapter" + std::to_string(id) + " (adapter module " +
                     std::to_string(result.adapters.names.module_of(id)) + "): instance " +
-                    std::to_string(a.lift.instance) + " export `" + a.lift_name +
-                    "` -> instance " + std::to_string(a.lower.instance) + " import `" +
-                    a.lower_name + "`\n";
+                    std::to_string(a.lift.instance) + " export `" + a.lift_name + "` -> instance " +
+                    std::to_string(a.lower.instance) + " import `" + a.lower_name + "`\n";
   // Handles name each side's own table, so the two types can print
   // differently while being the same component type.
   std::string lift_type = to_string(result.adapters.types, adapter.lift_type);
   std::string lower_type = to_string(result.adapters.types, adapter.lower_type);
   out += "  type:  " + lift_type + "\n";
   if (lower_type != lift_type) out += "  lower type: " + lower_type + "\n";
-  out += "  lift:  " + options_text(adapter.lift) + ", callee " + export_text(adapter.callee) + "\n";
+  out +=
+      "  lift:  " + options_text(adapter.lift) + ", callee " + export_text(adapter.callee) + "\n";
   out += "  lower: " + options_text(adapter.lower) + "\n";
   auto has = [](const std::vector<uint32_t>& v, uint32_t x) {
     return std::find(v.begin(), v.end(), x) != v.end();
   };
   if (a.lift.instance == a.lower.instance || has(a.lift.ancestors, a.lower.instance) ||
       has(a.lower.ancestors, a.lift.instance)) {
-    out += "  note:  lift and lower are the same instance or one contains the other; the adapter "
-           "always traps (cannot enter component instance)\n";
+    out +=
+        "  note:  lift and lower are the same instance or one contains the other; the adapter "
+        "always traps (cannot enter component instance)\n";
   }
   return out;
 }

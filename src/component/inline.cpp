@@ -82,8 +82,7 @@ Expected<void> Inliner::run_root(const Component& root) {
   }
   for (size_t i = 0; i < lifted_of_adapter_.size(); ++i) {
     const LiftedFunc& lf = *lifted_of_adapter_[i];
-    out_.adapters[i].lift_name =
-        lf.name.empty() ? "func " + std::to_string(lf.index) : lf.name;
+    out_.adapters[i].lift_name = lf.name.empty() ? "func " + std::to_string(lf.index) : lf.name;
   }
   return {};
 }
@@ -164,8 +163,9 @@ Expected<Item> Inliner::get_item(Frame& f, Sort s, uint32_t index, size_t at) {
     case Sort::Type: return wrap(at_index(f, f.scope->types->types, index, s, at));
     case Sort::Value: return fail(f, at, "component values are not supported");
     default:
-      return fail(f, at, std::string("a ") + sort_name(s) +
-                             " cannot be exported or passed to a component instance");
+      return fail(f, at,
+                  std::string("a ") + sort_name(s) +
+                      " cannot be exported or passed to a component instance");
   }
 }
 
@@ -173,11 +173,16 @@ void Inliner::push_item(Frame& f, const Item& item) {
   std::visit(
       [&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, FuncItem>) f.funcs.push_back(x);
-        else if constexpr (std::is_same_v<T, ModuleItem>) f.scope->modules.push_back(x);
-        else if constexpr (std::is_same_v<T, ComponentItem>) f.scope->components.push_back(x);
-        else if constexpr (std::is_same_v<T, InstancePtr>) f.instances.push_back(x);
-        else f.scope->types->types.push_back(x);
+        if constexpr (std::is_same_v<T, FuncItem>)
+          f.funcs.push_back(x);
+        else if constexpr (std::is_same_v<T, ModuleItem>)
+          f.scope->modules.push_back(x);
+        else if constexpr (std::is_same_v<T, ComponentItem>)
+          f.scope->components.push_back(x);
+        else if constexpr (std::is_same_v<T, InstancePtr>)
+          f.instances.push_back(x);
+        else
+          f.scope->types->types.push_back(x);
       },
       item);
 }
@@ -213,22 +218,23 @@ Expected<void> Inliner::step(Frame& f, const Value& v) {
   return fail(f, v.offset, "component values are not supported");
 }
 
-Expected<CoreEntity> Inliner::core_export(const Frame& f, const CoreInstanceItem& ci, uint32_t ci_index,
-                                 std::string_view name, size_t at) {
+Expected<CoreEntity> Inliner::core_export(const Frame& f, const CoreInstanceItem& ci,
+                                          uint32_t ci_index, std::string_view name, size_t at) {
   if (!ci.id) {
     auto it = ci.bag.find(name);
     if (it == ci.bag.end()) {
-      return fail(f, at, "core instance " + std::to_string(ci_index) + " has no export `" +
-                             std::string(name) + "`");
+      return fail(f, at,
+                  "core instance " + std::to_string(ci_index) + " has no export `" +
+                      std::string(name) + "`");
     }
     return it->second;
   }
   const wasm::ModuleInterface& info = interfaces_[ci.module];
   auto it = info.exports.find(name);
   if (it == info.exports.end()) {
-    return fail(f, at, "core instance " + std::to_string(ci_index) + " (of core module " +
-                           std::to_string(ci.module) + ") has no export `" + std::string(name) +
-                           "`");
+    return fail(f, at,
+                "core instance " + std::to_string(ci_index) + " (of core module " +
+                    std::to_string(ci.module) + ") has no export `" + std::string(name) + "`");
   }
   CoreEntity e;
   e.kind = it->second.kind;
@@ -237,9 +243,10 @@ Expected<CoreEntity> Inliner::core_export(const Frame& f, const CoreInstanceItem
   // Functions and memories are always read; anything else the reader could
   // not learn is only missing its type.
   if (!e.type && (e.kind == wasm::ExternKind::Func || e.kind == wasm::ExternKind::Memory)) {
-    return fail(f, at, "export `" + std::string(name) + "` of core module " +
-                           std::to_string(ci.module) + " names " + wasm::to_string(e.kind) + " " +
-                           std::to_string(it->second.index) + ", which does not exist");
+    return fail(f, at,
+                "export `" + std::string(name) + "` of core module " + std::to_string(ci.module) +
+                    " names " + wasm::to_string(e.kind) + " " + std::to_string(it->second.index) +
+                    ", which does not exist");
   }
   return e;
 }
@@ -250,8 +257,8 @@ Expected<void> Inliner::step(Frame& f, const CoreInstance& ci) {
     for (const CoreInlineExport& e : bag->exports) {
       auto* space = core_space(f, e.sort);
       if (!space) {
-        return fail(f, ci.offset, std::string("a core instance cannot export a ") +
-                                      sort_name(e.sort));
+        return fail(f, ci.offset,
+                    std::string("a core instance cannot export a ") + sort_name(e.sort));
       }
       auto entity = at_index(f, *space, e.index, e.sort, ci.offset);
       if (!entity) return entity.error();
@@ -273,18 +280,19 @@ Expected<void> Inliner::step(Frame& f, const CoreInstance& ci) {
       return fail(f, ci.offset, "core module instantiation names argument `" + a.name + "` twice");
     }
     if (a.instance >= f.core_instances.size()) {
-      return fail(f, ci.offset, "argument `" + a.name + "`: core instance index " +
-                                    std::to_string(a.instance) + " is out of range");
+      return fail(f, ci.offset,
+                  "argument `" + a.name + "`: core instance index " + std::to_string(a.instance) +
+                      " is out of range");
     }
   }
   CoreInstanceDef def{index, (*module)->import, f.instance, {}};
   for (const auto& imp : info.imports) {
     auto arg = by_name.find(imp.module);
     if (arg == by_name.end()) {
-      return fail(f, ci.offset, "core module " + std::to_string(index) + " imports `" +
-                                    imp.module + "` `" + imp.field +
-                                    "`, but the instantiation has no argument named `" +
-                                    imp.module + "`");
+      return fail(f, ci.offset,
+                  "core module " + std::to_string(index) + " imports `" + imp.module + "` `" +
+                      imp.field + "`, but the instantiation has no argument named `" + imp.module +
+                      "`");
     }
     auto entity = core_export(f, f.core_instances[arg->second], arg->second, imp.field, ci.offset);
     if (!entity) return entity.error();
@@ -333,14 +341,16 @@ Expected<void> Inliner::step(Frame& f, const Instance& inst) {
 }
 
 Expected<ItemMap> Inliner::instantiate(Frame& parent, const ComponentItem& c, const ItemMap& args,
-                              size_t at) {
+                                       size_t at) {
   if (depth_ >= limits_.max_depth) {
-    return fail(parent, at, "component instantiations nest more than " +
-                                std::to_string(limits_.max_depth) + " levels deep");
+    return fail(parent, at,
+                "component instantiations nest more than " + std::to_string(limits_.max_depth) +
+                    " levels deep");
   }
   if (out_.component_instances.size() >= limits_.max_component_instances) {
-    return fail(parent, at, "more than " + std::to_string(limits_.max_component_instances) +
-                                " component instances");
+    return fail(
+        parent, at,
+        "more than " + std::to_string(limits_.max_component_instances) + " component instances");
   }
   Frame child;
   child.ast = c.ast;
@@ -365,13 +375,13 @@ Expected<void> Inliner::step(Frame& f, const Alias& a) {
     const InstanceItem& item = ***inst;
     auto it = item.exports.find(e->name);
     if (it == item.exports.end()) {
-      return fail(f, a.offset, "instance " + std::to_string(e->instance) + " has no export `" +
-                                   e->name + "`");
+      return fail(f, a.offset,
+                  "instance " + std::to_string(e->instance) + " has no export `" + e->name + "`");
     }
     if (item_sort(it->second) != a.sort) {
-      return fail(f, a.offset, "export `" + e->name + "` of instance " +
-                                   std::to_string(e->instance) + " is a " + item_kind(it->second) +
-                                   ", not a " + sort_name(a.sort));
+      return fail(f, a.offset,
+                  "export `" + e->name + "` of instance " + std::to_string(e->instance) + " is a " +
+                      item_kind(it->second) + ", not a " + sort_name(a.sort));
     }
     Item x = it->second;
     if (auto* func = std::get_if<FuncItem>(&x)) {
@@ -388,13 +398,13 @@ Expected<void> Inliner::step(Frame& f, const Alias& a) {
     auto kind = core_kind(a.sort);
     auto* space = core_space(f, a.sort);
     if (!kind || !space) {
-      return fail(f, a.offset, std::string("cannot alias a ") + sort_name(a.sort) +
-                                   " from a core instance");
+      return fail(f, a.offset,
+                  std::string("cannot alias a ") + sort_name(a.sort) + " from a core instance");
     }
     if (*kind != entity->kind) {
-      return fail(f, a.offset, "export `" + e->name + "` of core instance " +
-                                   std::to_string(e->instance) + " is a " +
-                                   wasm::to_string(entity->kind) + ", not a " + sort_name(a.sort));
+      return fail(f, a.offset,
+                  "export `" + e->name + "` of core instance " + std::to_string(e->instance) +
+                      " is a " + wasm::to_string(entity->kind) + ", not a " + sort_name(a.sort));
     }
     space->push_back(std::move(*entity));
     return {};
@@ -403,9 +413,9 @@ Expected<void> Inliner::step(Frame& f, const Alias& a) {
   const Scope* s = f.scope;
   for (uint32_t i = 0; i < o.count; ++i) {
     if (!s->parent) {
-      return fail(f, a.offset, "outer alias reaches " + std::to_string(o.count) +
-                                   " components out, but only " + std::to_string(i) +
-                                   " enclose it");
+      return fail(f, a.offset,
+                  "outer alias reaches " + std::to_string(o.count) + " components out, but only " +
+                      std::to_string(i) + " enclose it");
     }
     s = s->parent;
   }
@@ -448,18 +458,19 @@ Expected<void> Inliner::step(Frame& f, const Type& t) {
     std::optional<CoreDef> destructor;
     if (r->destructor) {
       if (*r->destructor >= f.core_funcs.size()) {
-        return fail(f, t.offset, "the resource destructor names core func " +
-                                     std::to_string(*r->destructor) + ", which does not exist");
+        return fail(f, t.offset,
+                    "the resource destructor names core func " + std::to_string(*r->destructor) +
+                        ", which does not exist");
       }
       const CoreEntity& dtor = f.core_funcs[*r->destructor];
       if (auto c = check_destructor(f, t.offset, *r->destructor, dtor); !c) return c;
       destructor = dtor.def;
     }
-    ResourceId id = out_.types.define_resource(
-        {f.instance,
-         "resource defined at byte " + hex(t.offset) + " in component instance " +
-             std::to_string(f.instance),
-         std::move(destructor)});
+    ResourceId id =
+        out_.types.define_resource({f.instance,
+                                    "resource defined at byte " + hex(t.offset) +
+                                        " in component instance " + std::to_string(f.instance),
+                                    std::move(destructor)});
     f.scope->types->types.push_back(TypeDef{TypeDef::Resource{id}});
     return {};
   }

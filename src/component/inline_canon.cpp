@@ -7,8 +7,9 @@ namespace fact::component::inlining {
 
 Expected<OptionsDef> Inliner::options(Frame& f, const CanonOptions& o, CanonSide side, size_t at) {
   if (o.gc || o.core_type) {
-    return fail(f, at, std::string(fact::canon_name(side)) +
-                           ": the GC options (`gc`, `core-type`) are not supported");
+    return fail(f, at,
+                std::string(fact::canon_name(side)) +
+                    ": the GC options (`gc`, `core-type`) are not supported");
   }
   OptionsDef d;
   d.instance = f.instance;
@@ -37,12 +38,14 @@ Expected<OptionsDef> Inliner::options(Frame& f, const CanonOptions& o, CanonSide
     d.post_return = (*p)->def;
   }
   if (o.callback) {
-    if (auto cb = at_index(f, f.core_funcs, *o.callback, Sort::CoreFunc, at); !cb) return cb.error();
+    if (auto cb = at_index(f, f.core_funcs, *o.callback, Sort::CoreFunc, at); !cb)
+      return cb.error();
   }
   return d;
 }
 
-wasm::FuncType Inliner::core_type_of(FuncTypeId type, const OptionsDef& o, SignatureContext context) {
+wasm::FuncType Inliner::core_type_of(FuncTypeId type, const OptionsDef& o,
+                                     SignatureContext context) {
   SignatureOptions so;
   so.memory64 = o.memory && o.memory->type.memory64;
   return flatten_functype(out_.types.store(), type, so, context).func_type();
@@ -56,9 +59,10 @@ Expected<void> Inliner::step(Frame& f, const Canon& c) {
     case CanonKind::ResourceRep:
     case CanonKind::ResourceDrop: return resource_builtin(f, c);
     default:
-      return fail(f, c.offset, std::string("`canon ") + canon_name(c.kind) +
-                                   "` is not supported yet (fact supports synchronous lift, "
-                                   "lower and the resource builtins)");
+      return fail(f, c.offset,
+                  std::string("`canon ") + canon_name(c.kind) +
+                      "` is not supported yet (fact supports synchronous lift, "
+                      "lower and the resource builtins)");
   }
 }
 
@@ -102,15 +106,18 @@ Expected<void> Inliner::lower(Frame& f, const Canon& c) {
     t.import = host->path;
     t.type = item.type;
     t.options = std::move(*opts);
-    entity.def = CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
+    entity.def =
+        CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
     out_.trampolines.push_back(std::move(t));
     f.core_funcs.push_back(std::move(entity));
     return {};
   }
   const auto& lifted = std::get<std::shared_ptr<LiftedFunc>>(item.def);
   if (auto m = describe_mismatch(out_.types.store(), lifted->type, item.type)) {
-    return fail(f, c.offset, "canon lower: the lowered function's type does not match the "
-                             "lifted one: " + *m);
+    return fail(f, c.offset,
+                "canon lower: the lowered function's type does not match the "
+                "lifted one: " +
+                    *m);
   }
   AdapterDef a;
   a.lift_type = lifted->type;
@@ -123,7 +130,8 @@ Expected<void> Inliner::lower(Frame& f, const Canon& c) {
   a.lower_offset = c.offset;
   // Equal lowerings of one lifted function share an adapter.
   AdapterKey key{a.lift_type, a.lower_type, a.lift, a.lower, a.callee};
-  auto [it, inserted] = adapter_ids_.emplace(std::move(key), static_cast<uint32_t>(out_.adapters.size()));
+  auto [it, inserted] =
+      adapter_ids_.emplace(std::move(key), static_cast<uint32_t>(out_.adapters.size()));
   if (inserted) {
     out_.adapters.push_back(std::move(a));
     lifted_of_adapter_.push_back(lifted);
@@ -138,8 +146,9 @@ Expected<void> Inliner::resource_builtin(Frame& f, const Canon& c) {
   if (!def) return def.error();
   const auto* r = std::get_if<TypeDef::Resource>(&def->def);
   if (!r) {
-    return fail(f, c.offset, std::string("`canon ") + canon_name(c.kind) + "`: type index " +
-                                 std::to_string(c.type) + " is not a resource type");
+    return fail(f, c.offset,
+                std::string("`canon ") + canon_name(c.kind) + "`: type index " +
+                    std::to_string(c.type) + " is not a resource type");
   }
   using wasm::ValType;
   Trampoline t;
@@ -160,11 +169,14 @@ Expected<void> Inliner::resource_builtin(Frame& f, const Canon& c) {
       entity.type = wasm::FuncType{{ValType::I32}, {}};
       break;
   }
-  if (t.kind != Trampoline::Kind::ResourceDrop && out_.types.resource(r->id).instance != f.instance) {
-    return fail(f, c.offset, std::string("`canon ") + canon_name(c.kind) +
-                                 "` needs a resource defined by this component");
+  if (t.kind != Trampoline::Kind::ResourceDrop &&
+      out_.types.resource(r->id).instance != f.instance) {
+    return fail(f, c.offset,
+                std::string("`canon ") + canon_name(c.kind) +
+                    "` needs a resource defined by this component");
   }
-  entity.def = CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
+  entity.def =
+      CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
   out_.trampolines.push_back(std::move(t));
   f.core_funcs.push_back(std::move(entity));
   return {};

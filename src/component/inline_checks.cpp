@@ -31,8 +31,8 @@ Expected<void> Inliner::check_nested_types(const Type& t) {
   return {};
 }
 
-Expected<void> Inliner::check_same_type(const Frame& f, const TypeDef& expected, const TypeDef& actual,
-                               const std::string& what, size_t at) {
+Expected<void> Inliner::check_same_type(const Frame& f, const TypeDef& expected,
+                                        const TypeDef& actual, const std::string& what, size_t at) {
   const auto* ev = std::get_if<TypeDef::Value>(&expected.def);
   const auto* av = std::get_if<TypeDef::Value>(&actual.def);
   if (ev && av) {
@@ -44,8 +44,9 @@ Expected<void> Inliner::check_same_type(const Frame& f, const TypeDef& expected,
   const auto* er = std::get_if<TypeDef::Resource>(&expected.def);
   const auto* ar = std::get_if<TypeDef::Resource>(&actual.def);
   if (er && ar && er->id != ar->id) {
-    return fail(f, at, "type `" + what + "` is " + out_.types.resource(ar->id).name +
-                           ", but " + out_.types.resource(er->id).name + " is expected");
+    return fail(f, at,
+                "type `" + what + "` is " + out_.types.resource(ar->id).name + ", but " +
+                    out_.types.resource(er->id).name + " is expected");
   }
   if (expected.def.index() != actual.def.index()) {
     return fail(f, at, "type `" + what + "` is not the kind of type the import declares");
@@ -56,11 +57,12 @@ Expected<void> Inliner::check_same_type(const Frame& f, const TypeDef& expected,
 Expected<void> Inliner::check_core_argument(const Frame& f, size_t at, uint32_t module,
                                             const wasm::ModuleInterface::Import& imp,
                                             const CoreEntity& given) {
-  const std::string import = "import `" + imp.module + "` `" + imp.field + "` of core module " +
-                             std::to_string(module);
+  const std::string import =
+      "import `" + imp.module + "` `" + imp.field + "` of core module " + std::to_string(module);
   if (given.kind != imp.kind) {
-    return fail(f, at, import + " is a " + wasm::to_string(imp.kind) +
-                           ", but the argument provides a " + wasm::to_string(given.kind));
+    return fail(f, at,
+                import + " is a " + wasm::to_string(imp.kind) + ", but the argument provides a " +
+                    wasm::to_string(given.kind));
   }
   const auto expected = wasm::entity_type(interfaces_[module], imp.kind, imp.index);
   if (!expected || !given.type) return {};
@@ -84,9 +86,10 @@ Expected<void> Inliner::check_destructor(const Frame& f, size_t at, uint32_t ind
   const wasm::FuncType expected{{wasm::ValType::I32}, {}};
   const wasm::FuncType* actual = dtor.func_type();
   if (actual && *actual != expected) {
-    return fail(f, at, "the resource destructor (core func " + std::to_string(index) +
-                           ") has type " + wasm::to_string(*actual) + ", but a destructor takes " +
-                           wasm::to_string(expected));
+    return fail(f, at,
+                "the resource destructor (core func " + std::to_string(index) + ") has type " +
+                    wasm::to_string(*actual) + ", but a destructor takes " +
+                    wasm::to_string(expected));
   }
   return {};
 }
@@ -104,7 +107,8 @@ Expected<void> Inliner::check_canon(const Frame& f, const Canon& c, FuncTypeId t
   facts.post_return = c.options.post_return.has_value();
   facts.is_async = c.options.async;
   facts.callback = c.options.callback.has_value();
-  if (auto r = check_canon_options(store, type, side, facts); !r) return fail(f, c.offset, r.error().message);
+  if (auto r = check_canon_options(store, type, side, facts); !r)
+    return fail(f, c.offset, r.error().message);
 
   const std::string canon = fact::canon_name(side);
   const CoreSignature lift_signature =
@@ -112,27 +116,29 @@ Expected<void> Inliner::check_canon(const Frame& f, const Canon& c, FuncTypeId t
   if (core) {
     const wasm::FuncType expected = lift_signature.func_type();
     if (const wasm::FuncType* actual = core->func_type(); actual && *actual != expected) {
-      return fail(f, c.offset, canon + ": the core function has type " + wasm::to_string(*actual) +
-                                   ", but lifting `" + to_string(store, type) + "` needs " +
-                                   wasm::to_string(expected));
+      return fail(f, c.offset,
+                  canon + ": the core function has type " + wasm::to_string(*actual) +
+                      ", but lifting `" + to_string(store, type) + "` needs " +
+                      wasm::to_string(expected));
     }
   }
   if (c.options.realloc) {
     const wasm::FuncType expected = realloc_type(facts.memory64);
     const wasm::FuncType* actual = f.core_funcs[*c.options.realloc].func_type();
     if (actual && *actual != expected) {
-      return fail(f, c.offset, canon + ": the `realloc` function has type " +
-                                   wasm::to_string(*actual) + ", but " +
-                                   wasm::to_string(expected) + " is expected");
+      return fail(f, c.offset,
+                  canon + ": the `realloc` function has type " + wasm::to_string(*actual) +
+                      ", but " + wasm::to_string(expected) + " is expected");
     }
   }
   if (c.options.post_return) {
     const wasm::FuncType expected = post_return_type(lift_signature);
     const wasm::FuncType* actual = f.core_funcs[*c.options.post_return].func_type();
     if (actual && *actual != expected) {
-      return fail(f, c.offset, canon + ": the `post-return` function has type " +
-                                   wasm::to_string(*actual) + ", but lifting `" +
-                                   to_string(store, type) + "` needs " + wasm::to_string(expected));
+      return fail(f, c.offset,
+                  canon + ": the `post-return` function has type " + wasm::to_string(*actual) +
+                      ", but lifting `" + to_string(store, type) + "` needs " +
+                      wasm::to_string(expected));
     }
   }
   return {};

@@ -6,7 +6,8 @@
 namespace fact::component::inlining {
 
 Expected<InstancePtr> Inliner::resolve_instance_type(const Frame& f, const TypeDef::Instance& type,
-                                            const Source& source, const std::string& name) {
+                                                     const Source& source,
+                                                     const std::string& name) {
   TypeSpace* local = new_type_space(type.scope);
   std::vector<InstancePtr> local_instances;
   auto out = std::make_shared<InstanceItem>();
@@ -34,7 +35,7 @@ Expected<InstancePtr> Inliner::resolve_instance_type(const Frame& f, const TypeD
 }
 
 Expected<void> Inliner::decl_alias(const Frame& f, TypeSpace& local,
-                          const std::vector<InstancePtr>& instances, const Alias& a) {
+                                   const std::vector<InstancePtr>& instances, const Alias& a) {
   if (const auto* o = std::get_if<AliasOuter>(&a.target)) {
     auto scope = TypeResolver::outer(local, o->count, a.offset);
     if (!scope) return scope.error();
@@ -48,42 +49,49 @@ Expected<void> Inliner::decl_alias(const Frame& f, TypeSpace& local,
       local.core_types.push_back((*scope)->core_types[o->index]);
       return {};
     }
-    return fail(f, a.offset, std::string("unsupported outer alias of a ") + sort_name(a.sort) +
-                                 " in a type declaration");
+    return fail(f, a.offset,
+                std::string("unsupported outer alias of a ") + sort_name(a.sort) +
+                    " in a type declaration");
   }
   if (const auto* e = std::get_if<AliasInstanceExport>(&a.target); e && a.sort == Sort::Type) {
     if (e->instance >= instances.size()) {
-      return fail(f, a.offset, "instance index " + std::to_string(e->instance) +
-                                   " is out of range in this type declaration");
+      return fail(f, a.offset,
+                  "instance index " + std::to_string(e->instance) +
+                      " is out of range in this type declaration");
     }
     auto it = instances[e->instance]->exports.find(e->name);
-    if (it == instances[e->instance]->exports.end() || !std::holds_alternative<TypeDef>(it->second)) {
-      return fail(f, a.offset, "instance " + std::to_string(e->instance) +
-                                   " of this type declaration has no type export `" + e->name + "`");
+    if (it == instances[e->instance]->exports.end() ||
+        !std::holds_alternative<TypeDef>(it->second)) {
+      return fail(f, a.offset,
+                  "instance " + std::to_string(e->instance) +
+                      " of this type declaration has no type export `" + e->name + "`");
     }
     local.types.push_back(std::get<TypeDef>(it->second));
     return {};
   }
-  return fail(f, a.offset, std::string("unsupported alias of a ") + sort_name(a.sort) +
-                               " in a type declaration");
+  return fail(
+      f, a.offset,
+      std::string("unsupported alias of a ") + sort_name(a.sort) + " in a type declaration");
 }
 
 Expected<Item> Inliner::export_decl(const Frame& f, const TypeSpace& local, const ExportDecl& e,
-                           const Source& source, const std::string& name, size_t at) {
+                                    const Source& source, const std::string& name, size_t at) {
   const std::string& n = e.name.text;
   const std::string path = name + "#" + n;
   const Item* actual = nullptr;
   if (source.arg) {
     auto it = source.arg->exports.find(n);
     if (it == source.arg->exports.end()) {
-      return fail(f, at, "the instance given for import `" + name + "` has no export `" + n +
-                             "`, which the import's type requires");
+      return fail(f, at,
+                  "the instance given for import `" + name + "` has no export `" + n +
+                      "`, which the import's type requires");
     }
     actual = &it->second;
     if (item_sort(*actual) != e.type.sort) {
-      return fail(f, at, "export `" + n + "` of the instance given for import `" + name +
-                             "` is a " + item_kind(*actual) + ", but the import's type says " +
-                             sort_name(e.type.sort));
+      return fail(f, at,
+                  "export `" + n + "` of the instance given for import `" + name + "` is a " +
+                      item_kind(*actual) + ", but the import's type says " +
+                      sort_name(e.type.sort));
     }
   }
   switch (e.type.sort) {
@@ -93,8 +101,9 @@ Expected<Item> Inliner::export_decl(const Frame& f, const TypeSpace& local, cons
       if (!actual) return Item(FuncItem{HostFunc{path}, *type, path});
       FuncItem func = std::get<FuncItem>(*actual);
       if (auto m = describe_mismatch(out_.types.store(), *type, func.type)) {
-        return fail(f, at, "export `" + n + "` of the instance given for import `" + name +
-                               "` has the wrong type: " + *m);
+        return fail(f, at,
+                    "export `" + n + "` of the instance given for import `" + name +
+                        "` has the wrong type: " + *m);
       }
       func.name = path;
       return Item(std::move(func));
@@ -103,8 +112,9 @@ Expected<Item> Inliner::export_decl(const Frame& f, const TypeSpace& local, cons
       if (e.type.type_bound.kind == TypeBound::Kind::SubResource) {
         if (!actual) return Item(TypeDef{TypeDef::Resource{out_.types.imported_resource(path)}});
         if (!std::holds_alternative<TypeDef::Resource>(std::get<TypeDef>(*actual).def)) {
-          return fail(f, at, "export `" + n + "` of the instance given for import `" + name +
-                                 "` is not a resource type");
+          return fail(f, at,
+                      "export `" + n + "` of the instance given for import `" + name +
+                          "` is not a resource type");
         }
         return *actual;
       }
@@ -121,7 +131,9 @@ Expected<Item> Inliner::export_decl(const Frame& f, const TypeSpace& local, cons
       auto def = TypeResolver::type_at(local, e.type.index, at);
       if (!def) return def.error();
       const auto* type = std::get_if<TypeDef::Instance>(&def->def);
-      if (!type) return fail(f, at, "export `" + n + "` is declared with a type that is not an instance type");
+      if (!type)
+        return fail(f, at,
+                    "export `" + n + "` is declared with a type that is not an instance type");
       Source nested{actual ? std::get<InstancePtr>(*actual).get() : nullptr, path};
       auto inst = resolve_instance_type(f, *type, nested, path);
       if (!inst) return inst.error();
@@ -134,9 +146,10 @@ Expected<Item> Inliner::export_decl(const Frame& f, const TypeSpace& local, cons
       auto info = module_type_interface(local.core_types[e.type.index], at);
       if (!info) return info.error();
       if (actual) {
-        if (auto r = check_module_argument(
-                f, at, "export `" + n + "` of the instance given for import `" + name + "` is a core module that",
-                *info, std::get<ModuleItem>(*actual).index);
+        if (auto r = check_module_argument(f, at,
+                                           "export `" + n + "` of the instance given for import `" +
+                                               name + "` is a core module that",
+                                           *info, std::get<ModuleItem>(*actual).index);
             !r) {
           return r.error();
         }
@@ -146,15 +159,15 @@ Expected<Item> Inliner::export_decl(const Frame& f, const TypeSpace& local, cons
       return Item(ModuleItem{static_cast<uint32_t>(interfaces_.size() - 1), path});
     }
     case Sort::Component:
-      if (!actual) return fail(f, at, "importing a component (`" + path + "`) at the root is not supported");
+      if (!actual)
+        return fail(f, at, "importing a component (`" + path + "`) at the root is not supported");
       return *actual;
-    default:
-      return fail(f, at, "component values are not supported (`" + path + "`)");
+    default: return fail(f, at, "component values are not supported (`" + path + "`)");
   }
 }
 
 Expected<FuncTypeId> Inliner::func_type_at(const Frame& f, const TypeSpace& types, uint32_t index,
-                                  size_t at) {
+                                           size_t at) {
   auto def = TypeResolver::type_at(types, index, at);
   if (!def) return def.error();
   if (const auto* func = std::get_if<TypeDef::Func>(&def->def)) return func->type;
@@ -169,8 +182,9 @@ Expected<void> Inliner::step(Frame& f, const Import& imp) {
     auto it = f.args->find(name);
     if (it != f.args->end()) actual = &it->second;
     if (actual && item_sort(*actual) != type.sort) {
-      return fail(f, imp.offset, "import `" + name + "` is a " + sort_name(type.sort) +
-                                     ", but the instantiation passes a " + item_kind(*actual));
+      return fail(f, imp.offset,
+                  "import `" + name + "` is a " + sort_name(type.sort) +
+                      ", but the instantiation passes a " + item_kind(*actual));
     }
     bool optional = type.sort == Sort::Type && type.type_bound.kind == TypeBound::Kind::Eq;
     if (!actual && !optional) {
@@ -187,8 +201,8 @@ Expected<void> Inliner::step(Frame& f, const Import& imp) {
       }
       FuncItem func = std::get<FuncItem>(*actual);
       if (auto m = describe_mismatch(out_.types.store(), *ftype, func.type)) {
-        return fail(f, imp.offset, "the function given for import `" + name +
-                                       "` has the wrong type: " + *m);
+        return fail(f, imp.offset,
+                    "the function given for import `" + name + "` has the wrong type: " + *m);
       }
       func.name = name;
       f.funcs.push_back(std::move(func));
@@ -198,7 +212,9 @@ Expected<void> Inliner::step(Frame& f, const Import& imp) {
       auto def = TypeResolver::type_at(*f.scope->types, type.index, imp.offset);
       if (!def) return def.error();
       const auto* itype = std::get_if<TypeDef::Instance>(&def->def);
-      if (!itype) return fail(f, imp.offset, "import `" + name + "` is declared with a type that is not an instance type");
+      if (!itype)
+        return fail(f, imp.offset,
+                    "import `" + name + "` is declared with a type that is not an instance type");
       Source source{actual ? std::get<InstancePtr>(*actual).get() : nullptr, name};
       auto inst = resolve_instance_type(f, *itype, source, name);
       if (!inst) return inst.error();
@@ -230,14 +246,16 @@ Expected<void> Inliner::step(Frame& f, const Import& imp) {
     }
     case Sort::CoreModule: {
       if (type.index >= f.scope->types->core_types.size()) {
-        return fail(f, imp.offset, "core type index " + std::to_string(type.index) + " is out of range");
+        return fail(f, imp.offset,
+                    "core type index " + std::to_string(type.index) + " is out of range");
       }
       auto info = module_type_interface(f.scope->types->core_types[type.index], imp.offset);
       if (!info) return info.error();
       if (actual) {
         const ModuleItem& given = std::get<ModuleItem>(*actual);
-        if (auto r = check_module_argument(f, imp.offset, "the core module given for import `" + name + "`",
-                                           *info, given.index);
+        if (auto r = check_module_argument(f, imp.offset,
+                                           "the core module given for import `" + name + "`", *info,
+                                           given.index);
             !r) {
           return r;
         }
@@ -249,7 +267,9 @@ Expected<void> Inliner::step(Frame& f, const Import& imp) {
       return {};
     }
     case Sort::Component:
-      if (!actual) return fail(f, imp.offset, "importing a component (`" + name + "`) at the root is not supported");
+      if (!actual)
+        return fail(f, imp.offset,
+                    "importing a component (`" + name + "`) at the root is not supported");
       push_item(f, *actual);
       return {};
     default:

@@ -160,8 +160,9 @@ class Inliner {
   Expected<const T*> at_index(const Frame& f, const std::vector<T>& space, uint32_t index, Sort s,
                               size_t at) {
     if (index >= space.size()) {
-      return fail(f, at, std::string(sort_name(s)) + " index " + std::to_string(index) +
-                             " is out of range (" + std::to_string(space.size()) + " defined)");
+      return fail(f, at,
+                  std::string(sort_name(s)) + " index " + std::to_string(index) +
+                      " is out of range (" + std::to_string(space.size()) + " defined)");
     }
     return &space[index];
   }
@@ -225,8 +226,8 @@ class Inliner {
                                        const wasm::ModuleInterface& declared, uint32_t given);
   // The options of a canon lift or lower of `type`, and the types of the
   // core functions it names (`core`: the lifted function, if any).
-  Expected<void> check_canon(const Frame& f, const Canon& c, FuncTypeId type,
-                             const OptionsDef& o, CanonSide side, const CoreEntity* core);
+  Expected<void> check_canon(const Frame& f, const Canon& c, FuncTypeId type, const OptionsDef& o,
+                             CanonSide side, const CoreEntity* core);
   // A resource's destructor takes the rep.
   Expected<void> check_destructor(const Frame& f, size_t at, uint32_t index,
                                   const CoreEntity& dtor);

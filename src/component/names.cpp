@@ -113,12 +113,14 @@ std::optional<std::string> check_version(std::string_view version, const NameAtt
     if (is_semver(version)) return std::nullopt;
     if (is_canonversion(version))
       return "version \"" + std::string(version) +
-             "\" is not valid: a canonical version needs a versionsuffix attribute that completes it to a valid semver";
+             "\" is not valid: a canonical version needs a versionsuffix attribute that completes "
+             "it to a valid semver";
     return "version \"" + std::string(version) + "\" is not valid semver";
   }
   if (!is_canonversion(version))
     return "version \"" + std::string(version) +
-           "\" is not valid with a versionsuffix attribute: the version must be canonical (\"N\", \"0.N\" or \"0.0.N\")";
+           "\" is not valid with a versionsuffix attribute: the version must be canonical (\"N\", "
+           "\"0.N\" or \"0.0.N\")";
   std::string full = std::string(version) + suffix->value;
   if (!is_semver(full))
     return "version \"" + std::string(version) + "\" with versionsuffix \"" + suffix->value +
@@ -148,8 +150,8 @@ std::optional<std::string> parse_interface(ExternName& name, std::string_view te
     return "expected '/' after the package name \"" + std::string(namespaces[1]) +
            "\" (nested namespaces are not supported)";
   if (path.find('/') != std::string_view::npos)
-    return "trailing characters after the interface name: \"" + std::string(path.substr(path.find('/'))) +
-           "\" (nested projections are not supported)";
+    return "trailing characters after the interface name: \"" +
+           std::string(path.substr(path.find('/'))) + "\" (nested projections are not supported)";
   if (!version.empty() || rest.size() != text.size()) {
     if (auto why = check_version(version, find_attribute(name, NameAttribute::Kind::VersionSuffix)))
       return why;
@@ -247,8 +249,7 @@ std::optional<std::string> parse_text(ExternName& name) {
 
   if (text.find(':') != std::string_view::npos) return parse_interface(name, text);
   if (!is_label(text))
-    return "\"" + std::string(text) +
-           "\" is not a valid kebab-case label or interface name";
+    return "\"" + std::string(text) + "\" is not a valid kebab-case label or interface name";
   name.kind = NameKind::Label;
   name.label = std::string(text);
   return std::nullopt;
@@ -259,14 +260,16 @@ std::optional<std::string> parse_text(ExternName& name) {
 std::optional<std::string> parse_extern_name(ExternName& name) {
   if (auto why = parse_text(name)) return why;
   if (name.kind != NameKind::Interface && find_attribute(name, NameAttribute::Kind::VersionSuffix))
-    return "a versionsuffix attribute is not valid on a plain name (it needs an interface name with a version)";
+    return "a versionsuffix attribute is not valid on a plain name (it needs an interface name "
+           "with a version)";
   if (const auto* impl = find_attribute(name, NameAttribute::Kind::Implements)) {
     ExternName target;
     target.text = impl->value;
     if (auto why = parse_text(target))
       return "the implements attribute \"" + impl->value + "\" is not a valid name: " + *why;
     if (target.kind != NameKind::Interface)
-      return "the implements attribute \"" + impl->value + "\" must be an interface name (\"ns:pkg/iface\")";
+      return "the implements attribute \"" + impl->value +
+             "\" must be an interface name (\"ns:pkg/iface\")";
   }
   return std::nullopt;
 }
@@ -312,7 +315,8 @@ std::optional<std::string> check_name_sort(const ExternName& name, Sort sort) {
            "may only name functions, found a " + sort_name(sort);
   if (find_attribute(name, NameAttribute::Kind::Implements)) {
     if (sort != Sort::Instance)
-      return "\"" + name.text + "\" has an implements attribute, so it must be an instance, found a " +
+      return "\"" + name.text +
+             "\" has an implements attribute, so it must be an instance, found a " +
              sort_name(sort);
     if (name.kind != NameKind::Label)
       return "\"" + name.text + "\" has an implements attribute, so it must have a plain name";

@@ -27,8 +27,8 @@ class PlanBuilder {
     for (uint32_t i = 0; i < core_count_; ++i) {
       const CoreInstanceDef& inst = r_.flow.instances[i];
       if (inst.imported_module) {
-        return Error{"the plan of a component that imports a core module (`" + *inst.imported_module +
-                     "`) is not supported yet"};
+        return Error{"the plan of a component that imports a core module (`" +
+                     *inst.imported_module + "`) is not supported yet"};
       }
       const CoreModule* module = r_.flow.modules.at(inst.module);
       auto info = wasm::read_module_interface(module->bytes, module->offset);

@@ -37,8 +37,9 @@ Preamble preamble(Cursor& c) {
   auto magic = c.take(4, "the magic bytes");
   if (!c.ok()) return {};
   if (magic[0] != 0x00 || magic[1] != 0x61 || magic[2] != 0x73 || magic[3] != 0x6d) {
-    c.fail_at(at, "not a WebAssembly binary: expected the magic bytes 00 61 73 6d (\"\\0asm\"), found " +
-                      hex(magic[0]) + " " + hex(magic[1]) + " " + hex(magic[2]) + " " + hex(magic[3]));
+    c.fail_at(
+        at, "not a WebAssembly binary: expected the magic bytes 00 61 73 6d (\"\\0asm\"), found " +
+                hex(magic[0]) + " " + hex(magic[1]) + " " + hex(magic[2]) + " " + hex(magic[3]));
     return {};
   }
   auto rest = c.take(4, "the version and layer");
@@ -150,7 +151,8 @@ Component Reader::component(Cursor& c) {
 void Reader::section(Component& comp, uint8_t id, Cursor& c, size_t section_offset) {
   if (id != 0 && !count_item(c)) return;
   auto entry_context = [&](uint32_t i) {
-    diag_.set_context(std::string("the ") + section_name(id) + " (entry " + std::to_string(i) + ")");
+    diag_.set_context(std::string("the ") + section_name(id) + " (entry " + std::to_string(i) +
+                      ")");
   };
   switch (id) {
     case 0: {
@@ -200,11 +202,13 @@ void Reader::section(Component& comp, uint8_t id, Cursor& c, size_t section_offs
       s.offset = c.offset();
       s.func = index(c, Sort::Func, "start function");
       uint32_t n = c.count("start arguments");
-      for (uint32_t i = 0; i < n && c.ok(); ++i) s.args.push_back(index(c, Sort::Value, "start argument"));
+      for (uint32_t i = 0; i < n && c.ok(); ++i)
+        s.args.push_back(index(c, Sort::Value, "start argument"));
       size_t rat = c.offset();
       s.results = c.u32("the start result count");
       if (c.ok() && s.results > 1)
-        c.fail_at(rat, "a start function has at most one result, found " + std::to_string(s.results));
+        c.fail_at(rat,
+                  "a start function has at most one result, found " + std::to_string(s.results));
       if (c.ok()) append(comp, Definition{std::move(s)});
       return;
     }
@@ -231,8 +235,10 @@ void Reader::section(Component& comp, uint8_t id, Cursor& c, size_t section_offs
             size_t sat = c.offset();
             uint8_t s = c.byte("the argument's sort byte");
             if (c.ok() && s != 0x12) {
-              c.fail_at(sat, "a core instantiate argument must be a core instance (sort byte 0x12), found " +
-                                 hex(s));
+              c.fail_at(
+                  sat,
+                  "a core instantiate argument must be a core instance (sort byte 0x12), found " +
+                      hex(s));
               break;
             }
             arg.instance = index(c, Sort::CoreInstance, "instantiate argument");
@@ -258,8 +264,9 @@ void Reader::section(Component& comp, uint8_t id, Cursor& c, size_t section_offs
           }
           inst.expr = std::move(fe);
         } else if (c.ok()) {
-          c.fail_at(at, "expected a core instance expression (0x00 instantiate or 0x01 exports), found " +
-                            hex(k));
+          c.fail_at(
+              at, "expected a core instance expression (0x00 instantiate or 0x01 exports), found " +
+                      hex(k));
         }
         if (c.ok()) append(comp, Definition{std::move(inst)});
         break;
@@ -306,7 +313,9 @@ void Reader::section(Component& comp, uint8_t id, Cursor& c, size_t section_offs
           }
           inst.expr = std::move(fe);
         } else if (c.ok()) {
-          c.fail_at(at, "expected an instance expression (0x00 instantiate or 0x01 exports), found " + hex(k));
+          c.fail_at(at,
+                    "expected an instance expression (0x00 instantiate or 0x01 exports), found " +
+                        hex(k));
         }
         if (c.ok()) append(comp, Definition{std::move(inst)});
         break;
@@ -335,10 +344,11 @@ void Reader::section(Component& comp, uint8_t id, Cursor& c, size_t section_offs
         ExternName name = imp.name;
         ExternType type = imp.type;
         append(comp, Definition{std::move(imp)});
-        declare_name(c, at, scope().imports, name, type.sort,
-                     type.sort == Sort::Func ? std::optional<uint32_t>(type.index) : std::nullopt,
-                     type.sort == Sort::Type ? std::optional<uint32_t>(count(Sort::Type) - 1) : std::nullopt,
-                     "import");
+        declare_name(
+            c, at, scope().imports, name, type.sort,
+            type.sort == Sort::Func ? std::optional<uint32_t>(type.index) : std::nullopt,
+            type.sort == Sort::Type ? std::optional<uint32_t>(count(Sort::Type) - 1) : std::nullopt,
+            "import");
         break;
       }
       case 11: {
@@ -354,8 +364,9 @@ void Reader::section(Component& comp, uint8_t id, Cursor& c, size_t section_offs
         if (has == 0x01) {
           ExternType t = externtype(c);
           if (c.ok() && t.sort != ex.sort)
-            c.fail_at(tat + 1, std::string("the export's type ascription is a ") + sort_name(t.sort) +
-                                   " type but the export is a " + sort_name(ex.sort));
+            c.fail_at(tat + 1, std::string("the export's type ascription is a ") +
+                                   sort_name(t.sort) + " type but the export is a " +
+                                   sort_name(ex.sort));
           ex.ascribed = t;
         } else if (c.ok() && has != 0x00) {
           c.fail_at(tat, "expected 0x00 (no type) or 0x01 (a type ascription), found " + hex(has));
@@ -366,9 +377,10 @@ void Reader::section(Component& comp, uint8_t id, Cursor& c, size_t section_offs
         std::optional<uint32_t> func_type;
         if (sort == Sort::Func && ex.ascribed) func_type = ex.ascribed->index;
         append(comp, Definition{std::move(ex)});
-        declare_name(c, at, scope().exports, name, sort, func_type,
-                     sort == Sort::Type ? std::optional<uint32_t>(count(Sort::Type) - 1) : std::nullopt,
-                     "export");
+        declare_name(
+            c, at, scope().exports, name, sort, func_type,
+            sort == Sort::Type ? std::optional<uint32_t>(count(Sort::Type) - 1) : std::nullopt,
+            "export");
         break;
       }
       case 12: {

@@ -34,8 +34,9 @@ CanonOptions options(Reader& r, Cursor& c) {
     }
     uint32_t bit = b <= 0x02 ? 1u : 1u << b;
     if (seen & bit) {
-      c.fail_at(at, b <= 0x02 ? std::string("the string encoding is given twice (") + option_name(b) + ")"
-                              : std::string("canon option ") + option_name(b) + " is given twice");
+      c.fail_at(at, b <= 0x02
+                        ? std::string("the string encoding is given twice (") + option_name(b) + ")"
+                        : std::string("canon option ") + option_name(b) + " is given twice");
       break;
     }
     seen |= bit;
@@ -77,16 +78,30 @@ Canon Reader::canon(Cursor& c) {
       k.func = index(c, Sort::Func, "canon lower");
       k.options = options(*this, c);
       return k;
-    case 0x02: k.kind = CanonKind::ResourceNew; type_of("resource.new"); return k;
-    case 0x03: k.kind = CanonKind::ResourceDrop; type_of("resource.drop"); return k;
-    case 0x04: k.kind = CanonKind::ResourceRep; type_of("resource.rep"); return k;
+    case 0x02:
+      k.kind = CanonKind::ResourceNew;
+      type_of("resource.new");
+      return k;
+    case 0x03:
+      k.kind = CanonKind::ResourceDrop;
+      type_of("resource.drop");
+      return k;
+    case 0x04:
+      k.kind = CanonKind::ResourceRep;
+      type_of("resource.rep");
+      return k;
     case 0x05: k.kind = CanonKind::TaskCancel; return k;
-    case 0x06: k.kind = CanonKind::SubtaskCancel; k.flag = c.flag("the async? immediate"); return k;
+    case 0x06:
+      k.kind = CanonKind::SubtaskCancel;
+      k.flag = c.flag("the async? immediate");
+      return k;
     case 0x07:
-      c.fail_at(k.offset, "canon opcode 0x07 (resource.drop async) was removed from the binary format");
+      c.fail_at(k.offset,
+                "canon opcode 0x07 (resource.drop async) was removed from the binary format");
       return k;
     case 0x08:
-      c.fail_at(k.offset, "canon opcode 0x08 (backpressure.set) was removed from the binary format");
+      c.fail_at(k.offset,
+                "canon opcode 0x08 (backpressure.set) was removed from the binary format");
       return k;
     case 0x09: {
       k.kind = CanonKind::TaskReturn;
@@ -107,12 +122,16 @@ Canon Reader::canon(Cursor& c) {
       k.kind = b == 0x0a ? CanonKind::ContextGet : CanonKind::ContextSet;
       size_t at = c.offset();
       uint8_t t = c.byte("the context slot type");
-      if (c.ok() && t != 0x7f) c.fail_at(at, "a context slot type must be i32 (0x7f), found " + hex(t));
+      if (c.ok() && t != 0x7f)
+        c.fail_at(at, "a context slot type must be i32 (0x7f), found " + hex(t));
       k.core_valtype = wasm::ValType::I32;
       k.slot = c.u32("the context slot");
       return k;
     }
-    case 0x0c: k.kind = CanonKind::ThreadYield; k.flag = c.flag("the cancel? immediate"); return k;
+    case 0x0c:
+      k.kind = CanonKind::ThreadYield;
+      k.flag = c.flag("the cancel? immediate");
+      return k;
     case 0x0d: k.kind = CanonKind::SubtaskDrop; return k;
     case 0x1c:
     case 0x1d:
@@ -138,11 +157,26 @@ Canon Reader::canon(Cursor& c) {
       k.table = index(c, Sort::CoreTable, "thread.new-indirect");
       return k;
     case 0x28: k.kind = CanonKind::ThreadResumeLater; return k;
-    case 0x29: k.kind = CanonKind::ThreadSuspend; k.flag = c.flag("the cancel? immediate"); return k;
-    case 0x2a: k.kind = CanonKind::ThreadSuspendThenResume; k.flag = c.flag("the cancel? immediate"); return k;
-    case 0x2b: k.kind = CanonKind::ThreadYieldThenResume; k.flag = c.flag("the cancel? immediate"); return k;
-    case 0x2c: k.kind = CanonKind::ThreadSuspendThenPromote; k.flag = c.flag("the cancel? immediate"); return k;
-    case 0x2d: k.kind = CanonKind::ThreadYieldThenPromote; k.flag = c.flag("the cancel? immediate"); return k;
+    case 0x29:
+      k.kind = CanonKind::ThreadSuspend;
+      k.flag = c.flag("the cancel? immediate");
+      return k;
+    case 0x2a:
+      k.kind = CanonKind::ThreadSuspendThenResume;
+      k.flag = c.flag("the cancel? immediate");
+      return k;
+    case 0x2b:
+      k.kind = CanonKind::ThreadYieldThenResume;
+      k.flag = c.flag("the cancel? immediate");
+      return k;
+    case 0x2c:
+      k.kind = CanonKind::ThreadSuspendThenPromote;
+      k.flag = c.flag("the cancel? immediate");
+      return k;
+    case 0x2d:
+      k.kind = CanonKind::ThreadYieldThenPromote;
+      k.flag = c.flag("the cancel? immediate");
+      return k;
     case 0x40:
       k.kind = CanonKind::ThreadSpawnRef;
       k.flag = c.flag("the shared? immediate");
@@ -164,12 +198,12 @@ Canon Reader::canon(Cursor& c) {
     bool stream = b <= 0x14;
     uint8_t op = stream ? b - 0x0e : b - 0x15;
     static constexpr CanonKind kStream[] = {
-        CanonKind::StreamNew,        CanonKind::StreamRead,         CanonKind::StreamWrite,
-        CanonKind::StreamCancelRead, CanonKind::StreamCancelWrite,  CanonKind::StreamDropReadable,
+        CanonKind::StreamNew,         CanonKind::StreamRead,        CanonKind::StreamWrite,
+        CanonKind::StreamCancelRead,  CanonKind::StreamCancelWrite, CanonKind::StreamDropReadable,
         CanonKind::StreamDropWritable};
     static constexpr CanonKind kFuture[] = {
-        CanonKind::FutureNew,        CanonKind::FutureRead,         CanonKind::FutureWrite,
-        CanonKind::FutureCancelRead, CanonKind::FutureCancelWrite,  CanonKind::FutureDropReadable,
+        CanonKind::FutureNew,         CanonKind::FutureRead,        CanonKind::FutureWrite,
+        CanonKind::FutureCancelRead,  CanonKind::FutureCancelWrite, CanonKind::FutureDropReadable,
         CanonKind::FutureDropWritable};
     k.kind = stream ? kStream[op] : kFuture[op];
     type_of(canon_name(k.kind));

@@ -163,9 +163,10 @@ namespace {
 // The function type rules of [constructor] and [method] names (Binary.md,
 // import and export definitions). Only what the reader knows is checked: a
 // type it cannot see through (an alias of an instance export, say) passes.
-std::optional<std::string> check_resource_func(const Reader& r, const ExternName& name, const TypeFacts& func,
-                                               const TypeFacts& resource) {
-  if (func.kind != TypeFacts::Kind::Func || resource.kind != TypeFacts::Kind::Resource) return std::nullopt;
+std::optional<std::string> check_resource_func(const Reader& r, const ExternName& name,
+                                               const TypeFacts& func, const TypeFacts& resource) {
+  if (func.kind != TypeFacts::Kind::Func || resource.kind != TypeFacts::Kind::Resource)
+    return std::nullopt;
   auto is_own = [&](const std::optional<ValType>& v) -> std::optional<bool> {
     if (!v || v->is_primitive()) return false;
     TypeFacts f = r.type_facts(v->index);
@@ -175,10 +176,10 @@ std::optional<std::string> check_resource_func(const Reader& r, const ExternName
     return f.resource == resource.resource;
   };
   if (name.kind == NameKind::Constructor) {
-    std::string rule =
-        "the function of " + quoted(name.text) +
-        " should return `(own $T)` or `(result (own $T))` (with an optional error) where $T is the resource " +
-        quoted(name.resource);
+    std::string rule = "the function of " + quoted(name.text) +
+                       " should return `(own $T)` or `(result (own $T))` (with an optional error) "
+                       "where $T is the resource " +
+                       quoted(name.resource);
     if (!func.result) return rule + ", but it returns nothing";
     std::optional<bool> ok = is_own(func.result);
     if (ok == false && !func.result->is_primitive()) {
@@ -219,11 +220,10 @@ void Reader::declare_name(Cursor& c, size_t at, NameSpace& ns, const ExternName&
   }
   auto [it, fresh] = ns.keys.emplace(unique_key(name), name.text);
   if (!fresh) {
-    c.fail_at(
-        at,
-        std::string(what) + " name " + quoted(name.text) + " conflicts with previous name " +
-            quoted(it->second) +
-            " (names must be strongly unique: compared case-insensitively, with [method]/[static] annotations stripped and \"[method]r.r\" read as \"r\")");
+    c.fail_at(at, std::string(what) + " name " + quoted(name.text) +
+                      " conflicts with previous name " + quoted(it->second) +
+                      " (names must be strongly unique: compared case-insensitively, with "
+                      "[method]/[static] annotations stripped and \"[method]r.r\" read as \"r\")");
     return;
   }
   if (is_resource_annotation(name.kind)) {
@@ -231,11 +231,13 @@ void Reader::declare_name(Cursor& c, size_t at, NameSpace& ns, const ExternName&
     if (r == ns.types.end()) {
       c.fail_at(at, std::string(what) + " " + quoted(name.text) + ": the resource name " +
                         quoted(name.resource) + " is not known in this context (no preceding " +
-                        std::string(what) + " of a resource type named " + quoted(name.resource) + ")");
+                        std::string(what) + " of a resource type named " + quoted(name.resource) +
+                        ")");
       return;
     }
     if (func_type) {
-      if (auto why = check_resource_func(*this, name, type_facts(*func_type), type_facts(r->second))) {
+      if (auto why =
+              check_resource_func(*this, name, type_facts(*func_type), type_facts(r->second))) {
         c.fail_at(at, std::string(what) + " " + quoted(name.text) + ": " + *why);
         return;
       }
@@ -258,8 +260,8 @@ Alias Reader::alias(Cursor& c, bool in_type) {
   switch (k) {
     case 0x00: {
       if (is_core(a.sort) && a.sort != Sort::CoreModule) {
-        c.fail_at(a.offset, std::string("a component instance cannot export a ") + sort_name(a.sort) +
-                                " (only core modules among the core sorts)");
+        c.fail_at(a.offset, std::string("a component instance cannot export a ") +
+                                sort_name(a.sort) + " (only core modules among the core sorts)");
         return a;
       }
       AliasInstanceExport e;
@@ -289,9 +291,10 @@ Alias Reader::alias(Cursor& c, bool in_type) {
       bool allowed = a.sort == Sort::CoreType || a.sort == Sort::Type ||
                      (!in_type && (a.sort == Sort::CoreModule || a.sort == Sort::Component));
       if (!allowed) {
-        c.fail_at(a.offset, std::string("an outer alias cannot refer to a ") + sort_name(a.sort) +
-                                (in_type ? " (only types and core types in a type declaration)"
-                                         : " (only types, core types, components and core modules)"));
+        c.fail_at(a.offset,
+                  std::string("an outer alias cannot refer to a ") + sort_name(a.sort) +
+                      (in_type ? " (only types and core types in a type declaration)"
+                               : " (only types, core types, components and core modules)"));
         return a;
       }
       AliasOuter o;
@@ -317,7 +320,8 @@ Alias Reader::alias(Cursor& c, bool in_type) {
       return a;
     }
   }
-  c.fail_at(kat, "expected an alias kind (0x00 export, 0x01 core export, 0x02 outer), found " + hex(k));
+  c.fail_at(kat,
+            "expected an alias kind (0x00 export, 0x01 core export, 0x02 outer), found " + hex(k));
   return a;
 }
 

@@ -19,7 +19,8 @@ class LabelSet {
     if (!c.ok()) return;
     auto [it, fresh] = seen_.emplace(lowercase(label), label);
     if (!fresh)
-      c.fail_at(at, std::string(what) + " " + quoted(label) + " conflicts with " + quoted(it->second) +
+      c.fail_at(at, std::string(what) + " " + quoted(label) + " conflicts with " +
+                        quoted(it->second) +
                         " (labels must be unique, compared case-insensitively)");
   }
 
@@ -43,7 +44,8 @@ bool Reader::push_scope(Cursor& c, Scope::Kind kind) {
 
 bool Reader::count_item(Cursor& c) {
   if (++items_ <= kMaxItems) return true;
-  c.fail("more than " + std::to_string(kMaxItems) + " definitions and declarators in one component");
+  c.fail("more than " + std::to_string(kMaxItems) +
+         " definitions and declarators in one component");
   return false;
 }
 
@@ -129,8 +131,8 @@ auto optional_of(Cursor& c, std::string_view what, F read) -> std::optional<decl
   if (!c.ok()) return std::nullopt;
   if (b == 0x00) return std::nullopt;
   if (b != 0x01) {
-    c.fail_at(at, "expected 0x00 (absent) or 0x01 (present) for " + std::string(what) +
-                      ", found " + hex(b));
+    c.fail_at(at, "expected 0x00 (absent) or 0x01 (present) for " + std::string(what) + ", found " +
+                      hex(b));
     return std::nullopt;
   }
   return read();
@@ -177,7 +179,8 @@ static DefValType defvaltype(Reader& r, Cursor& c, uint8_t code, size_t at) {
       FixedListType t{r.valtype(c), 0};
       size_t len_at = c.offset();
       t.length = c.u32("fixed-length list length");
-      if (c.ok() && t.length == 0) c.fail_at(len_at, "a fixed-length list needs a length of at least 1");
+      if (c.ok() && t.length == 0)
+        c.fail_at(len_at, "a fixed-length list needs a length of at least 1");
       return t;
     }
     case 0x6f: {
@@ -193,7 +196,8 @@ static DefValType defvaltype(Reader& r, Cursor& c, uint8_t code, size_t at) {
       uint32_t n = c.count(code == 0x6e ? "flags labels" : "enum cases");
       if (code == 0x6e) {
         nonempty(n, "flags need at least one label");
-        if (c.ok() && n > 32) c.fail_at(at, "flags may have at most 32 labels, found " + std::to_string(n));
+        if (c.ok() && n > 32)
+          c.fail_at(at, "flags may have at most 32 labels, found " + std::to_string(n));
       } else {
         nonempty(n, "an enum needs at least one case");
       }
@@ -216,8 +220,10 @@ static DefValType defvaltype(Reader& r, Cursor& c, uint8_t code, size_t at) {
     }
     case 0x69: return OwnType{r.index(c, Sort::Type, "own")};
     case 0x68: return BorrowType{r.index(c, Sort::Type, "borrow")};
-    case 0x66: return StreamType{optional_of(c, "the stream's element type", [&] { return r.valtype(c); })};
-    case 0x65: return FutureType{optional_of(c, "the future's element type", [&] { return r.valtype(c); })};
+    case 0x66:
+      return StreamType{optional_of(c, "the stream's element type", [&] { return r.valtype(c); })};
+    case 0x65:
+      return FutureType{optional_of(c, "the future's element type", [&] { return r.valtype(c); })};
     case 0x63: {
       ValType key = r.valtype(c);
       return MapType{key, r.valtype(c)};
@@ -275,8 +281,8 @@ static std::vector<Decl> decls(Reader& r, Cursor& c, bool component_type) {
         }
         std::optional<uint32_t> func_type;
         if (type.sort == Sort::Func) func_type = type.index;
-        r.declare_name(c, at + 1, b == 0x03 ? r.scope().imports : r.scope().exports, name, type.sort,
-                       func_type, type_index, b == 0x03 ? "import" : "export");
+        r.declare_name(c, at + 1, b == 0x03 ? r.scope().imports : r.scope().exports, name,
+                       type.sort, func_type, type_index, b == 0x03 ? "import" : "export");
         if (b == 0x03) {
           d.decl = ImportDecl{std::move(name), type};
         } else {
@@ -285,10 +291,11 @@ static std::vector<Decl> decls(Reader& r, Cursor& c, bool component_type) {
         break;
       }
       default:
-        c.fail_at(at, std::string("expected ") +
-                          (component_type ? "a component type declarator (0x00..0x04)"
-                                          : "an instance type declarator (0x00, 0x01, 0x02 or 0x04)") +
-                          ", found " + hex(b));
+        c.fail_at(at,
+                  std::string("expected ") +
+                      (component_type ? "a component type declarator (0x00..0x04)"
+                                      : "an instance type declarator (0x00, 0x01, 0x02 or 0x04)") +
+                      ", found " + hex(b));
     }
     if (c.ok()) out.push_back(std::move(d));
   }

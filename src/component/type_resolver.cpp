@@ -205,7 +205,8 @@ Expected<TypeId> TypeResolver::defvaltype(const TypeSpace& scope, const DefValTy
       },
       type);
   if (result && store_.get(*result).depth > kMaxTypeDepth) {
-    return error_at(at, "type is nested more than " + std::to_string(kMaxTypeDepth) + " levels deep");
+    return error_at(at,
+                    "type is nested more than " + std::to_string(kMaxTypeDepth) + " levels deep");
   }
   if (result) {
     if (auto r = check_value_size(*result, at); !r) return r.error();
@@ -298,7 +299,8 @@ Expected<void> check_module_type(const CoreModuleType& type) {
 }
 
 Expected<wasm::ModuleInterface> module_type_interface(const CoreTypeDef& type, size_t at) {
-  if (!type.module) return error_at(at, "the core type of an imported core module is not a module type");
+  if (!type.module)
+    return error_at(at, "the core type of an imported core module is not a module type");
   if (auto r = check_module_type(*type.module); !r) return r.error();
   wasm::ModuleInterface info;
   // The module type's own core type space; an outer alias may bring in a
@@ -308,7 +310,8 @@ Expected<wasm::ModuleInterface> module_type_interface(const CoreTypeDef& type, s
     info.types.push_back(t.func.value_or(wasm::FuncType{}));
     is_func.push_back(t.func.has_value());
   };
-  auto entity = [&](const CoreExternType& e, size_t where) -> Expected<wasm::ModuleInterface::Entity> {
+  auto entity = [&](const CoreExternType& e,
+                    size_t where) -> Expected<wasm::ModuleInterface::Entity> {
     auto added = [&](size_t size) {
       return wasm::ModuleInterface::Entity{e.kind, static_cast<uint32_t>(size - 1)};
     };
@@ -329,8 +332,7 @@ Expected<wasm::ModuleInterface> module_type_interface(const CoreTypeDef& type, s
       case wasm::ExternKind::Memory:
         info.memories.push_back(e.memory);
         return added(info.memories.size());
-      case wasm::ExternKind::Tag:
-        break;
+      case wasm::ExternKind::Tag: break;
     }
     return wasm::ModuleInterface::Entity{e.kind, 0};
   };
@@ -340,11 +342,13 @@ Expected<wasm::ModuleInterface> module_type_interface(const CoreTypeDef& type, s
     } else if (const auto* o = std::get_if<CoreOuterTypeAlias>(&d.decl)) {
       // Count 0 would be the module type itself, which holds no outer
       // aliases of its own types; 1 is the scope that defined it.
-      if (o->count == 0 || !type.scope) return error_at(d.offset, "unsupported outer alias in a module type");
+      if (o->count == 0 || !type.scope)
+        return error_at(d.offset, "unsupported outer alias in a module type");
       auto scope = TypeResolver::outer(*type.scope, o->count - 1, d.offset);
       if (!scope) return scope.error();
       if (o->index >= (*scope)->core_types.size()) {
-        return error_at(d.offset, "outer alias of core type " + std::to_string(o->index) + " is out of range");
+        return error_at(
+            d.offset, "outer alias of core type " + std::to_string(o->index) + " is out of range");
       }
       add((*scope)->core_types[o->index]);
     } else if (const auto* i = std::get_if<CoreImportDecl>(&d.decl)) {
@@ -376,8 +380,9 @@ std::string mismatch_text(const std::string& expected, const std::string& actual
 std::optional<std::string> describe_mismatch(const TypeStore& canonical, FuncTypeId expected,
                                              FuncTypeId actual) {
   if (expected == actual) return std::nullopt;
-  return mismatch_text(to_string(canonical, expected), to_string(canonical, actual),
-                       func_type_difference(canonical, expected, actual, HandleMatch::SameResource));
+  return mismatch_text(
+      to_string(canonical, expected), to_string(canonical, actual),
+      func_type_difference(canonical, expected, actual, HandleMatch::SameResource));
 }
 
 std::optional<std::string> describe_mismatch(const TypeStore& canonical, TypeId expected,

@@ -1,9 +1,5 @@
 #include "fact/engine/modules.h"
 
-#include "features.h"
-
-#include <memory>
-
 #include <wabt/apply-names.h>
 #include <wabt/binary-reader-ir.h>
 #include <wabt/binary-reader.h>
@@ -17,6 +13,10 @@
 #include <wabt/wast-lexer.h>
 #include <wabt/wast-parser.h>
 #include <wabt/wat-writer.h>
+
+#include <memory>
+
+#include "features.h"
 
 namespace fact::engine {
 namespace {
@@ -35,12 +35,12 @@ Expected<void> read_and_validate(std::span<const uint8_t> wasm, wabt::Module& mo
   options.features = adapter_features();
   options.read_debug_names = true;
   options.fail_on_custom_section_error = false;
-  if (wabt::Failed(wabt::ReadBinaryIr("module.wasm", wasm.data(), wasm.size(), options,
-                                      &errors, &module))) {
+  if (wabt::Failed(
+          wabt::ReadBinaryIr("module.wasm", wasm.data(), wasm.size(), options, &errors, &module))) {
     return wabt_error("invalid module encoding", errors);
   }
-  if (wabt::Failed(wabt::ValidateModule(&module, &errors,
-                                        wabt::ValidateOptions(adapter_features())))) {
+  if (wabt::Failed(
+          wabt::ValidateModule(&module, &errors, wabt::ValidateOptions(adapter_features())))) {
     return wabt_error("module does not validate", errors);
   }
   return {};
@@ -103,8 +103,8 @@ Expected<std::vector<uint8_t>> wat_to_module(std::string_view wat) {
   if (wabt::Failed(wabt::ResolveNamesModule(module.get(), &errors))) {
     return text_errors("unresolved names in the text format");
   }
-  if (wabt::Failed(wabt::ValidateModule(module.get(), &errors,
-                                        wabt::ValidateOptions(adapter_features())))) {
+  if (wabt::Failed(
+          wabt::ValidateModule(module.get(), &errors, wabt::ValidateOptions(adapter_features())))) {
     return text_errors("module does not validate");
   }
   wabt::MemoryStream stream;

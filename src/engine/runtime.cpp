@@ -1,18 +1,19 @@
 #include "fact/engine/runtime.h"
 
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 14 && __cplusplus > 201703L
-#error "GCC < 14 rejects wabt's interp headers in C++20 mode: compile src/engine/runtime.cpp with -std=c++17 (set_source_files_properties(... COMPILE_OPTIONS -std=c++17))"
+#error \
+    "GCC < 14 rejects wabt's interp headers in C++20 mode: compile src/engine/runtime.cpp with -std=c++17 (set_source_files_properties(... COMPILE_OPTIONS -std=c++17))"
 #endif
-
-#include <cstring>
-#include <string_view>
-
-#include "features.h"
 
 #include <wabt/binary-reader.h>
 #include <wabt/error-formatter.h>
 #include <wabt/interp/binary-reader-interp.h>
 #include <wabt/interp/interp.h>
+
+#include <cstring>
+#include <string_view>
+
+#include "features.h"
 
 namespace fact::engine {
 namespace interp = wabt::interp;
@@ -131,7 +132,8 @@ std::string wasmtime_trap_text(std::string message) {
   };
   for (const Rewording& r : kRewordings) {
     const std::string_view m = message;
-    if (m == r.wabt || (m.substr(0, r.wabt.size()) == r.wabt && m.substr(r.wabt.size(), 1) == ":")) {
+    if (m == r.wabt ||
+        (m.substr(0, r.wabt.size()) == r.wabt && m.substr(r.wabt.size(), 1) == ":")) {
       return "wasm trap: " + std::string(r.wasmtime) + message.substr(r.wabt.size());
     }
   }
@@ -212,13 +214,15 @@ Expected<Runtime::Handle> Runtime::instantiate(const std::vector<uint8_t>& wasm,
   interp::Instance::Ptr instance =
       interp::Instance::Instantiate(impl_->store, module.ref(), refs, &trap);
   if (!instance) {
-    return Error{"cannot instantiate module: " + (trap ? wasmtime_trap_text(trap->message()) : std::string("?"))};
+    return Error{"cannot instantiate module: " +
+                 (trap ? wasmtime_trap_text(trap->message()) : std::string("?"))};
   }
   impl_->root(module);
   return impl_->root(instance);
 }
 
-Expected<Runtime::Handle> Runtime::export_of(Handle instance_handle, const std::string& name) const {
+Expected<Runtime::Handle> Runtime::export_of(Handle instance_handle,
+                                             const std::string& name) const {
   auto instance = impl_->get<interp::Instance>(instance_handle);
   auto module = impl_->get<interp::Module>(Handle{instance->module().index});
   const auto& types = module->export_types();
@@ -241,8 +245,8 @@ bool Runtime::memory_is_64(Handle memory) const {
 }
 
 Expected<void> Runtime::table_set(Handle table, uint32_t index, Handle func) {
-  if (wabt::Failed(impl_->get<interp::Table>(table)->Set(impl_->store, index,
-                                                          interp::Ref(func.ref)))) {
+  if (wabt::Failed(
+          impl_->get<interp::Table>(table)->Set(impl_->store, index, interp::Ref(func.ref)))) {
     return Error{"table index " + std::to_string(index) + " out of range"};
   }
   return {};
@@ -253,9 +257,11 @@ CallOutcome Runtime::call(Handle func_handle, const std::vector<Val>& args) {
   CallOutcome outcome;
   std::vector<ValType> param_types = val_types(func->type().params);
   bool args_match = param_types.size() == args.size();
-  for (size_t i = 0; args_match && i < args.size(); ++i) args_match = param_types[i] == args[i].type;
+  for (size_t i = 0; args_match && i < args.size(); ++i)
+    args_match = param_types[i] == args[i].type;
   if (!args_match) {
-    outcome.trap = "harness error: arguments " + to_string(args) + " do not match the function's parameters";
+    outcome.trap =
+        "harness error: arguments " + to_string(args) + " do not match the function's parameters";
     return outcome;
   }
   interp::Values params;
@@ -263,11 +269,13 @@ CallOutcome Runtime::call(Handle func_handle, const std::vector<Val>& args) {
   interp::Values results;
   interp::Trap::Ptr trap;
   if (wabt::Failed(func->Call(impl_->store, params, results, &trap))) {
-    outcome.trap = trap ? wasmtime_trap_text(trap->message()) : std::string("call failed without a trap");
+    outcome.trap =
+        trap ? wasmtime_trap_text(trap->message()) : std::string("call failed without a trap");
     return outcome;
   }
   std::vector<ValType> types = val_types(func->type().results);
-  for (size_t i = 0; i < results.size(); ++i) outcome.results.push_back(from_interp(results[i], types[i]));
+  for (size_t i = 0; i < results.size(); ++i)
+    outcome.results.push_back(from_interp(results[i], types[i]));
   return outcome;
 }
 

@@ -2,8 +2,8 @@
 // drops and the synchronous transfers of adapter modules.
 #include <string>
 
-#include "host_state.h"
 #include "fact/host/host.h"
+#include "host_state.h"
 
 namespace fact::host {
 
@@ -29,15 +29,16 @@ Expected<const TableBinding*> find_copy_table(Host::State& state, std::string_vi
 
 Expected<void> check_may_leave(const Host::State& state, std::string_view op, uint32_t instance) {
   if (!state.may_leave(instance)) {
-    return trap(op, "cannot leave component instance " + str(instance) + " (its may_leave flag is 0)");
+    return trap(op,
+                "cannot leave component instance " + str(instance) + " (its may_leave flag is 0)");
   }
   return {};
 }
 
 // The end `handle` of the table's instance: of `kind`, of the table's type,
 // and readable or writable as asked (either when `readable` is empty).
-Expected<CopyEnd*> find_end(Host::State& state, std::string_view op, CopyKind kind,
-                            uint32_t table, const TableBinding& binding, uint32_t handle,
+Expected<CopyEnd*> find_end(Host::State& state, std::string_view op, CopyKind kind, uint32_t table,
+                            const TableBinding& binding, uint32_t handle,
                             std::optional<bool> readable) {
   auto instance = find_instance(state, op, binding.instance);
   if (!instance) return instance.error();
@@ -45,8 +46,9 @@ Expected<CopyEnd*> find_end(Host::State& state, std::string_view op, CopyKind ki
   if (!element) return element.error();
   auto* end = std::get_if<CopyEnd>(*element);
   if (!end || end->kind != kind || (readable && end->readable != *readable)) {
-    std::string expected = readable ? (*readable ? "the readable end of a " : "the writable end of a ")
-                                    : "an end of a ";
+    std::string expected = readable
+                               ? (*readable ? "the readable end of a " : "the writable end of a ")
+                               : "an end of a ";
     return trap(op, "handle " + str(handle) + " of instance " + str(binding.instance) + " is " +
                         describe(**element) + ", not " + expected + kind_name(kind));
   }

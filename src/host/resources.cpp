@@ -1,10 +1,9 @@
 // Registration, inspection and resource handles of fact::host::Host.
-#include "fact/host/host.h"
-
 #include <cassert>
 #include <limits>
 #include <utility>
 
+#include "fact/host/host.h"
 #include "host_state.h"
 
 namespace fact::host {
@@ -45,13 +44,15 @@ Expected<ResourceHandle*> find_resource(Host::State& state, std::string_view op,
     // Wasmtime's wording, which .wast scripts match, then the details.
     auto defined_by = [&](uint32_t type) {
       auto it = state.resource_types.find(type);
-      return it != state.resource_types.end() && it->second.implementer ? "guest-defined" : "host-defined";
+      return it != state.resource_types.end() && it->second.implementer ? "guest-defined"
+                                                                        : "host-defined";
     };
     return trap(op, "handle index " + str(handle) + " used with the wrong type, expected " +
                         defined_by(binding.type) + " resource but found a different " +
-                        defined_by(resource->type) + " resource (handle " + str(handle) + " of instance " +
-                        str(binding.instance) + " has resource type " + str(resource->type) +
-                        ", but resource table " + str(table) + " is for resource type " + str(binding.type) + ")");
+                        defined_by(resource->type) + " resource (handle " + str(handle) +
+                        " of instance " + str(binding.instance) + " has resource type " +
+                        str(resource->type) + ", but resource table " + str(table) +
+                        " is for resource type " + str(binding.type) + ")");
   }
   return resource;
 }
@@ -81,16 +82,17 @@ Expected<ResourceHandle*> find_unlent_own(Host::State& state, std::string_view o
                         " is a borrow handle, not an own handle");
   }
   if ((*resource)->num_lends != 0) {
-    return trap(op, "cannot remove owned resource while borrowed (own handle " + str(handle) + " of instance " +
-                        str(binding.instance) + " is lent out to " + str((*resource)->num_lends) +
-                        " borrow(s) that have not been returned)");
+    return trap(op, "cannot remove owned resource while borrowed (own handle " + str(handle) +
+                        " of instance " + str(binding.instance) + " is lent out to " +
+                        str((*resource)->num_lends) + " borrow(s) that have not been returned)");
   }
   return resource;
 }
 
 Expected<void> check_may_leave(const Host::State& state, std::string_view op, uint32_t instance) {
   if (!state.may_leave(instance)) {
-    return trap(op, "cannot leave component instance " + str(instance) + " (its may_leave flag is 0)");
+    return trap(op,
+                "cannot leave component instance " + str(instance) + " (its may_leave flag is 0)");
   }
   return {};
 }
@@ -127,11 +129,13 @@ Expected<InstanceState*> find_instance(Host::State& state, std::string_view op, 
 Expected<Element*> find_element(InstanceState& instance, std::string_view op,
                                 uint32_t instance_index, uint32_t handle) {
   if (handle == 0) {
-    return trap(op, "unknown handle index 0 (index 0 is never valid; instance " + str(instance_index) + ")");
+    return trap(op, "unknown handle index 0 (index 0 is never valid; instance " +
+                        str(instance_index) + ")");
   }
   Element* element = instance.handles.get(handle);
   if (!element) {
-    return trap(op, "unknown handle index " + str(handle) + " (not in use in instance " + str(instance_index) + ")");
+    return trap(op, "unknown handle index " + str(handle) + " (not in use in instance " +
+                        str(instance_index) + ")");
   }
   return element;
 }
@@ -185,8 +189,8 @@ Expected<void> Host::add_resource_type(uint32_t type, std::optional<uint32_t> im
     return trap(op, "resource type " + str(type) + " is already registered");
   }
   if (implementer && !state_->instances.contains(*implementer)) {
-    return trap(op, "unknown instance " + str(*implementer) + " implementing resource type " +
-                        str(type));
+    return trap(
+        op, "unknown instance " + str(*implementer) + " implementing resource type " + str(type));
   }
   state_->resource_types[type] = ResourceTypeState{implementer, std::move(destructor)};
   return {};
@@ -249,8 +253,8 @@ Expected<uint32_t> Host::resource_transfer_borrow(uint32_t handle, uint32_t src_
   if (!found) return found.error();
   ResourceHandle& lender = **found;
   if (lender.num_lends == std::numeric_limits<uint32_t>::max()) {
-    return trap(op, "too many borrows of handle " + str(handle) + " of instance " +
-                        str(src->instance));
+    return trap(op,
+                "too many borrows of handle " + str(handle) + " of instance " + str(src->instance));
   }
 
   // lower_borrow: the implementer only ever needs the rep.
@@ -325,9 +329,9 @@ Expected<void> Host::resource_drop(uint32_t table, uint32_t handle) {
   if (!found) return found.error();
   ResourceHandle& resource = **found;
   if (resource.num_lends != 0) {
-    return trap(op, "cannot remove owned resource while borrowed (handle " + str(handle) + " of instance " +
-                        str(instance_index) + " is lent out to " + str(resource.num_lends) +
-                        " borrow(s) that have not been returned)");
+    return trap(op, "cannot remove owned resource while borrowed (handle " + str(handle) +
+                        " of instance " + str(instance_index) + " is lent out to " +
+                        str(resource.num_lends) + " borrow(s) that have not been returned)");
   }
   InstanceState& instance = state_->instances.at(instance_index);
 
@@ -350,8 +354,7 @@ Expected<void> Host::resource_drop(uint32_t table, uint32_t handle) {
   }
   // The destructor runs as a synchronous call into the implementer, with the
   // reentrance check of any such call (checked before the handle goes away).
-  if (auto entered =
-          state_->enter(op, instance_index, *implementer, CallScope::Origin::Destructor);
+  if (auto entered = state_->enter(op, instance_index, *implementer, CallScope::Origin::Destructor);
       !entered) {
     return entered.error();
   }
@@ -384,9 +387,11 @@ std::optional<HandleInfo> Host::inspect(uint32_t instance, uint32_t handle) cons
   } else {
     const auto& end = std::get<CopyEnd>(*element);
     if (end.kind == CopyKind::Future) {
-      info.kind = end.readable ? HandleInfo::Kind::ReadableFuture : HandleInfo::Kind::WritableFuture;
+      info.kind =
+          end.readable ? HandleInfo::Kind::ReadableFuture : HandleInfo::Kind::WritableFuture;
     } else {
-      info.kind = end.readable ? HandleInfo::Kind::ReadableStream : HandleInfo::Kind::WritableStream;
+      info.kind =
+          end.readable ? HandleInfo::Kind::ReadableStream : HandleInfo::Kind::WritableStream;
     }
     info.type = end.type;
     info.copy_state = end.state;

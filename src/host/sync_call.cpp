@@ -4,8 +4,8 @@
 #include <set>
 #include <string>
 
-#include "host_state.h"
 #include "fact/host/host.h"
+#include "host_state.h"
 
 namespace fact::host {
 
@@ -24,12 +24,9 @@ std::set<uint32_t> self_and_ancestors(const Host::State& state, std::optional<ui
 
 const char* origin_name(CallScope::Origin origin) {
   switch (origin) {
-    case CallScope::Origin::SyncCall:
-      return "enter-sync-call";
-    case CallScope::Origin::HostCall:
-      return "enter_host_call";
-    case CallScope::Origin::Destructor:
-      return "a destructor call";
+    case CallScope::Origin::SyncCall: return "enter-sync-call";
+    case CallScope::Origin::HostCall: return "enter_host_call";
+    case CallScope::Origin::Destructor: return "a destructor call";
   }
   return "?";
 }

@@ -14,8 +14,8 @@
 namespace fact::host {
 
 using detail::is_surrogate;
-using detail::Kernels;
 using detail::kAsciiMask;
+using detail::Kernels;
 using detail::kLatin1Mask;
 using detail::load_u16le;
 using detail::store_u16le;
@@ -41,14 +41,11 @@ SimdLevel effective_simd_level(SimdLevel requested) {
 std::string TranscodeError::message() const {
   std::string n = std::to_string(position);
   switch (kind) {
-    case TranscodeErrorKind::InvalidUtf8:
-      return "invalid UTF-8 at byte " + n;
-    case TranscodeErrorKind::UnpairedSurrogate:
-      return "unpaired surrogate at code unit " + n;
+    case TranscodeErrorKind::InvalidUtf8: return "invalid UTF-8 at byte " + n;
+    case TranscodeErrorKind::UnpairedSurrogate: return "unpaired surrogate at code unit " + n;
     case TranscodeErrorKind::DestinationTooSmall:
       return "destination buffer too small: the transcoder needs " + n + " bytes";
-    case TranscodeErrorKind::OverlappingBuffers:
-      return "source and destination buffers overlap";
+    case TranscodeErrorKind::OverlappingBuffers: return "source and destination buffers overlap";
     case TranscodeErrorKind::OddUtf16ByteLength:
       return "UTF-16 buffer with an odd byte length " + n;
     case TranscodeErrorKind::LengthNotTaggable:
@@ -64,13 +61,10 @@ namespace {
 const Kernels& kernels(SimdLevel requested) {
   switch (effective_simd_level(requested)) {
 #ifdef FACT_TRANSCODE_X86
-    case SimdLevel::Avx2:
-      return detail::avx2_kernels();
-    case SimdLevel::Sse2:
-      return detail::sse2_kernels();
+    case SimdLevel::Avx2: return detail::avx2_kernels();
+    case SimdLevel::Sse2: return detail::sse2_kernels();
 #endif
-    default:
-      return detail::scalar_kernels();
+    default: return detail::scalar_kernels();
   }
 }
 
@@ -220,9 +214,7 @@ std::size_t utf8_width(std::uint32_t code_point) {
 
 void encode_utf8(std::uint32_t cp, std::uint8_t* d, std::size_t width) {
   switch (width) {
-    case 1:
-      d[0] = static_cast<std::uint8_t>(cp);
-      break;
+    case 1: d[0] = static_cast<std::uint8_t>(cp); break;
     case 2:
       d[0] = static_cast<std::uint8_t>(0xC0 | (cp >> 6));
       d[1] = static_cast<std::uint8_t>(0x80 | (cp & 0x3F));

@@ -203,15 +203,15 @@ FACT_AVX2 std::size_t avx2_non_surrogate_prefix(const std::uint8_t* s, std::size
 }  // namespace
 
 const Kernels& sse2_kernels() {
-  static constexpr Kernels kernels{sse2_ascii_prefix,  sse2_copy_ascii, sse2_widen_ascii,
-                                   sse2_widen_all,     sse2_narrow,     sse2_masked_prefix,
+  static constexpr Kernels kernels{sse2_ascii_prefix,        sse2_copy_ascii, sse2_widen_ascii,
+                                   sse2_widen_all,           sse2_narrow,     sse2_masked_prefix,
                                    sse2_non_surrogate_prefix};
   return kernels;
 }
 
 const Kernels& avx2_kernels() {
-  static constexpr Kernels kernels{avx2_ascii_prefix,  avx2_copy_ascii, avx2_widen_ascii,
-                                   avx2_widen_all,     avx2_narrow,     avx2_masked_prefix,
+  static constexpr Kernels kernels{avx2_ascii_prefix,        avx2_copy_ascii, avx2_widen_ascii,
+                                   avx2_widen_all,           avx2_narrow,     avx2_masked_prefix,
                                    avx2_non_surrogate_prefix};
   return kernels;
 }

@@ -7,11 +7,13 @@
 namespace fact::host {
 namespace {
 
-const std::string kOutOfBounds = "harness: transcoder buffer out of bounds (the adapter did not check it)";
+const std::string kOutOfBounds =
+    "harness: transcoder buffer out of bounds (the adapter did not check it)";
 
 // The bytes [ptr, ptr + units * unit_size) of `m`, or nullopt when they are
 // not all inside it. Written so that no product or sum can overflow.
-std::optional<std::span<uint8_t>> span_of(const RawMemory& m, uint64_t ptr, uint64_t units, uint64_t unit_size) {
+std::optional<std::span<uint8_t>> span_of(const RawMemory& m, uint64_t ptr, uint64_t units,
+                                          uint64_t unit_size) {
   if (ptr > m.size || units > (m.size - ptr) / unit_size) return std::nullopt;
   return std::span<uint8_t>(m.data + ptr, units * unit_size);
 }
@@ -21,18 +23,20 @@ std::optional<std::string> failure(Transcode op, const TranscodeResult<T>& r) {
   if (r.ok()) return std::nullopt;
   const std::string where = std::string("transcode ") + transcode_name(op) + ": ";
   switch (r.error().kind) {
-    case TranscodeErrorKind::InvalidUtf8: return where + "invalid utf-8 string (" + r.error().message() + ")";
+    case TranscodeErrorKind::InvalidUtf8:
+      return where + "invalid utf-8 string (" + r.error().message() + ")";
     case TranscodeErrorKind::UnpairedSurrogate:
       return where + "invalid utf-16 string (" + r.error().message() + ")";
-    default: return "harness: " + where + "the adapter broke the host's contract: " + r.error().message();
+    default:
+      return "harness: " + where + "the adapter broke the host's contract: " + r.error().message();
   }
 }
 
 }  // namespace
 
 std::optional<std::string> call_transcoder(Transcode op, RawMemory from, RawMemory to,
-                                          const std::vector<wasm::Val>& args,
-                                          std::vector<wasm::Val>& results) {
+                                           const std::vector<wasm::Val>& args,
+                                           std::vector<wasm::Val>& results) {
   const uint64_t src = args.at(0).bits;
   const uint64_t len = args.at(1).bits;
   const uint64_t dst = args.at(2).bits;
@@ -85,7 +89,8 @@ std::optional<std::string> call_transcoder(Transcode op, RawMemory from, RawMemo
     }
     case Transcode::Utf8ToLatin1:
     case Transcode::Utf16ToLatin1: {
-      auto r = op == Transcode::Utf8ToLatin1 ? host::utf8_to_latin1(in, out) : host::utf16_to_latin1(in, out);
+      auto r = op == Transcode::Utf8ToLatin1 ? host::utf8_to_latin1(in, out)
+                                             : host::utf16_to_latin1(in, out);
       if (r) {
         results.at(0).bits = r->read;
         results.at(1).bits = r->written;

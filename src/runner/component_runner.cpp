@@ -3,10 +3,10 @@
 #include <initializer_list>
 #include <map>
 
-#include "fact/host/host.h"
-#include "fact/values/reference.h"
-#include "fact/host/transcoder_call.h"
 #include "fact/engine/runtime.h"
+#include "fact/host/host.h"
+#include "fact/host/transcoder_call.h"
+#include "fact/values/reference.h"
 
 namespace fact::runner {
 namespace {
@@ -17,8 +17,8 @@ using wasm::Val;
 using wasm::ValType;
 
 // One runtime intrinsic on the reference host; a host error is a trap.
-std::optional<std::string> call_intrinsic(host::Host& host, Intrinsic which, const std::vector<Val>& args,
-                                          std::vector<Val>& results) {
+std::optional<std::string> call_intrinsic(host::Host& host, Intrinsic which,
+                                          const std::vector<Val>& args, std::vector<Val>& results) {
   std::vector<uint32_t> raw;
   for (const Val& a : args) raw.push_back(static_cast<uint32_t>(a.bits));
   Expected<std::optional<uint32_t>> r = host::call_intrinsic(host, which, raw);
@@ -147,7 +147,8 @@ struct ComponentRunner::Impl {
   Expected<void> register_with_host() {
     const auto& infos = result.flow.component_instances;
     for (size_t i = 0; i < infos.size(); ++i) {
-      if (auto r = host.add_instance(static_cast<uint32_t>(i), infos[i].parent); !r) return r.error();
+      if (auto r = host.add_instance(static_cast<uint32_t>(i), infos[i].parent); !r)
+        return r.error();
     }
     if (auto r = host.add_instance(host_instance); !r) return r.error();
     for (const component::PlanResource& res : plan.resources) {
@@ -155,7 +156,8 @@ struct ComponentRunner::Impl {
       if (res.destructor) {
         destructor = [this, id = res.id](uint32_t rep) { return run_destructor(id, rep); };
       }
-      if (auto r = host.add_resource_type(res.id, res.component_instance, std::move(destructor)); !r) {
+      if (auto r = host.add_resource_type(res.id, res.component_instance, std::move(destructor));
+          !r) {
         return r.error();
       }
       tables.table(component::TableMap::Kind::Resource, res.id, host_instance);
@@ -170,10 +172,18 @@ struct ComponentRunner::Impl {
       const auto t = static_cast<uint32_t>(registered_tables);
       Expected<void> added;
       switch (e.kind) {
-        case component::TableMap::Kind::Resource: added = host.add_resource_table(t, e.instance, e.key); break;
-        case component::TableMap::Kind::Future: added = host.add_future_table(t, e.instance, e.key); break;
-        case component::TableMap::Kind::Stream: added = host.add_stream_table(t, e.instance, e.key); break;
-        case component::TableMap::Kind::ErrorContext: added = host.add_error_context_table(t, e.instance); break;
+        case component::TableMap::Kind::Resource:
+          added = host.add_resource_table(t, e.instance, e.key);
+          break;
+        case component::TableMap::Kind::Future:
+          added = host.add_future_table(t, e.instance, e.key);
+          break;
+        case component::TableMap::Kind::Stream:
+          added = host.add_stream_table(t, e.instance, e.key);
+          break;
+        case component::TableMap::Kind::ErrorContext:
+          added = host.add_error_context_table(t, e.instance);
+          break;
       }
       if (!added) return added.error();
     }
@@ -193,17 +203,20 @@ struct ComponentRunner::Impl {
     if (it == destructors.end()) {
       const wasm::FuncType signature{{wasm::ValType::I32}, {}};
       auto func = resolve(*res.destructor, &signature);
-      if (!func) return Error{"resource.drop: the destructor of " + res.name + ": " + func.error().message};
+      if (!func)
+        return Error{"resource.drop: the destructor of " + res.name + ": " + func.error().message};
       it = destructors.emplace(id, *func).first;
     }
     engine::CallOutcome out = runtime.call(it->second, {Val::i32(rep)});
-    if (out.trap) return Error{"resource.drop: the destructor of " + res.name + " trapped: " + *out.trap};
+    if (out.trap)
+      return Error{"resource.drop: the destructor of " + res.name + " trapped: " + *out.trap};
     return {};
   }
 
   Expected<Handle> export_handle(const CoreExport& e) {
     if (e.instance >= instances.size() || !instances[e.instance]) {
-      return Error{"internal error: instance " + std::to_string(e.instance) + " is used before it is created"};
+      return Error{"internal error: instance " + std::to_string(e.instance) +
+                   " is used before it is created"};
     }
     return runtime.export_of(*instances[e.instance], e.name);
   }
@@ -215,11 +228,14 @@ struct ComponentRunner::Impl {
     const uint32_t table = tr.table;
     switch (tr.kind) {
       case K::LowerImport:
-        return Error{"component import `" + tr.import + "` is not satisfied: fact run provides no host imports"};
+        return Error{"component import `" + tr.import +
+                     "` is not satisfied: fact run provides no host imports"};
       case K::ResourceDrop:
         return runtime.host_func({ValType::I32}, {},
-                                 [this, table](const std::vector<Val>& args, std::vector<Val>&) -> std::optional<std::string> {
-                                   auto dropped = host.resource_drop(table, static_cast<uint32_t>(args.at(0).bits));
+                                 [this, table](const std::vector<Val>& args,
+                                               std::vector<Val>&) -> std::optional<std::string> {
+                                   auto dropped = host.resource_drop(
+                                       table, static_cast<uint32_t>(args.at(0).bits));
                                    if (!dropped) return dropped.error().message;
                                    return std::nullopt;
                                  });
@@ -228,9 +244,11 @@ struct ComponentRunner::Impl {
         const bool make = tr.kind == K::ResourceNew;
         return runtime.host_func(
             {ValType::I32}, {ValType::I32},
-            [this, table, make](const std::vector<Val>& args, std::vector<Val>& out) -> std::optional<std::string> {
+            [this, table, make](const std::vector<Val>& args,
+                                std::vector<Val>& out) -> std::optional<std::string> {
               const auto arg = static_cast<uint32_t>(args.at(0).bits);
-              Expected<uint32_t> r = make ? host.resource_new(table, arg) : host.resource_rep(table, arg);
+              Expected<uint32_t> r =
+                  make ? host.resource_new(table, arg) : host.resource_rep(table, arg);
               if (!r) return r.error().message;
               out.at(0).bits = *r;
               return std::nullopt;
@@ -248,7 +266,8 @@ struct ComponentRunner::Impl {
     if (const auto* t = std::get_if<component::PlanTrampoline>(&def)) return trampoline(t->index);
     if (const auto* f = std::get_if<binding::InstanceFlags>(&def)) {
       auto it = flags.find(f->instance);
-      if (it == flags.end()) it = flags.emplace(f->instance, runtime.global(ValType::I32, true, 1)).first;
+      if (it == flags.end())
+        it = flags.emplace(f->instance, runtime.global(ValType::I32, true, 1)).first;
       return it->second;
     }
     if (!signature) return Error{"internal error: a runtime function without a signature"};
@@ -256,28 +275,32 @@ struct ComponentRunner::Impl {
     const std::vector<ValType> results = signature->results;
     if (const auto* t = std::get_if<binding::Trap>(&def)) {
       std::string message = std::string("wasm trap: ") + trap_message(t->code);
-      return runtime.host_func(params, results, [message](const std::vector<Val>&, std::vector<Val>&) {
-        return std::optional<std::string>(message);
-      });
+      return runtime.host_func(params, results,
+                               [message](const std::vector<Val>&, std::vector<Val>&) {
+                                 return std::optional<std::string>(message);
+                               });
     }
     if (const auto* t = std::get_if<binding::Transcoder>(&def)) {
       if (t->from_memory >= memories.size() || t->to_memory >= memories.size()) {
-        return Error{"internal error: a transcoder names a memory the adapter module does not import"};
+        return Error{
+            "internal error: a transcoder names a memory the adapter module does not import"};
       }
       const Handle from = memories[t->from_memory];
       const Handle to = memories[t->to_memory];
       const Transcode op = t->op;
-      return runtime.host_func(params, results,
-                               [this, op, from, to](const std::vector<Val>& args, std::vector<Val>& out) {
-                                 return host::call_transcoder(op, host::RawMemory{runtime.memory_data(from), runtime.memory_size(from)},
-                                                       host::RawMemory{runtime.memory_data(to), runtime.memory_size(to)},
-                                                       args, out);
-                               });
+      return runtime.host_func(
+          params, results,
+          [this, op, from, to](const std::vector<Val>& args, std::vector<Val>& out) {
+            return host::call_transcoder(
+                op, host::RawMemory{runtime.memory_data(from), runtime.memory_size(from)},
+                host::RawMemory{runtime.memory_data(to), runtime.memory_size(to)}, args, out);
+          });
     }
     const Intrinsic which = std::get<binding::RuntimeIntrinsic>(def).intrinsic;
-    return runtime.host_func(params, results, [this, which](const std::vector<Val>& args, std::vector<Val>& out) {
-      return call_intrinsic(host, which, args, out);
-    });
+    return runtime.host_func(params, results,
+                             [this, which](const std::vector<Val>& args, std::vector<Val>& out) {
+                               return call_intrinsic(host, which, args, out);
+                             });
   }
 
   // Sets `trapped_out` when the error is a trap of the instantiation.
@@ -303,7 +326,8 @@ struct ComponentRunner::Impl {
       // The imports match by construction, so what fails is the module's
       // own instantiation: a segment out of bounds or a trapping start.
       trapped_out = true;
-      return Error{(step.kind == component::PlanStep::Kind::CoreModule ? "core instance " : "adapter module ") +
+      return Error{(step.kind == component::PlanStep::Kind::CoreModule ? "core instance "
+                                                                       : "adapter module ") +
                    std::to_string(step.index) + ": " + instance.error().message};
     }
     if (instances.size() <= step.instance) instances.resize(step.instance + 1);
@@ -315,18 +339,20 @@ struct ComponentRunner::Impl {
   // parameter's resource.
   Expected<void> check_arg_handles(TypeId type, const Value& value) {
     const TypeStore& store = result.flow.types.store();
-    return visit_handles(store, type, value, [&](const TypeNode& node, const Value& v) -> Expected<void> {
-      const auto index = static_cast<uint32_t>(v.bits);
-      std::optional<host::HandleInfo> info = host.inspect(host_instance, index);
-      if (!info || info->kind != host::HandleInfo::Kind::Own) {
-        return Error{handle_text(index) + " is not a handle the host holds"};
-      }
-      if (info->type != node.resource) {
-        return Error{handle_text(index) + " is a handle of " + plan.resources.at(info->type).name +
-                     ", not of " + plan.resources.at(node.resource).name};
-      }
-      return {};
-    });
+    return visit_handles(
+        store, type, value, [&](const TypeNode& node, const Value& v) -> Expected<void> {
+          const auto index = static_cast<uint32_t>(v.bits);
+          std::optional<host::HandleInfo> info = host.inspect(host_instance, index);
+          if (!info || info->kind != host::HandleInfo::Kind::Own) {
+            return Error{handle_text(index) + " is not a handle the host holds"};
+          }
+          if (info->type != node.resource) {
+            return Error{handle_text(index) + " is a handle of " +
+                         plan.resources.at(info->type).name + ", not of " +
+                         plan.resources.at(node.resource).name};
+          }
+          return {};
+        });
   }
 
   // lift_own/lift_borrow from `from`'s table, lower_own/lower_borrow into
@@ -341,8 +367,9 @@ struct ComponentRunner::Impl {
       auto to_table = resource_table(node.resource, to);
       if (!to_table) return to_table.error();
       const auto index = static_cast<uint32_t>(v.bits);
-      auto moved = node.kind == TypeKind::Own ? host.resource_transfer_own(index, *from_table, *to_table)
-                                              : host.resource_transfer_borrow(index, *from_table, *to_table);
+      auto moved = node.kind == TypeKind::Own
+                       ? host.resource_transfer_own(index, *from_table, *to_table)
+                       : host.resource_transfer_borrow(index, *from_table, *to_table);
       if (!moved) return moved.error();
       v.bits = *moved;
       return {};
@@ -353,8 +380,8 @@ struct ComponentRunner::Impl {
 ComponentRunner::ComponentRunner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ComponentRunner::~ComponentRunner() = default;
 
-Expected<std::unique_ptr<ComponentRunner>> ComponentRunner::create(const component::ComponentResult& result,
-                                                                   const component::Plan& plan, bool* trapped) {
+Expected<std::unique_ptr<ComponentRunner>> ComponentRunner::create(
+    const component::ComponentResult& result, const component::Plan& plan, bool* trapped) {
   auto impl = std::make_unique<Impl>(result, plan);
   if (auto r = impl->register_with_host(); !r) return Error{"internal error: " + r.error().message};
   for (const component::PlanStep& step : plan.steps) {
@@ -380,15 +407,19 @@ std::optional<host::HandleInfo> ComponentRunner::host_handle(uint32_t index) con
   return impl_->host.inspect(impl_->host_instance, index);
 }
 
-std::size_t ComponentRunner::host_handles() const { return impl_->host.live_handles(impl_->host_instance); }
+std::size_t ComponentRunner::host_handles() const {
+  return impl_->host.live_handles(impl_->host_instance);
+}
 
-Expected<CallResult> ComponentRunner::call(const component::PlanExport& e, const std::vector<Value>& args) {
+Expected<CallResult> ComponentRunner::call(const component::PlanExport& e,
+                                           const std::vector<Value>& args) {
   Impl& m = *impl_;
   if (!e.core_func) {
     return Error{"`" + e.name + "` is the host import `" + e.host_import +
                  "` exported again, which fact run does not provide"};
   }
-  if (m.trapped) return Error{"the component trapped earlier (" + *m.trapped + ") and cannot be called again"};
+  if (m.trapped)
+    return Error{"the component trapped earlier (" + *m.trapped + ") and cannot be called again"};
   const TypeStore& store = types();
   const FuncType& type = store.get(e.type);
   std::vector<TypeId> params, results;
@@ -397,7 +428,8 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e, const
   std::vector<TypeId> all = params;
   all.insert(all.end(), results.begin(), results.end());
   for (TypeId t : all) {
-    if (auto k = kind_inside(store, t, {TypeKind::Future, TypeKind::Stream, TypeKind::ErrorContext})) {
+    if (auto k =
+            kind_inside(store, t, {TypeKind::Future, TypeKind::Stream, TypeKind::ErrorContext})) {
       return Error{"`" + e.name + "` passes values of type " + kind_name(*k) +
                    ", which fact run does not support at the root (only own and borrow handles)"};
     }
@@ -414,7 +446,9 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e, const
   for (size_t i = 0; i < args.size(); ++i) {
     auto ok = check_value(store, params[i], args[i]);
     if (ok) ok = m.check_arg_handles(params[i], args[i]);
-    if (!ok) return Error{"argument " + std::to_string(i + 1) + " of `" + e.name + "`: " + ok.error().message};
+    if (!ok)
+      return Error{"argument " + std::to_string(i + 1) + " of `" + e.name +
+                   "`: " + ok.error().message};
   }
 
   auto func = m.resolve(*e.core_func, nullptr);
@@ -449,8 +483,11 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e, const
   refresh();
   std::optional<std::string> realloc_trap;
   view.allocate = [&](uint64_t align, uint64_t size) -> Expected<uint64_t> {
-    if (!memory || !realloc) return Error{"`" + e.name + "` needs memory and realloc options to pass its arguments"};
-    auto word = [&](uint64_t v) { return memory64 ? Val::i64(v) : Val::i32(static_cast<uint32_t>(v)); };
+    if (!memory || !realloc)
+      return Error{"`" + e.name + "` needs memory and realloc options to pass its arguments"};
+    auto word = [&](uint64_t v) {
+      return memory64 ? Val::i64(v) : Val::i32(static_cast<uint32_t>(v));
+    };
     engine::CallOutcome out = m.runtime.call(*realloc, {word(0), word(0), word(align), word(size)});
     refresh();
     if (out.trap) {

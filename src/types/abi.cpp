@@ -101,15 +101,10 @@ std::vector<TypeId> member_types(const TypeStore& store, TypeId id) {
       for (const Field& f : node.fields) out.push_back(f.type);
       return out;
     }
-    case TypeKind::Tuple:
-      return node.elements;
-    case TypeKind::FixedList:
-      return std::vector<TypeId>(node.length, *node.element);
-    case TypeKind::Map:
-      return {node.key, node.value};
-    default:
-      assert(false && "member_types of a type without members");
-      return {};
+    case TypeKind::Tuple: return node.elements;
+    case TypeKind::FixedList: return std::vector<TypeId>(node.length, *node.element);
+    case TypeKind::Map: return {node.key, node.value};
+    default: assert(false && "member_types of a type without members"); return {};
   }
 }
 
@@ -143,8 +138,8 @@ AbiLayout map_entry_layout(const TypeStore& store, TypeId map, bool memory64) {
 }
 
 std::optional<std::vector<wasm::ValType>> flatten_types(const TypeStore& store,
-                                                   const std::vector<TypeId>& types,
-                                                   bool memory64, uint32_t max) {
+                                                        const std::vector<TypeId>& types,
+                                                        bool memory64, uint32_t max) {
   // A type whose own flat list exceeds kMaxFlatParams is only known to be
   // "too long", which decides the answer only for limits up to that.
   assert(max <= kMaxFlatParams);
@@ -208,7 +203,8 @@ CoreSignature flatten_functype(const TypeStore& store, FuncTypeId func,
 
 wasm::ValType join(wasm::ValType a, wasm::ValType b) {
   if (a == b) return a;
-  if ((a == wasm::ValType::I32 && b == wasm::ValType::F32) || (a == wasm::ValType::F32 && b == wasm::ValType::I32)) {
+  if ((a == wasm::ValType::I32 && b == wasm::ValType::F32) ||
+      (a == wasm::ValType::F32 && b == wasm::ValType::I32)) {
     return wasm::ValType::I32;
   }
   return wasm::ValType::I64;

@@ -25,8 +25,7 @@ bool contains_list_or_string(const TypeStore& store, TypeId root) {
     switch (node.kind) {
       case TypeKind::String:
       case TypeKind::List:
-      case TypeKind::Map:
-        return true;
+      case TypeKind::Map: return true;
       case TypeKind::FixedList:
       case TypeKind::Future:
       case TypeKind::Stream:
@@ -45,8 +44,7 @@ bool contains_list_or_string(const TypeStore& store, TypeId root) {
           if (c.type) visit(*c.type);
         }
         break;
-      default:
-        break;
+      default: break;
     }
   }
   return false;
@@ -78,7 +76,9 @@ OptionRequirement first_of(std::initializer_list<OptionRequirement> reasons) {
 
 }  // namespace
 
-const char* canon_name(CanonSide side) { return side == CanonSide::Lift ? "canon lift" : "canon lower"; }
+const char* canon_name(CanonSide side) {
+  return side == CanonSide::Lift ? "canon lift" : "canon lower";
+}
 
 // canon lift lifts the parameters and lowers the result; it needs `realloc`
 // when the parameters contain strings or lists or do not fit in
@@ -108,22 +108,22 @@ CanonRequirements canon_requirements(const TypeStore& store, FuncTypeId func,
       {needed(params_have_lists, params_lists + ", which it allocates in its memory"),
        needed(overflows(store, params, lift.memory64, kMaxFlatParams),
               "its parameters do not fit in flat values and are allocated in its memory")});
-  needs.lift.memory = first_of(
-      {needs.lift.realloc, needed(results_have_lists, result_lists),
-       needed(overflows(store, results, lift.memory64,
-                        lift.is_async ? kMaxFlatParams : kMaxFlatResults),
-              "its result does not fit in flat values and travels through memory")});
+  needs.lift.memory =
+      first_of({needs.lift.realloc, needed(results_have_lists, result_lists),
+                needed(overflows(store, results, lift.memory64,
+                                 lift.is_async ? kMaxFlatParams : kMaxFlatResults),
+                       "its result does not fit in flat values and travels through memory")});
 
   needs.lower.realloc =
       needed(results_have_lists, result_lists + ", which it allocates in its memory");
-  needs.lower.memory = first_of(
-      {needs.lower.realloc, needed(params_have_lists, params_lists),
-       needed(lower.is_async, "an async lowering writes its result through a pointer"),
-       needed(overflows(store, params, lower.memory64,
-                        lower.is_async ? kMaxFlatAsyncParams : kMaxFlatParams),
-              "its parameters do not fit in flat values and travel through memory"),
-       needed(overflows(store, results, lower.memory64, kMaxFlatResults),
-              "its result does not fit in flat values and travels through memory")});
+  needs.lower.memory =
+      first_of({needs.lower.realloc, needed(params_have_lists, params_lists),
+                needed(lower.is_async, "an async lowering writes its result through a pointer"),
+                needed(overflows(store, params, lower.memory64,
+                                 lower.is_async ? kMaxFlatAsyncParams : kMaxFlatParams),
+                       "its parameters do not fit in flat values and travel through memory"),
+                needed(overflows(store, results, lower.memory64, kMaxFlatResults),
+                       "its result does not fit in flat values and travels through memory")});
   return needs;
 }
 
@@ -132,12 +132,14 @@ Expected<void> check_canon_options(const TypeStore& store, FuncTypeId func, Cano
   const std::string canon = canon_name(side);
   const bool lift = side == CanonSide::Lift;
   if (o.post_return && !lift) {
-    return error(canon + ": canonical option `post-return` is not allowed (only `canon lift` "
-                         "takes one)");
+    return error(canon +
+                 ": canonical option `post-return` is not allowed (only `canon lift` "
+                 "takes one)");
   }
   if (o.callback && !lift) {
-    return error(canon + ": canonical option `callback` is not allowed (only `canon lift` "
-                         "takes one)");
+    return error(canon +
+                 ": canonical option `callback` is not allowed (only `canon lift` "
+                 "takes one)");
   }
   if (o.is_async) return error(canon + ": the `async` option is not supported yet");
   if (o.callback) return error(canon + ": the `callback` option is not supported yet");

@@ -139,8 +139,7 @@ class Lexer {
 std::string describe(const Token& token) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   switch (token.kind) {
-    case Tok::End:
-      return "end of input";
+    case Tok::End: return "end of input";
     case Tok::Invalid: {
       auto byte = static_cast<unsigned char>(token.text[0]);
       if (token.text.size() == 1 && (byte < 0x20 || byte == 0x7F)) {
@@ -151,19 +150,17 @@ std::string describe(const Token& token) {
       }
       return "'" + std::string(token.text) + "'";
     }
-    default:
-      return "'" + std::string(token.text) + "'";
+    default: return "'" + std::string(token.text) + "'";
   }
 }
 
 // WIT reserves these words; they are usable as names only with a '%' prefix.
 constexpr auto kKeywords = std::to_array<std::string_view>({
-    "as",      "async",  "bool",    "borrow",    "char",   "constructor", "enum",
-    "export",  "f32",    "f64",     "flags",     "from",   "func",        "future",
-    "import",  "include", "interface", "list",   "map",    "option",      "own",
-    "package", "record", "resource", "result",   "s16",    "s32",         "s64",
-    "s8",      "static", "stream",  "string",    "tuple",  "type",        "u16",
-    "u32",     "u64",    "u8",      "use",       "variant", "with",       "world",
+    "as",  "async",  "bool",   "borrow",  "char",   "constructor", "enum",    "export",    "f32",
+    "f64", "flags",  "from",   "func",    "future", "import",      "include", "interface", "list",
+    "map", "option", "own",    "package", "record", "resource",    "result",  "s16",       "s32",
+    "s64", "s8",     "static", "stream",  "string", "tuple",       "type",    "u16",       "u32",
+    "u64", "u8",     "use",    "variant", "with",   "world",
 });
 
 bool is_keyword(std::string_view word) {
@@ -363,8 +360,8 @@ class Parser {
 
   std::optional<TypeId> parse_type(uint32_t depth) {
     if (depth > kMaxDepth) {
-      fail(current_.offset, "type nested too deeply: the most is " + std::to_string(kMaxDepth) +
-                                " levels");
+      fail(current_.offset,
+           "type nested too deeply: the most is " + std::to_string(kMaxDepth) + " levels");
       return std::nullopt;
     }
     if (current_.kind != Tok::Name) {
@@ -435,8 +432,8 @@ class Parser {
       return std::nullopt;
     }
     if (value > kMaxFixedLength) {
-      fail(current_.offset, "list length " + std::string(current_.text) +
-                                " too big: the most is " + std::to_string(kMaxFixedLength));
+      fail(current_.offset, "list length " + std::string(current_.text) + " too big: the most is " +
+                                std::to_string(kMaxFixedLength));
       return std::nullopt;
     }
     take();

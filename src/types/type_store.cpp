@@ -72,10 +72,8 @@ uint32_t saturate(uint64_t size) { return static_cast<uint32_t>(std::min(size, k
     case TypeKind::F64:
     case TypeKind::Char:
     case TypeKind::String:
-    case TypeKind::ErrorContext:
-      return true;
-    default:
-      return false;
+    case TypeKind::ErrorContext: return true;
+    default: return false;
   }
 }
 
@@ -90,7 +88,9 @@ void append_flat(std::optional<std::vector<wasm::ValType>>& flat,
   flat->insert(flat->end(), more->begin(), more->end());
 }
 
-AbiLayout scalar(uint32_t size, wasm::ValType flat) { return AbiLayout{size, size, std::vector{flat}}; }
+AbiLayout scalar(uint32_t size, wasm::ValType flat) {
+  return AbiLayout{size, size, std::vector{flat}};
+}
 
 // Layout of members placed one after the other (record, tuple): sizes and
 // offsets as the ABI lays out any sequence, flat values concatenated.
@@ -258,7 +258,8 @@ struct TypeStore::Impl {
         out.size = flags_size(count);
         out.align = count == 0 ? 1 : std::min<uint32_t>(out.size, 4);
         const size_t words = count <= 32 ? (count == 0 ? 0 : 1) : (count + 31) / 32;
-        if (words <= kMaxFlatParams) out.flat = std::vector<wasm::ValType>(words, wasm::ValType::I32);
+        if (words <= kMaxFlatParams)
+          out.flat = std::vector<wasm::ValType>(words, wasm::ValType::I32);
         return out;
       }
     }
@@ -596,7 +597,8 @@ class Printer {
       }
       case TypeKind::Own:
       case TypeKind::Borrow:
-        parts.emplace_back(std::string(kind_name(n.kind)) + "<r" + std::to_string(n.resource) + ">");
+        parts.emplace_back(std::string(kind_name(n.kind)) + "<r" + std::to_string(n.resource) +
+                           ">");
         break;
       case TypeKind::Future:
       case TypeKind::Stream:
@@ -607,9 +609,7 @@ class Printer {
           lit(">");
         }
         break;
-      default:
-        lit(kind_name(n.kind));
-        break;
+      default: lit(kind_name(n.kind)); break;
     }
     for (size_t i = parts.size(); i-- > 0;) work_.push_back(std::move(parts[i]));
   }
@@ -631,7 +631,8 @@ std::string quoted(const TypeStore& store, TypeId id) {
 // The largest 64-bit element size a type may have (exclusive).
 constexpr uint64_t kMaxElemSize = uint64_t{1} << 28;
 
-std::optional<std::string> check_names(std::string_view what, const std::vector<std::string_view>& names) {
+std::optional<std::string> check_names(std::string_view what,
+                                       const std::vector<std::string_view>& names) {
   std::set<std::string_view> seen;
   for (std::string_view name : names) {
     if (name.empty()) return "has an empty " + std::string(what) + " name";
@@ -662,24 +663,27 @@ std::optional<std::string> own_problem(const TypeNode& n) {
       for (const Field& f : n.fields) names.push_back(f.name);
       return check_names("field", names);
     case TypeKind::Tuple:
-      if (n.elements.empty()) return std::string("has no elements; a tuple needs at least 1 element");
+      if (n.elements.empty())
+        return std::string("has no elements; a tuple needs at least 1 element");
       return std::nullopt;
     case TypeKind::Variant:
       if (n.cases.empty()) return std::string("has no cases; a variant needs at least 1 case");
       for (const Case& c : n.cases) names.push_back(c.name);
       return check_names("case", names);
     case TypeKind::FixedList:
-      if (n.length == 0) return std::string("has length 0; a fixed-length list needs a length of at least 1");
+      if (n.length == 0)
+        return std::string("has length 0; a fixed-length list needs a length of at least 1");
       break;
-    default:
-      break;
+    default: break;
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-std::string to_string(const TypeStore& store, TypeId id) { return Printer(store, kUnlimited).print(id); }
+std::string to_string(const TypeStore& store, TypeId id) {
+  return Printer(store, kUnlimited).print(id);
+}
 
 std::string to_string(const TypeStore& store, FuncTypeId id) {
   return Printer(store, kUnlimited).print(store.get(id));
@@ -715,7 +719,8 @@ Expected<void> check_value_type(const TypeStore& store, TypeId id) {
     const TypeId child{index};
     const TypeNode& n = store.get(child);
     if (auto problem = own_problem(n)) {
-      return Error{std::string(kind_name(n.kind)) + " type " + quoted(store, child) + " " + *problem};
+      return Error{std::string(kind_name(n.kind)) + " type " + quoted(store, child) + " " +
+                   *problem};
     }
     if (n.abi64.size >= kMaxElemSize) {
       return Error{std::string(kind_name(n.kind)) + " type " + quoted(store, child) +

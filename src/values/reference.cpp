@@ -191,7 +191,8 @@ Expected<std::vector<Value>> Reference::lift_flat_values(const std::vector<TypeI
     if (!v) return v.error();
     out.push_back(std::move(*v));
   }
-  if (index != flat.size()) return Error{"reference: unused flat values in " + wasm::to_string(flat)};
+  if (index != flat.size())
+    return Error{"reference: unused flat values in " + wasm::to_string(flat)};
   return out;
 }
 

@@ -1,9 +1,8 @@
 // The reference Canonical ABI, lifting: lift_flat and load.
-#include "fact/values/reference.h"
-
 #include <algorithm>
 #include <cassert>
 
+#include "fact/values/reference.h"
 #include "reference_support.h"
 
 namespace fact::values {
@@ -33,7 +32,8 @@ Expected<Value> Reference::lift(TypeId type, FlatReader& reader, const MemoryVie
     case TypeKind::U32: return Value::integer(node.kind, reader.next(ValType::I32).bits);
     case TypeKind::S64:
     case TypeKind::U64: return Value::integer(node.kind, reader.next(ValType::I64).bits);
-    case TypeKind::F32: return Value::f32_bits(static_cast<uint32_t>(reader.next(ValType::F32).bits));
+    case TypeKind::F32:
+      return Value::f32_bits(static_cast<uint32_t>(reader.next(ValType::F32).bits));
     case TypeKind::F64: return Value::f64_bits(reader.next(ValType::F64).bits);
     case TypeKind::Char: {
       uint64_t cp = reader.next(ValType::I32).bits;
@@ -43,8 +43,8 @@ Expected<Value> Reference::lift(TypeId type, FlatReader& reader, const MemoryVie
       return Value::character(static_cast<uint32_t>(cp));
     }
     case TypeKind::Flags:
-      return Value::flags(static_cast<uint32_t>(reader.next(ValType::I32).bits &
-                                                flags_mask(node.labels.size())));
+      return Value::flags(
+          static_cast<uint32_t>(reader.next(ValType::I32).bits & flags_mask(node.labels.size())));
     case TypeKind::Own:
     case TypeKind::Borrow:
     case TypeKind::Future:
@@ -82,8 +82,9 @@ Expected<Value> Reference::lift(TypeId type, FlatReader& reader, const MemoryVie
       uint64_t index = reader.next(ValType::I32).bits;
       CoerceReader payload_reader(reader, std::vector<ValType>(flat.begin() + 1, flat.end()));
       if (index >= node.cases.size()) {
-        return reference_trap(TrapCode::InvalidDiscriminant, "case " + std::to_string(index) + " of " +
-                                                                  std::to_string(node.cases.size()));
+        return reference_trap(
+            TrapCode::InvalidDiscriminant,
+            "case " + std::to_string(index) + " of " + std::to_string(node.cases.size()));
       }
       std::optional<Value> payload;
       if (const auto& t = node.cases[index].type) {
@@ -119,12 +120,15 @@ Expected<Value> Reference::load_string(const MemoryView& memory, uint64_t ptr,
       break;
   }
   if (byte_length > kMaxStringByteLength) {
-    return reference_trap(TrapCode::StringOutOfBounds, "string of " + std::to_string(byte_length) + " bytes");
-  }
-  if (ptr % align != 0) return reference_trap(TrapCode::UnalignedPointer, "string at " + std::to_string(ptr));
-  if (!in_bounds(memory, ptr, byte_length)) {
     return reference_trap(TrapCode::StringOutOfBounds,
-                          "string pointer/length out of bounds of memory: string at " + std::to_string(ptr));
+                          "string of " + std::to_string(byte_length) + " bytes");
+  }
+  if (ptr % align != 0)
+    return reference_trap(TrapCode::UnalignedPointer, "string at " + std::to_string(ptr));
+  if (!in_bounds(memory, ptr, byte_length)) {
+    return reference_trap(
+        TrapCode::StringOutOfBounds,
+        "string pointer/length out of bounds of memory: string at " + std::to_string(ptr));
   }
   const uint8_t* bytes = memory.data + ptr;
   if (memory.encoding == StringEncoding::Utf8) {
@@ -146,7 +150,8 @@ Expected<Value> Reference::load_string(const MemoryView& memory, uint64_t ptr,
           continue;
         }
       }
-      if (unit >= 0xD800 && unit <= 0xDFFF) return Error{"trap: invalid utf-16 string: unpaired surrogate"};
+      if (unit >= 0xD800 && unit <= 0xDFFF)
+        return Error{"trap: invalid utf-16 string: unpaired surrogate"};
       cps.push_back(unit);
     }
   }
@@ -157,12 +162,15 @@ Expected<Value> Reference::load_list(const TypeNode& list, const MemoryView& mem
                                      uint64_t length) const {
   auto [size, align] = element_layout(list, memory.memory64);
   if (length > kMaxListByteLength / std::max<uint64_t>(size, 1)) {
-    return reference_trap(TrapCode::ListOutOfBounds, "list of " + std::to_string(length) + " elements");
-  }
-  if (ptr % align != 0) return reference_trap(TrapCode::UnalignedPointer, "list at " + std::to_string(ptr));
-  if (!in_bounds(memory, ptr, length * size)) {
     return reference_trap(TrapCode::ListOutOfBounds,
-                          "list pointer/length out of bounds of memory: list at " + std::to_string(ptr));
+                          "list of " + std::to_string(length) + " elements");
+  }
+  if (ptr % align != 0)
+    return reference_trap(TrapCode::UnalignedPointer, "list at " + std::to_string(ptr));
+  if (!in_bounds(memory, ptr, length * size)) {
+    return reference_trap(
+        TrapCode::ListOutOfBounds,
+        "list pointer/length out of bounds of memory: list at " + std::to_string(ptr));
   }
   Value out;
   out.kind = list.kind;
@@ -177,7 +185,8 @@ Expected<Value> Reference::load_list(const TypeNode& list, const MemoryView& mem
     auto key = load(list.key, memory, at);
     if (!key) return key;
     auto value = load(list.value, memory,
-                      at + align_up(elem_size(list.key, memory.memory64), alignment(list.value, memory.memory64)));
+                      at + align_up(elem_size(list.key, memory.memory64),
+                                    alignment(list.value, memory.memory64)));
     if (!value) return value;
     out.items.push_back(Value::tuple({std::move(*key), std::move(*value)}));
   }
@@ -189,7 +198,8 @@ Expected<Value> Reference::load(TypeId type, const MemoryView& memory, uint64_t 
   const Layout& l = layout(type, memory.memory64);
   // The spec asserts these; a caller of load has checked them.
   if (ptr % l.align != 0 || !in_bounds(memory, ptr, l.size)) {
-    return Error{"reference: load of " + to_string(store_, type) + " at bad address " + std::to_string(ptr)};
+    return Error{"reference: load of " + to_string(store_, type) + " at bad address " +
+                 std::to_string(ptr)};
   }
   switch (node.kind) {
     case TypeKind::Bool: return Value::boolean(memory.data[ptr] != 0);
@@ -211,7 +221,8 @@ Expected<Value> Reference::load(TypeId type, const MemoryView& memory, uint64_t 
       return Value::character(static_cast<uint32_t>(cp));
     }
     case TypeKind::Flags:
-      return Value::flags(static_cast<uint32_t>(load_le(memory, ptr, l.size) & flags_mask(node.labels.size())));
+      return Value::flags(
+          static_cast<uint32_t>(load_le(memory, ptr, l.size) & flags_mask(node.labels.size())));
     case TypeKind::Own:
     case TypeKind::Borrow:
     case TypeKind::Future:
@@ -248,8 +259,9 @@ Expected<Value> Reference::load(TypeId type, const MemoryView& memory, uint64_t 
       uint32_t disc = discriminant_bytes(node.cases.size());
       uint64_t index = load_le(memory, ptr, disc);
       if (index >= node.cases.size()) {
-        return reference_trap(TrapCode::InvalidDiscriminant, "case " + std::to_string(index) + " of " +
-                                                                  std::to_string(node.cases.size()));
+        return reference_trap(
+            TrapCode::InvalidDiscriminant,
+            "case " + std::to_string(index) + " of " + std::to_string(node.cases.size()));
       }
       uint32_t case_align = 1;
       for (const Case& c : node.cases) {

@@ -1,9 +1,8 @@
 // The reference Canonical ABI, lowering: lower_flat and store.
-#include "fact/values/reference.h"
-
 #include <algorithm>
 #include <cassert>
 
+#include "fact/values/reference.h"
 #include "reference_support.h"
 
 namespace fact::values {
@@ -54,7 +53,8 @@ Expected<std::vector<Val>> Reference::lower_flat(TypeId type, const Value& value
     case TypeKind::Tuple:
     case TypeKind::FixedList: {
       std::vector<TypeId> types = members(node);
-      if (types.size() != value.items.size()) return Error{"member count mismatch lowering " + to_string(value)};
+      if (types.size() != value.items.size())
+        return Error{"member count mismatch lowering " + to_string(value)};
       std::vector<Val> out;
       for (size_t i = 0; i < types.size(); ++i) {
         auto part = lower_flat(types[i], value.items[i], memory);
@@ -69,7 +69,8 @@ Expected<std::vector<Val>> Reference::lower_flat(TypeId type, const Value& value
     case TypeKind::Result: {
       std::vector<ValType> want = flatten(type, memory.memory64);
       std::vector<Val> out{Val::i32(static_cast<uint32_t>(value.bits))};
-      if (value.bits >= node.cases.size()) return Error{"case index out of range: " + to_string(value)};
+      if (value.bits >= node.cases.size())
+        return Error{"case index out of range: " + to_string(value)};
       const Case& c = node.cases[value.bits];
       if (c.type) {
         if (!value.payload()) return Error{"missing payload: " + to_string(value)};
@@ -85,7 +86,7 @@ Expected<std::vector<Val>> Reference::lower_flat(TypeId type, const Value& value
 }
 
 Expected<std::pair<uint64_t, uint64_t>> Reference::store_string(const std::string& utf8,
-                                                                 MemoryView& memory) const {
+                                                                MemoryView& memory) const {
   auto cps = decode_utf8(utf8);
   if (!cps) return Error{"the string is not valid UTF-8"};
   std::vector<uint8_t> bytes;
@@ -127,7 +128,8 @@ Expected<std::pair<uint64_t, uint64_t>> Reference::store_string(const std::strin
 }
 
 std::pair<uint32_t, uint32_t> Reference::element_layout(const TypeNode& list, bool memory64) const {
-  if (list.kind == TypeKind::List) return {elem_size(*list.element, memory64), alignment(*list.element, memory64)};
+  if (list.kind == TypeKind::List)
+    return {elem_size(*list.element, memory64), alignment(*list.element, memory64)};
   // A map entry is a tuple<K, V>.
   uint32_t align = std::max(alignment(list.key, memory64), alignment(list.value, memory64));
   uint64_t size = align_up(elem_size(list.key, memory64), alignment(list.value, memory64)) +
@@ -136,8 +138,8 @@ std::pair<uint32_t, uint32_t> Reference::element_layout(const TypeNode& list, bo
 }
 
 Expected<std::pair<uint64_t, uint64_t>> Reference::store_list(const TypeNode& list,
-                                                               const std::vector<Value>& items,
-                                                               MemoryView& memory) const {
+                                                              const std::vector<Value>& items,
+                                                              MemoryView& memory) const {
   auto [size, align] = element_layout(list, memory.memory64);
   if (!memory.allocate) return Error{"no allocator to store a list"};
   auto ptr = memory.allocate(align, uint64_t{size} * items.size());
@@ -154,7 +156,8 @@ Expected<std::pair<uint64_t, uint64_t>> Reference::store_list(const TypeNode& li
     const Value& entry = items[i];
     if (entry.items.size() != 2) return Error{"bad map entry " + to_string(entry)};
     if (auto r = store(list.key, entry.items[0], memory, at); !r) return r.error();
-    uint64_t value_at = at + align_up(elem_size(list.key, memory.memory64), alignment(list.value, memory.memory64));
+    uint64_t value_at =
+        at + align_up(elem_size(list.key, memory.memory64), alignment(list.value, memory.memory64));
     if (auto r = store(list.value, entry.items[1], memory, value_at); !r) return r.error();
   }
   return std::pair<uint64_t, uint64_t>{*ptr, items.size()};
@@ -193,7 +196,8 @@ Expected<void> Reference::store(TypeId type, const Value& value, MemoryView& mem
     case TypeKind::Tuple:
     case TypeKind::FixedList: {
       std::vector<TypeId> types = members(node);
-      if (types.size() != value.items.size()) return Error{"member count mismatch storing " + to_string(value)};
+      if (types.size() != value.items.size())
+        return Error{"member count mismatch storing " + to_string(value)};
       uint64_t offset = 0;
       for (size_t i = 0; i < types.size(); ++i) {
         offset = align_up(offset, alignment(types[i], memory.memory64));
@@ -206,7 +210,8 @@ Expected<void> Reference::store(TypeId type, const Value& value, MemoryView& mem
     case TypeKind::Enum:
     case TypeKind::Option:
     case TypeKind::Result: {
-      if (value.bits >= node.cases.size()) return Error{"case index out of range: " + to_string(value)};
+      if (value.bits >= node.cases.size())
+        return Error{"case index out of range: " + to_string(value)};
       uint32_t disc = discriminant_bytes(node.cases.size());
       store_le(memory, ptr, disc, value.bits);
       uint32_t case_align = 1;

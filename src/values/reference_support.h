@@ -79,10 +79,10 @@ inline Value make_case(TypeKind kind, uint64_t index, std::optional<Value> paylo
   return v;
 }
 
-
 // The checks of an allocation the guest's realloc returned, worded as
 // Wasmtime's host-side lowering does (what .wast scripts expect).
-inline Expected<void> check_realloc_result(const MemoryView& memory, uint64_t ptr, uint64_t align, uint64_t size) {
+inline Expected<void> check_realloc_result(const MemoryView& memory, uint64_t ptr, uint64_t align,
+                                           uint64_t size) {
   if (ptr % align != 0) {
     return Error{"realloc return: result not aligned (" + std::to_string(ptr) + " for alignment " +
                  std::to_string(align) + ")"};
@@ -107,7 +107,6 @@ class Reference::FlatReader {
 };
 
 namespace reference_detail {
-
 
 class VectorReader final : public Reference::FlatReader {
  public:

@@ -24,9 +24,7 @@ bool is_signed(TypeKind kind) {
          kind == TypeKind::S64;
 }
 
-bool is_integer(TypeKind kind) {
-  return kind >= TypeKind::S8 && kind <= TypeKind::U64;
-}
+bool is_integer(TypeKind kind) { return kind >= TypeKind::S8 && kind <= TypeKind::U64; }
 
 bool is_handle(TypeKind kind) {
   return kind == TypeKind::Own || kind == TypeKind::Borrow || kind == TypeKind::Future ||
@@ -92,15 +90,14 @@ std::string scalar_text(const Value& v) {
     default: break;
   }
   if (is_integer(v.kind)) {
-    return is_signed(v.kind) ? std::to_string(static_cast<int64_t>(v.bits)) : std::to_string(v.bits);
+    return is_signed(v.kind) ? std::to_string(static_cast<int64_t>(v.bits))
+                             : std::to_string(v.bits);
   }
   if (is_handle(v.kind)) return std::string(kind_name(v.kind)) + "#" + std::to_string(v.bits);
   return "?";
 }
 
-bool is_scalar(TypeKind kind) {
-  return kind <= TypeKind::String || is_handle(kind);
-}
+bool is_scalar(TypeKind kind) { return kind <= TypeKind::String || is_handle(kind); }
 
 // Prints with labels when `store` is given, positionally otherwise.
 void print(const TypeStore* store, std::optional<TypeId> type, const Value& v, std::string& out) {
@@ -310,12 +307,11 @@ Expected<void> check_value(const TypeStore& store, TypeId type, const Value& v) 
     return {};
   }
   switch (v.kind) {
-    case TypeKind::Bool:
-      return v.bits <= 1 ? Expected<void>() : fail("not 0 or 1");
-    case TypeKind::F32:
-      return v.bits <= 0xFFFFFFFFu ? Expected<void>() : fail("more than 32 bits");
+    case TypeKind::Bool: return v.bits <= 1 ? Expected<void>() : fail("not 0 or 1");
+    case TypeKind::F32: return v.bits <= 0xFFFFFFFFu ? Expected<void>() : fail("more than 32 bits");
     case TypeKind::Char:
-      if (v.bits >= 0x110000 || (v.bits >= 0xD800 && v.bits <= 0xDFFF)) return fail("not a scalar value");
+      if (v.bits >= 0x110000 || (v.bits >= 0xD800 && v.bits <= 0xDFFF))
+        return fail("not a scalar value");
       return {};
     case TypeKind::List: {
       std::vector<TypeId> types(v.items.size(), *node.element);
@@ -341,8 +337,8 @@ Expected<void> check_value(const TypeStore& store, TypeId type, const Value& v) 
     }
     case TypeKind::Tuple: return check_items(node.elements);
     case TypeKind::Flags: {
-      uint64_t allowed = node.labels.size() >= 64 ? ~uint64_t{0}
-                                                  : (uint64_t{1} << node.labels.size()) - 1;
+      uint64_t allowed =
+          node.labels.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << node.labels.size()) - 1;
       return (v.bits & ~allowed) == 0 ? Expected<void>() : fail("bits beyond the labels");
     }
     case TypeKind::Variant:

@@ -12,7 +12,8 @@
 namespace fact::values {
 namespace {
 
-constexpr std::string_view kKeywords[] = {"true", "false", "inf", "nan", "some", "none", "ok", "err"};
+constexpr std::string_view kKeywords[] = {"true", "false", "inf", "nan",
+                                          "some", "none",  "ok",  "err"};
 
 bool is_keyword(std::string_view label) {
   for (std::string_view k : kKeywords) {
@@ -31,7 +32,11 @@ std::optional<uint32_t> next_utf8(std::string_view text, size_t* pos) {
   size_t i = *pos;
   if (i >= text.size()) return std::nullopt;
   uint8_t b0 = byte(i);
-  size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
+  size_t len = b0 < 0x80           ? 1
+               : (b0 >> 5) == 0x6  ? 2
+               : (b0 >> 4) == 0xE  ? 3
+               : (b0 >> 3) == 0x1E ? 4
+                                   : 0;
   if (len == 0 || i + len > text.size()) return std::nullopt;
   uint32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
   for (size_t k = 1; k < len; ++k) {
@@ -74,18 +79,23 @@ class Parser {
       case TypeKind::String: return string();
       case TypeKind::List:
       case TypeKind::FixedList: {
-        auto items = sequence('[', ']', [&](size_t) { return std::optional<TypeId>(*node.element); }, depth);
+        auto items = sequence(
+            '[', ']', [&](size_t) { return std::optional<TypeId>(*node.element); }, depth);
         if (!items) return items.error();
         if (node.kind == TypeKind::FixedList && items->size() != node.length) {
           return fail("expected " + std::to_string(node.length) + " elements, found " +
                       std::to_string(items->size()));
         }
-        return node.kind == TypeKind::List ? Value::list(std::move(*items)) : Value::fixed_list(std::move(*items));
+        return node.kind == TypeKind::List ? Value::list(std::move(*items))
+                                           : Value::fixed_list(std::move(*items));
       }
       case TypeKind::Tuple: {
         auto items = sequence(
             '(', ')',
-            [&](size_t i) { return i < node.elements.size() ? std::optional<TypeId>(node.elements[i]) : std::nullopt; },
+            [&](size_t i) {
+              return i < node.elements.size() ? std::optional<TypeId>(node.elements[i])
+                                              : std::nullopt;
+            },
             depth);
         if (!items) return items.error();
         if (items->size() != node.elements.size()) {
@@ -105,21 +115,26 @@ class Parser {
           auto l = label();
           if (!l) return l.error();
           pos_ = save;
-          bool explicit_case = !l->second && (node.kind == TypeKind::Option ? (l->first == "some" || l->first == "none")
-                                                                            : (l->first == "ok" || l->first == "err"));
+          bool explicit_case = !l->second && (node.kind == TypeKind::Option
+                                                  ? (l->first == "some" || l->first == "none")
+                                                  : (l->first == "ok" || l->first == "err"));
           if (explicit_case) return variant(node, depth);
         }
         // The flat form: a value of the `some` or `ok` payload.
         if (!node.cases[node.kind == TypeKind::Option ? 1 : 0].type) {
-          return fail(node.kind == TypeKind::Option ? "expected `some(...)` or `none`" : "expected `ok` or `err`");
+          return fail(node.kind == TypeKind::Option ? "expected `some(...)` or `none`"
+                                                    : "expected `ok` or `err`");
         }
         auto payload = value(*node.cases[node.kind == TypeKind::Option ? 1 : 0].type, depth + 1);
         if (!payload) return payload.error();
-        return node.kind == TypeKind::Option ? Value::some(std::move(*payload)) : Value::ok(std::move(*payload));
+        return node.kind == TypeKind::Option ? Value::some(std::move(*payload))
+                                             : Value::ok(std::move(*payload));
       }
       case TypeKind::Own:
       case TypeKind::Borrow: return handle(node.kind);
-      default: return fail(std::string("values of type `") + kind_name(node.kind) + "` cannot be written in WAVE here");
+      default:
+        return fail(std::string("values of type `") + kind_name(node.kind) +
+                    "` cannot be written in WAVE here");
     }
   }
 
@@ -161,7 +176,8 @@ class Parser {
 
  private:
   bool at_label() const {
-    return pos_ < text_.size() && (text_[pos_] == '%' || std::isalpha(static_cast<unsigned char>(text_[pos_])));
+    return pos_ < text_.size() &&
+           (text_[pos_] == '%' || std::isalpha(static_cast<unsigned char>(text_[pos_])));
   }
 
   // A label and whether it was %-escaped.
@@ -178,8 +194,9 @@ class Parser {
   std::string_view number_token() {
     skip();
     size_t start = pos_;
-    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '-' ||
-                                   text_[pos_] == '+' || text_[pos_] == '.')) {
+    while (pos_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '-' ||
+            text_[pos_] == '+' || text_[pos_] == '.')) {
       ++pos_;
     }
     return text_.substr(start, pos_ - start);
@@ -188,7 +205,8 @@ class Parser {
   Expected<Value> integer(TypeKind kind) {
     size_t start = pos_;
     std::string_view token = number_token();
-    const bool is_signed = kind == TypeKind::S8 || kind == TypeKind::S16 || kind == TypeKind::S32 || kind == TypeKind::S64;
+    const bool is_signed = kind == TypeKind::S8 || kind == TypeKind::S16 || kind == TypeKind::S32 ||
+                           kind == TypeKind::S64;
     const int width = kind == TypeKind::S8 || kind == TypeKind::U8     ? 8
                       : kind == TypeKind::S16 || kind == TypeKind::U16 ? 16
                       : kind == TypeKind::S32 || kind == TypeKind::U32 ? 32
@@ -201,10 +219,13 @@ class Parser {
     if (is_signed) {
       int64_t v = 0;
       auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
-      if (ec == std::errc::result_out_of_range) return bad("is out of range for " + std::string(kind_name(kind)));
+      if (ec == std::errc::result_out_of_range)
+        return bad("is out of range for " + std::string(kind_name(kind)));
       if (ec != std::errc() || end != token.data() + token.size()) return bad("is not an integer");
-      const int64_t lo = width == 64 ? std::numeric_limits<int64_t>::min() : -(int64_t{1} << (width - 1));
-      const int64_t hi = width == 64 ? std::numeric_limits<int64_t>::max() : (int64_t{1} << (width - 1)) - 1;
+      const int64_t lo =
+          width == 64 ? std::numeric_limits<int64_t>::min() : -(int64_t{1} << (width - 1));
+      const int64_t hi =
+          width == 64 ? std::numeric_limits<int64_t>::max() : (int64_t{1} << (width - 1)) - 1;
       if (v < lo || v > hi) return bad("is out of range for " + std::string(kind_name(kind)));
       return Value::integer(kind, static_cast<uint64_t>(v));
     }
@@ -214,7 +235,8 @@ class Parser {
       return bad("is out of range for " + std::string(kind_name(kind)));
     }
     if (ec != std::errc() || end != token.data() + token.size()) {
-      return bad(token.front() == '-' ? "is out of range for " + std::string(kind_name(kind)) : "is not an integer");
+      return bad(token.front() == '-' ? "is out of range for " + std::string(kind_name(kind))
+                                      : "is not an integer");
     }
     return Value::integer(kind, v);
   }
@@ -224,12 +246,14 @@ class Parser {
     std::string_view token = number_token();
     const bool f32 = kind == TypeKind::F32;
     auto make = [&](double d) { return f32 ? Value::f32(static_cast<float>(d)) : Value::f64(d); };
-    if (token == "nan") return f32 ? Value::f32_bits(0x7fc00000) : Value::f64_bits(0x7ff8000000000000);
+    if (token == "nan")
+      return f32 ? Value::f32_bits(0x7fc00000) : Value::f64_bits(0x7ff8000000000000);
     if (token == "inf") return make(std::numeric_limits<double>::infinity());
     if (token == "-inf") return make(-std::numeric_limits<double>::infinity());
     // JSON numbers only: no hex, no leading '+', no bare "inf" spellings.
     bool json = !token.empty() && token.front() != '+';
-    for (char c : token) json &= std::isdigit(static_cast<unsigned char>(c)) || std::strchr("-+.eE", c) != nullptr;
+    for (char c : token)
+      json &= std::isdigit(static_cast<unsigned char>(c)) || std::strchr("-+.eE", c) != nullptr;
     if (json) {
       if (f32) {
         float f = 0;
@@ -273,8 +297,8 @@ class Parser {
         std::string_view hex = text_.substr(pos_ + 1, close - pos_ - 1);
         uint32_t cp = 0;
         auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), cp, 16);
-        if (hex.empty() || hex.size() > 6 || ec != std::errc() || end != hex.data() + hex.size() || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF)) {
+        if (hex.empty() || hex.size() > 6 || ec != std::errc() || end != hex.data() + hex.size() ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
           return fail("`\\u{" + std::string(hex) + "}` is not a Unicode scalar value");
         }
         pos_ = close + 1;
@@ -287,7 +311,9 @@ class Parser {
   // fact's extension of WAVE, which has no syntax for resources: `#N` is
   // the handle the host holds at index N of its table.
   Expected<Value> handle(TypeKind kind) {
-    if (!eat('#')) return fail(std::string("expected a handle (#N) for a value of type `") + kind_name(kind) + "`");
+    if (!eat('#'))
+      return fail(std::string("expected a handle (#N) for a value of type `") + kind_name(kind) +
+                  "`");
     size_t start = pos_;
     while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
     uint32_t index = 0;
@@ -303,7 +329,8 @@ class Parser {
     if (!eat('\'')) return fail("expected a char literal ('x')");
     auto cp = literal_char('\'');
     if (!cp) return cp.error();
-    if (pos_ >= text_.size() || text_[pos_] != '\'') return fail("a char literal holds one character");
+    if (pos_ >= text_.size() || text_[pos_] != '\'')
+      return fail("a char literal holds one character");
     ++pos_;
     return Value::character(*cp);
   }
@@ -516,7 +543,8 @@ void print_float(F f, std::string& out) {
   } else if (static_cast<size_t>(point) >= digits.size()) {
     out += digits + std::string(static_cast<size_t>(point) - digits.size(), '0');
   } else {
-    out += digits.substr(0, static_cast<size_t>(point)) + "." + digits.substr(static_cast<size_t>(point));
+    out += digits.substr(0, static_cast<size_t>(point)) + "." +
+           digits.substr(static_cast<size_t>(point));
   }
 }
 
@@ -623,7 +651,8 @@ void print(const TypeStore& store, TypeId type, const Value& v, std::string& out
       if (node.kind == TypeKind::Result) {
         out += v.bits ? "err" : "ok";
       } else {
-        if ((node.kind == TypeKind::Variant || node.kind == TypeKind::Enum) && is_keyword(c.name)) out += '%';
+        if ((node.kind == TypeKind::Variant || node.kind == TypeKind::Enum) && is_keyword(c.name))
+          out += '%';
         out += c.name;
       }
       if (const Value* p = v.payload(); p && c.type) {
@@ -651,13 +680,15 @@ Expected<Value> parse_wave(const TypeStore& store, TypeId type, std::string_view
   return v;
 }
 
-Expected<std::vector<Value>> parse_wave_values(const TypeStore& store, const std::vector<TypeId>& types,
+Expected<std::vector<Value>> parse_wave_values(const TypeStore& store,
+                                               const std::vector<TypeId>& types,
                                                std::string_view text) {
   Parser p(store, text);
   std::vector<Value> out;
   for (size_t i = 0; i < types.size(); ++i) {
     if (p.at_end()) {
-      return Error{"expected " + std::to_string(types.size()) + " arguments, found " + std::to_string(i)};
+      return Error{"expected " + std::to_string(types.size()) + " arguments, found " +
+                   std::to_string(i)};
     }
     auto v = p.value(types[i]);
     if (!v) return v.error();
@@ -665,9 +696,11 @@ Expected<std::vector<Value>> parse_wave_values(const TypeStore& store, const std
     if (!p.eat(',')) break;
   }
   if (out.size() < types.size()) {
-    return Error{"expected " + std::to_string(types.size()) + " arguments, found " + std::to_string(out.size())};
+    return Error{"expected " + std::to_string(types.size()) + " arguments, found " +
+                 std::to_string(out.size())};
   }
-  if (!p.at_end()) return Error{"expected " + std::to_string(types.size()) + " arguments, found more"};
+  if (!p.at_end())
+    return Error{"expected " + std::to_string(types.size()) + " arguments, found more"};
   return out;
 }
 

@@ -57,8 +57,8 @@ uint32_t Cursor::u32(std::string_view what) {
     if (!ok()) return 0;
     if (i == 4) {
       if (b & 0x80) {
-        fail_at(start, "LEB128 u32 is too long (more than 5 bytes) while reading " +
-                           std::string(what));
+        fail_at(start,
+                "LEB128 u32 is too long (more than 5 bytes) while reading " + std::string(what));
         return 0;
       }
       if (b > 0x0f) {
@@ -81,8 +81,8 @@ uint64_t Cursor::u64(std::string_view what) {
     if (!ok()) return 0;
     if (i == 9) {
       if (b & 0x80) {
-        fail_at(start, "LEB128 u64 is too long (more than 10 bytes) while reading " +
-                           std::string(what));
+        fail_at(start,
+                "LEB128 u64 is too long (more than 10 bytes) while reading " + std::string(what));
         return 0;
       }
       if (b > 0x01) {
@@ -109,8 +109,8 @@ int64_t Cursor::s33(std::string_view what) {
     shift += 7;
     if (!(b & 0x80)) break;
     if (i == 4) {
-      fail_at(start, "LEB128 s33 is too long (more than 5 bytes) while reading " +
-                         std::string(what));
+      fail_at(start,
+              "LEB128 s33 is too long (more than 5 bytes) while reading " + std::string(what));
       return 0;
     }
   }
@@ -118,8 +118,8 @@ int64_t Cursor::s33(std::string_view what) {
   // bits, which also rejects unused high bits that are not sign copies.
   int64_t value = (b & 0x40) ? int64_t(bits | (~uint64_t(0) << shift)) : int64_t(bits);
   if (value < -(int64_t(1) << 32) || value >= (int64_t(1) << 32)) {
-    fail_at(start, "LEB128 s33 too large (does not fit in 33 bits) while reading " +
-                       std::string(what));
+    fail_at(start,
+            "LEB128 s33 too large (does not fit in 33 bits) while reading " + std::string(what));
     return 0;
   }
   return value;
@@ -128,7 +128,8 @@ int64_t Cursor::s33(std::string_view what) {
 bool Cursor::flag(std::string_view what) {
   size_t at = pos_;
   uint8_t b = byte(what);
-  if (ok() && b > 1) fail_at(at, "expected " + std::string(what) + " (0x00 or 0x01), found " + hex(b));
+  if (ok() && b > 1)
+    fail_at(at, "expected " + std::string(what) + " (0x00 or 0x01), found " + hex(b));
   return b == 1;
 }
 
@@ -147,8 +148,8 @@ uint32_t Cursor::count(std::string_view what, size_t min_element_size) {
 std::span<const uint8_t> Cursor::take(size_t n, std::string_view what) {
   if (!ok()) return {};
   if (n > end_ - pos_) {
-    fail_eof(std::string(what) + " (" + std::to_string(n) + " bytes, " + std::to_string(end_ - pos_) +
-             " left)");
+    fail_eof(std::string(what) + " (" + std::to_string(n) + " bytes, " +
+             std::to_string(end_ - pos_) + " left)");
     return {};
   }
   auto bytes = input_.subspan(pos_, n);

@@ -48,12 +48,8 @@ void Instructions::br_table(std::span<const uint32_t> targets, uint32_t default_
 
 void Instructions::block_type(BlockType type) {
   switch (type.kind) {
-    case BlockType::Kind::Empty:
-      out_.push_back(0x40);
-      break;
-    case BlockType::Kind::Value:
-      write_val_type(out_, type.value);
-      break;
+    case BlockType::Kind::Empty: out_.push_back(0x40); break;
+    case BlockType::Kind::Value: write_val_type(out_, type.value); break;
     case BlockType::Kind::TypeIndex:
       // A non-negative s33.
       write_s64(out_, static_cast<int64_t>(type.type_index));

@@ -76,8 +76,7 @@ std::optional<ExternType> entity_type(const ModuleInterface& module, ExternKind 
     case ExternKind::Global:
       if (index < module.globals.size()) return ExternType(module.globals[index]);
       return std::nullopt;
-    case ExternKind::Tag:
-      return std::nullopt;
+    case ExternKind::Tag: return std::nullopt;
   }
   return std::nullopt;
 }

@@ -146,10 +146,8 @@ bool skip_const_expr(Cursor& c) {
       case 0x6C:
       case 0x7C:
       case 0x7D:
-      case 0x7E:
-        break;
-      default:
-        return false;
+      case 0x7E: break;
+      default: return false;
     }
   }
   return false;
@@ -160,7 +158,8 @@ void type_section(Cursor& c, ModuleInterface& m) {
   for (uint32_t i = 0; i < n && c.ok(); ++i) {
     const uint8_t form = c.byte("core type form");
     if (form != 0x60) {
-      c.fail("core type form " + hex(form) + " (GC types) in a nested core module is not supported");
+      c.fail("core type form " + hex(form) +
+             " (GC types) in a nested core module is not supported");
       return;
     }
     FuncType type;
@@ -213,9 +212,7 @@ void import_section(Cursor& c, ModuleInterface& m) {
         (void)c.byte("tag attribute");
         (void)c.u32("tag type index");
         break;
-      default:
-        c.fail("unknown import kind " + hex(kind));
-        return;
+      default: c.fail("unknown import kind " + hex(kind)); return;
     }
     m.imports.push_back(std::move(entry));
   }
@@ -293,8 +290,8 @@ Expected<ModuleInterface> read_module_interface(std::span<const uint8_t> bytes, 
   for (uint32_t f : m.funcs) {
     if (f >= m.types.size()) {
       return Error{"at byte " + hex(offset) + ": core module function uses type index " +
-                   std::to_string(f) + ", but the module defines " + std::to_string(m.types.size()) +
-                   " types"};
+                   std::to_string(f) + ", but the module defines " +
+                   std::to_string(m.types.size()) + " types"};
     }
   }
   return m;

@@ -41,7 +41,8 @@ std::string to_string(ValType type) {
   }
   const char* known = abstract_heap_name(heap.abstract);
   // A byte no proposal defines yet still gets a name that tells it apart.
-  std::string name = known ? known : "heap" + std::to_string(static_cast<int>(heap.abstract) - 0x80);
+  std::string name =
+      known ? known : "heap" + std::to_string(static_cast<int>(heap.abstract) - 0x80);
   return type.nullable() ? name + "ref" : "(ref " + name + ")";
 }
 
@@ -68,7 +69,8 @@ std::string to_string(const FuncType& type) {
 }
 
 std::string to_string(const Limits& limits) {
-  return std::to_string(limits.min) + (limits.max ? " " + std::to_string(*limits.max) : std::string());
+  return std::to_string(limits.min) +
+         (limits.max ? " " + std::to_string(*limits.max) : std::string());
 }
 
 uint64_t max_pages(const MemoryType& type) {

@@ -7,11 +7,11 @@
 #include <utility>
 
 #include "fact/component/adapters.h"
-#include "fact/wasm/cursor.h"
 #include "fact/component/plan.h"
 #include "fact/component/reader.h"
-#include "fact/runner/component_runner.h"
 #include "fact/engine/modules.h"
+#include "fact/runner/component_runner.h"
+#include "fact/wasm/cursor.h"
 
 namespace fact::wast {
 namespace {
@@ -137,7 +137,9 @@ class Runner {
   }
 
  private:
-  std::string location(const WastDirective& d) const { return options_.path + ":" + sexpr::to_string(d.where); }
+  std::string location(const WastDirective& d) const {
+    return options_.path + ":" + sexpr::to_string(d.where);
+  }
 
   void note(const WastDirective& d, const std::string& text) {
     if (options_.verbose) out_ << location(d) << ": note: " << one_line(text) << "\n";
@@ -153,12 +155,14 @@ class Runner {
       texts.push_back(c->text);
     }
     if (texts.empty()) return {};
-    if (!convert) return Error{"the script has text components, but no text-to-binary converter is available"};
+    if (!convert)
+      return Error{"the script has text components, but no text-to-binary converter is available"};
     auto converted = convert(texts);
     if (!converted) return converted.error();
     if (converted->size() != texts.size()) {
-      return Error{"internal error: the text converter returned " + std::to_string(converted->size()) +
-                   " results for " + std::to_string(texts.size()) + " texts"};
+      return Error{"internal error: the text converter returned " +
+                   std::to_string(converted->size()) + " results for " +
+                   std::to_string(texts.size()) + " texts"};
     }
     converted_ = std::move(*converted);
     return {};
@@ -174,27 +178,20 @@ class Runner {
 
   std::optional<std::string> execute(size_t i, const WastDirective& d) {
     switch (d.kind) {
-      case Kind::Component:
-        return component(i, d);
-      case Kind::Instance:
-        return instance(d);
+      case Kind::Component: return component(i, d);
+      case Kind::Instance: return instance(d);
       case Kind::Invoke: {
         auto called = invoke(*d.invoke);
         if (!called) return called.error().message;
         if (called->call.trap) return "unexpected trap: " + *called->call.trap;
         return std::nullopt;
       }
-      case Kind::AssertReturn:
-        return assert_return(d);
-      case Kind::AssertTrap:
-        return d.invoke ? assert_trap_invoke(d) : assert_trap_component(i, d);
+      case Kind::AssertReturn: return assert_return(d);
+      case Kind::AssertTrap: return d.invoke ? assert_trap_invoke(d) : assert_trap_component(i, d);
       case Kind::AssertInvalid:
-      case Kind::AssertMalformed:
-        return assert_rejected(i, d);
-      case Kind::AssertUnlinkable:
-        return assert_unlinkable(i, d);
-      case Kind::Unsupported:
-        return d.problem;
+      case Kind::AssertMalformed: return assert_rejected(i, d);
+      case Kind::AssertUnlinkable: return assert_unlinkable(i, d);
+      case Kind::Unsupported: return d.problem;
     }
     return "internal error: unknown directive";
   }
@@ -232,14 +229,15 @@ class Runner {
     const Slot<const Compiled>* definition = &last_definition_;
     if (d.definition_id) {
       auto it = definitions_.find(*d.definition_id);
-      if (it == definitions_.end()) return "no component definition named `" + *d.definition_id + "`";
+      if (it == definitions_.end())
+        return "no component definition named `" + *d.definition_id + "`";
       definition = &it->second;
     }
     std::string failure;
     if (!definition->value) {
-      failure = definition->failure.empty()
-                    ? std::string("no component definition to instantiate")
-                    : "the component definition at " + sexpr::to_string(definition->where) + " failed";
+      failure = definition->failure.empty() ? std::string("no component definition to instantiate")
+                                            : "the component definition at " +
+                                                  sexpr::to_string(definition->where) + " failed";
     } else if (auto instance = instantiate(definition->value); !instance) {
       failure = "cannot instantiate the component: " + instance.error().message;
     } else {
@@ -260,15 +258,17 @@ class Runner {
       slot = &it->second;
     }
     if (!slot->value) {
-      if (slot->failure.empty()) return Error{"no component instance to invoke `" + call.name + "` on"};
-      return Error{"the component instance made at " + sexpr::to_string(slot->where) + " failed, so `" + call.name +
-                   "` cannot be invoked"};
+      if (slot->failure.empty())
+        return Error{"no component instance to invoke `" + call.name + "` on"};
+      return Error{"the component instance made at " + sexpr::to_string(slot->where) +
+                   " failed, so `" + call.name + "` cannot be invoked"};
     }
     Instance& instance = *slot->value;
     const component::PlanExport* e = instance.runner->find_export(call.name);
     if (!e) {
       std::vector<std::string> sorted;
-      for (const component::PlanExport& x : instance.compiled->plan.exports) sorted.push_back(x.name);
+      for (const component::PlanExport& x : instance.compiled->plan.exports)
+        sorted.push_back(x.name);
       std::sort(sorted.begin(), sorted.end());
       std::string names;
       for (const std::string& name : sorted) names += (names.empty() ? "`" : ", `") + name + "`";
@@ -279,13 +279,15 @@ class Runner {
     const FuncType& type = store.get(e->type);
     if (call.args.size() != type.params.size()) {
       return Error{"`" + call.name + "` (" + to_string(store, e->type) + ") takes " +
-                   std::to_string(type.params.size()) + " arguments, " + std::to_string(call.args.size()) + " given"};
+                   std::to_string(type.params.size()) + " arguments, " +
+                   std::to_string(call.args.size()) + " given"};
     }
     std::vector<Value> args;
     for (size_t a = 0; a < call.args.size(); ++a) {
       auto value = typed_value(store, type.params[a].type, call.args[a]);
       if (!value)
-        return Error{"argument " + std::to_string(a + 1) + " of `" + call.name + "`: " + value.error().message};
+        return Error{"argument " + std::to_string(a + 1) + " of `" + call.name +
+                     "`: " + value.error().message};
       args.push_back(std::move(*value));
     }
     auto result = instance.runner->call(*e, args);
@@ -311,7 +313,8 @@ class Runner {
       expected = std::move(*value);
       expected_text = print_wast(*called->store, *result_type, *expected);
     }
-    if (called->call.trap) return "expected " + expected_text + ", got a trap: " + wast_string(*called->call.trap);
+    if (called->call.trap)
+      return "expected " + expected_text + ", got a trap: " + wast_string(*called->call.trap);
     if (!expected) {
       if (called->call.result) return "expected no result, got " + returned(*called);
       return std::nullopt;
@@ -327,7 +330,8 @@ class Runner {
     if (!called) return called.error().message;
     if (!called->call.trap) return "expected a trap, returned " + returned(*called);
     if (called->call.trap->find(d.message) == std::string::npos) {
-      return "expected a trap containing " + wast_string(d.message) + ", got " + wast_string(*called->call.trap);
+      return "expected a trap containing " + wast_string(d.message) + ", got " +
+             wast_string(*called->call.trap);
     }
     return std::nullopt;
   }
@@ -337,7 +341,8 @@ class Runner {
     if (!bytes) return bytes.error().message;
     auto compiled = compile(*bytes);
     if (!compiled)
-      return "expected a trap during instantiation, but the component is rejected: " + compiled.error().message;
+      return "expected a trap during instantiation, but the component is rejected: " +
+             compiled.error().message;
     auto instance = instantiate(*compiled);
     if (instance) return "expected a trap during instantiation, but the component was instantiated";
     const std::string& got = instance.error().message;
@@ -374,7 +379,8 @@ class Runner {
     }
     auto instance = instantiate(*compiled);
     if (instance) {
-      return "expected an unlinkable component (" + wast_string(d.message) + "), but it was instantiated";
+      return "expected an unlinkable component (" + wast_string(d.message) +
+             "), but it was instantiated";
     }
     note_mismatch(d, instance.error().message);
     return std::nullopt;

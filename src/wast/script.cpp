@@ -19,11 +19,14 @@ struct Problem {
 template <class T>
 using Parsed = std::variant<T, Problem>;
 
-Problem problem(const Node& node, std::string message) { return Problem{node.span.begin, std::move(message)}; }
+Problem problem(const Node& node, std::string message) {
+  return Problem{node.span.begin, std::move(message)};
+}
 
 // `(component ...)` in any of its forms. `text` is the whole script, from
 // which a text component is sliced.
-Parsed<WastComponent> parse_component(const Node& node, std::string_view text, bool allow_definition) {
+Parsed<WastComponent> parse_component(const Node& node, std::string_view text,
+                                      bool allow_definition) {
   WastComponent out;
   const std::vector<Node>& items = node.items;
   size_t i = 1;
@@ -42,7 +45,8 @@ Parsed<WastComponent> parse_component(const Node& node, std::string_view text, b
     std::string joined;
     for (size_t k = i + 1; k < items.size(); ++k) {
       if (!items[k].is_string()) {
-        return problem(items[k], std::string("`component ") + (binary ? "binary" : "quote") + "` takes only strings");
+        return problem(items[k], std::string("`component ") + (binary ? "binary" : "quote") +
+                                     "` takes only strings");
       }
       if (binary) {
         out.bytes.insert(out.bytes.end(), items[k].text.begin(), items[k].text.end());
@@ -72,7 +76,8 @@ Parsed<WastInvoke> parse_invoke(const Node& node) {
   const std::vector<Node>& items = node.items;
   size_t i = 1;
   if (i < items.size() && items[i].is_id()) out.instance = items[i++].text;
-  if (i >= items.size() || !items[i].is_string()) return problem(node, "`invoke` needs the export name as a string");
+  if (i >= items.size() || !items[i].is_string())
+    return problem(node, "`invoke` needs the export name as a string");
   out.name = items[i++].text;
   for (; i < items.size(); ++i) {
     auto value = parse_wast_value(items[i]);
@@ -93,7 +98,8 @@ Parsed<std::string> trailing_message(const Node& node) {
 // The first argument of an assertion, which must be a component.
 Parsed<WastComponent> component_argument(const Node& node, std::string_view text) {
   if (node.items.size() < 2 || node.items[1].head() != "component") {
-    const std::string found = node.items.size() < 2 ? "nothing" : "`" + std::string(node.items[1].head()) + "`";
+    const std::string found =
+        node.items.size() < 2 ? "nothing" : "`" + std::string(node.items[1].head()) + "`";
     return problem(node, "expected a `(component ...)`, found " + found);
   }
   return parse_component(node.items[1], text, false);
@@ -149,7 +155,8 @@ std::optional<Problem> fill(WastDirective& d, const Node& node, std::string_view
       if (!value) return Problem{node.items[i].span.begin, value.error().message, true};
       d.results.push_back(std::move(*value));
     }
-    if (d.results.size() > 1) return problem(node.items[3], "component functions have at most one result");
+    if (d.results.size() > 1)
+      return problem(node.items[3], "component functions have at most one result");
     return std::nullopt;
   }
   if (head == "assert_trap") {

@@ -44,10 +44,8 @@ bool is_atom_char(char c) {
     case '[':
     case ']':
     case '{':
-    case '}':
-      return true;
-    default:
-      return false;
+    case '}': return true;
+    default: return false;
   }
 }
 
@@ -95,13 +93,16 @@ class Lexer {
       if (!token) return token.error();
       open.back().items.push_back(std::move(*token));
     }
-    if (open.size() > 1) return fail(open.back().span.begin, "unclosed '(': expected ')' before the end of the text");
+    if (open.size() > 1)
+      return fail(open.back().span.begin, "unclosed '(': expected ')' before the end of the text");
     return std::move(open[0].items);
   }
 
  private:
   bool at_end() const { return pos_.offset >= text_.size(); }
-  char peek(size_t ahead = 0) const { return pos_.offset + ahead < text_.size() ? text_[pos_.offset + ahead] : '\0'; }
+  char peek(size_t ahead = 0) const {
+    return pos_.offset + ahead < text_.size() ? text_[pos_.offset + ahead] : '\0';
+  }
 
   void advance() {
     const char c = text_[pos_.offset++];
@@ -113,7 +114,9 @@ class Lexer {
     }
   }
 
-  static Error fail(const Position& at, const std::string& message) { return Error{to_string(at) + ": " + message}; }
+  static Error fail(const Position& at, const std::string& message) {
+    return Error{to_string(at) + ": " + message};
+  }
 
   Expected<void> skip_blanks() {
     while (!at_end()) {
@@ -169,10 +172,12 @@ class Lexer {
     while (!at_end() && is_atom_char(peek())) advance();
     if (pos_.offset == node.span.begin.offset) {
       const auto byte = static_cast<uint8_t>(peek());
-      if (byte >= 0x21 && byte < 0x7F) return fail(pos_, std::string("unexpected character '") + peek() + "'");
+      if (byte >= 0x21 && byte < 0x7F)
+        return fail(pos_, std::string("unexpected character '") + peek() + "'");
       return fail(pos_, "unexpected character (byte 0x" + hex_byte(byte) + ")");
     }
-    node.text = std::string(text_.substr(node.span.begin.offset, pos_.offset - node.span.begin.offset));
+    node.text =
+        std::string(text_.substr(node.span.begin.offset, pos_.offset - node.span.begin.offset));
     node.span.end = pos_;
     return node;
   }
@@ -196,7 +201,8 @@ class Lexer {
         break;
       }
       if (byte < 0x20 || byte == 0x7F) {
-        return fail(pos_, "control character (byte 0x" + hex_byte(byte) + ") in a string; write it as an escape");
+        return fail(pos_, "control character (byte 0x" + hex_byte(byte) +
+                              ") in a string; write it as an escape");
       }
       if (c != '\\') {
         node.text += c;
@@ -239,13 +245,14 @@ class Lexer {
           append_utf8(node.text, *cp);
           continue;
         }
-        default:
-          break;
+        default: break;
       }
       const auto high = hex_digit(e);
       const auto low = hex_digit(peek(1));
       if (!high || !low)
-        return fail(escape, "invalid escape in a string (expected \\t \\n \\r \\\" \\' \\\\ \\hh or \\u{...})");
+        return fail(
+            escape,
+            "invalid escape in a string (expected \\t \\n \\r \\\" \\' \\\\ \\hh or \\u{...})");
       node.text += static_cast<char>((*high << 4) | *low);
       advance();
       advance();
@@ -276,7 +283,8 @@ class Lexer {
       advance();
     }
     if (at_end()) return fail(escape, "invalid \\u escape: expected '}'");
-    if (digits == 0 || !last_was_digit) return fail(escape, "invalid \\u escape: expected hexadecimal digits");
+    if (digits == 0 || !last_was_digit)
+      return fail(escape, "invalid \\u escape: expected hexadecimal digits");
     advance();
     if (value >= 0xD800 && value <= 0xDFFF)
       return fail(escape, "invalid \\u escape: a surrogate is not a scalar value");
@@ -295,7 +303,9 @@ std::string_view Node::head() const {
   return items[0].text;
 }
 
-Expected<std::vector<Node>> parse(std::string_view text, ParseOptions options) { return Lexer(text, options).run(); }
+Expected<std::vector<Node>> parse(std::string_view text, ParseOptions options) {
+  return Lexer(text, options).run();
+}
 
 std::string_view slice(std::string_view text, const Span& span) {
   if (span.begin.offset > text.size() || span.end.offset < span.begin.offset) return {};

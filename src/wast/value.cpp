@@ -46,9 +46,10 @@ struct IntKind {
 };
 
 constexpr IntKind kIntKinds[] = {
-    {Kind::S8, TypeKind::S8, 8, true},     {Kind::U8, TypeKind::U8, 8, false},    {Kind::S16, TypeKind::S16, 16, true},
-    {Kind::U16, TypeKind::U16, 16, false}, {Kind::S32, TypeKind::S32, 32, true},  {Kind::U32, TypeKind::U32, 32, false},
-    {Kind::S64, TypeKind::S64, 64, true},  {Kind::U64, TypeKind::U64, 64, false},
+    {Kind::S8, TypeKind::S8, 8, true},    {Kind::U8, TypeKind::U8, 8, false},
+    {Kind::S16, TypeKind::S16, 16, true}, {Kind::U16, TypeKind::U16, 16, false},
+    {Kind::S32, TypeKind::S32, 32, true}, {Kind::U32, TypeKind::U32, 32, false},
+    {Kind::S64, TypeKind::S64, 64, true}, {Kind::U64, TypeKind::U64, 64, false},
 };
 
 const IntKind* int_kind(Kind kind) {
@@ -77,7 +78,8 @@ std::optional<std::string> strip_underscores(std::string_view digits, bool hex) 
   for (size_t i = 0; i < digits.size(); ++i) {
     const char c = digits[i];
     if (c == '_') {
-      if (i == 0 || i + 1 == digits.size() || !is_digit(digits[i - 1], hex) || !is_digit(digits[i + 1], hex)) {
+      if (i == 0 || i + 1 == digits.size() || !is_digit(digits[i - 1], hex) ||
+          !is_digit(digits[i + 1], hex)) {
         return std::nullopt;
       }
       continue;
@@ -103,10 +105,12 @@ std::optional<std::string> float_body(std::string_view text) {
     }
   }
   std::string_view mantissa = text.substr(0, exp_at);
-  std::string_view exponent = exp_at == std::string_view::npos ? std::string_view() : text.substr(exp_at + 1);
+  std::string_view exponent =
+      exp_at == std::string_view::npos ? std::string_view() : text.substr(exp_at + 1);
   const size_t dot = mantissa.find('.');
   std::string_view whole = mantissa.substr(0, dot);
-  std::string_view fraction = dot == std::string_view::npos ? std::string_view() : mantissa.substr(dot + 1);
+  std::string_view fraction =
+      dot == std::string_view::npos ? std::string_view() : mantissa.substr(dot + 1);
   auto whole_digits = strip_underscores(whole, hex);
   if (!whole_digits) return std::nullopt;
   std::string out = (hex ? "0x" : "") + *whole_digits;
@@ -138,7 +142,8 @@ Expected<Bits> parse_float(std::string_view text, unsigned mantissa_bits) {
   const std::string original(text);
   const unsigned width = sizeof(Bits) * 8;
   const Bits sign_bit = Bits(1) << (width - 1);
-  const Bits exponent_mask = static_cast<Bits>(~Bits(0) << mantissa_bits) & static_cast<Bits>(~sign_bit);
+  const Bits exponent_mask =
+      static_cast<Bits>(~Bits(0) << mantissa_bits) & static_cast<Bits>(~sign_bit);
   const Bits payload_mask = static_cast<Bits>((Bits(1) << mantissa_bits) - 1);
   bool negative = false;
   if (!text.empty() && (text[0] == '+' || text[0] == '-')) {
@@ -147,12 +152,14 @@ Expected<Bits> parse_float(std::string_view text, unsigned mantissa_bits) {
   }
   const Bits sign = negative ? sign_bit : 0;
   if (text == "inf") return static_cast<Bits>(sign | exponent_mask);
-  if (text == "nan") return static_cast<Bits>(sign | exponent_mask | (Bits(1) << (mantissa_bits - 1)));
+  if (text == "nan")
+    return static_cast<Bits>(sign | exponent_mask | (Bits(1) << (mantissa_bits - 1)));
   if (text.starts_with("nan:0x")) {
     auto digits = strip_underscores(text.substr(6), true);
     uint64_t payload = 0;
     if (!digits || digits->size() > 16 ||
-        std::from_chars(digits->data(), digits->data() + digits->size(), payload, 16).ec != std::errc()) {
+        std::from_chars(digits->data(), digits->data() + digits->size(), payload, 16).ec !=
+            std::errc()) {
       return Error{"malformed NaN payload in `" + original + "`"};
     }
     if (payload == 0 || payload > payload_mask) {
@@ -189,23 +196,12 @@ std::string quote(std::string_view text) {
   for (char c : text) {
     const auto byte = static_cast<uint8_t>(c);
     switch (c) {
-      case '"':
-        out += "\\\"";
-        continue;
-      case '\\':
-        out += "\\\\";
-        continue;
-      case '\t':
-        out += "\\t";
-        continue;
-      case '\n':
-        out += "\\n";
-        continue;
-      case '\r':
-        out += "\\r";
-        continue;
-      default:
-        break;
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\t': out += "\\t"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\r': out += "\\r"; continue;
+      default: break;
     }
     if (byte < 0x20 || byte == 0x7F) {
       static constexpr char kHex[] = "0123456789abcdef";
@@ -268,7 +264,8 @@ std::string unwrap(const std::string& printed) { return printed.substr(1, printe
 
 Expected<const sexpr::Node*> one_string(const sexpr::Node& node, const char* what) {
   if (node.items.size() != 2 || !node.items[1].is_string()) {
-    return fail(node.span.begin, std::string("`") + std::string(node.head()) + "` takes one string (" + what + ")");
+    return fail(node.span.begin,
+                std::string("`") + std::string(node.head()) + "` takes one string (" + what + ")");
   }
   return &node.items[1];
 }
@@ -281,7 +278,8 @@ Expected<WastValue> parse_value(const sexpr::Node& node, uint32_t depth);
 // forms are accepted wherever one value is expected.
 Expected<WastValue> single_value(const sexpr::Node& node, size_t first, uint32_t depth) {
   const std::vector<sexpr::Node>& items = node.items;
-  if (items.size() == first + 1 && items[first].is_list()) return parse_value(items[first], depth + 1);
+  if (items.size() == first + 1 && items[first].is_list())
+    return parse_value(items[first], depth + 1);
   if (items.size() > first && items[first].is_atom()) {
     sexpr::Node inline_form;
     inline_form.kind = sexpr::Node::Kind::List;
@@ -289,12 +287,14 @@ Expected<WastValue> single_value(const sexpr::Node& node, size_t first, uint32_t
     inline_form.span = {items[first].span.begin, items.back().span.end};
     return parse_value(inline_form, depth + 1);
   }
-  if (items.size() <= first) return fail(node.span.begin, "`" + std::string(node.head()) + "` needs a value");
+  if (items.size() <= first)
+    return fail(node.span.begin, "`" + std::string(node.head()) + "` needs a value");
   return fail(items[first + 1].span.begin, "`" + std::string(node.head()) + "` takes one value");
 }
 
 // The optional payload after `first` arguments.
-Expected<void> optional_payload(const sexpr::Node& node, size_t first, WastValue& out, uint32_t depth) {
+Expected<void> optional_payload(const sexpr::Node& node, size_t first, WastValue& out,
+                                uint32_t depth) {
   if (node.items.size() <= first) return {};
   auto payload = single_value(node, first, depth);
   if (!payload) return payload.error();
@@ -359,7 +359,8 @@ Expected<WastValue> parse_value(const sexpr::Node& node, uint32_t depth) {
     case Kind::String: {
       auto s = one_string(node, "the text");
       if (!s) return s.error();
-      if (!decode_utf8((*s)->text)) return fail(args[1].span.begin, "`str.const` takes valid UTF-8");
+      if (!decode_utf8((*s)->text))
+        return fail(args[1].span.begin, "`str.const` takes valid UTF-8");
       out.text = (*s)->text;
       return out;
     }
@@ -411,7 +412,8 @@ Expected<WastValue> parse_value(const sexpr::Node& node, uint32_t depth) {
       return out;
     case Kind::Flags:
       for (size_t i = 1; i < args.size(); ++i) {
-        if (!args[i].is_string()) return fail(args[i].span.begin, "`flags.const` takes flag names as strings");
+        if (!args[i].is_string())
+          return fail(args[i].span.begin, "`flags.const` takes flag names as strings");
         out.labels.push_back(args[i].text);
       }
       return out;
@@ -434,8 +436,8 @@ class Typer {
   Expected<Value> convert(TypeId type, const WastValue& v) {
     const TypeNode& node = store_.get(type);
     auto mismatch = [&]() -> Error {
-      return fail(v.where,
-                  "expected a value of type `" + to_string(store_, type) + "`, found `" + wast_keyword(v.kind) + "`");
+      return fail(v.where, "expected a value of type `" + to_string(store_, type) + "`, found `" +
+                               wast_keyword(v.kind) + "`");
     };
     if (const IntKind* k = int_kind(node.kind)) {
       if (v.kind != k->kind) return mismatch();
@@ -462,7 +464,8 @@ class Typer {
         if (v.kind != Kind::List) return mismatch();
         if (node.kind == TypeKind::FixedList && v.items.size() != node.length) {
           return fail(v.where, "expected " + std::to_string(node.length) + " elements for type `" +
-                                   to_string(store_, type) + "`, found " + std::to_string(v.items.size()));
+                                   to_string(store_, type) + "`, found " +
+                                   std::to_string(v.items.size()));
         }
         std::vector<Value> items;
         for (const WastValue& item : v.items) {
@@ -470,7 +473,8 @@ class Typer {
           if (!typed) return typed.error();
           items.push_back(std::move(*typed));
         }
-        return node.kind == TypeKind::List ? Value::list(std::move(items)) : Value::fixed_list(std::move(items));
+        return node.kind == TypeKind::List ? Value::list(std::move(items))
+                                           : Value::fixed_list(std::move(items));
       }
       case TypeKind::Record: {
         if (v.kind != Kind::Record) return mismatch();
@@ -479,9 +483,11 @@ class Typer {
           size_t f = 0;
           while (f < node.fields.size() && node.fields[f].name != v.labels[i]) ++f;
           if (f == node.fields.size()) {
-            return fail(v.items[i].where, "type `" + to_string(store_, type) + "` has no field `" + v.labels[i] + "`");
+            return fail(v.items[i].where, "type `" + to_string(store_, type) + "` has no field `" +
+                                              v.labels[i] + "`");
           }
-          if (fields[f]) return fail(v.items[i].where, "field `" + v.labels[i] + "` is given twice");
+          if (fields[f])
+            return fail(v.items[i].where, "field `" + v.labels[i] + "` is given twice");
           auto typed = convert(node.fields[f].type, v.items[i]);
           if (!typed) return typed.error();
           fields[f] = std::move(*typed);
@@ -496,8 +502,9 @@ class Typer {
       case TypeKind::Tuple: {
         if (v.kind != Kind::Tuple) return mismatch();
         if (v.items.size() != node.elements.size()) {
-          return fail(v.where, "expected " + std::to_string(node.elements.size()) + " elements for type `" +
-                                   to_string(store_, type) + "`, found " + std::to_string(v.items.size()));
+          return fail(v.where, "expected " + std::to_string(node.elements.size()) +
+                                   " elements for type `" + to_string(store_, type) + "`, found " +
+                                   std::to_string(v.items.size()));
         }
         std::vector<Value> items;
         for (size_t i = 0; i < v.items.size(); ++i) {
@@ -509,11 +516,13 @@ class Typer {
       }
       case TypeKind::Variant:
       case TypeKind::Enum: {
-        if (v.kind != (node.kind == TypeKind::Variant ? Kind::Variant : Kind::Enum)) return mismatch();
+        if (v.kind != (node.kind == TypeKind::Variant ? Kind::Variant : Kind::Enum))
+          return mismatch();
         size_t c = 0;
         while (c < node.cases.size() && node.cases[c].name != v.text) ++c;
         if (c == node.cases.size()) {
-          return fail(v.where, "type `" + to_string(store_, type) + "` has no case `" + v.text + "`");
+          return fail(v.where,
+                      "type `" + to_string(store_, type) + "` has no case `" + v.text + "`");
         }
         if (node.kind == TypeKind::Enum) return Value::enumeration(static_cast<uint32_t>(c));
         auto payload = case_payload(node.cases[c].type, v, "case `" + v.text + "`");
@@ -530,7 +539,8 @@ class Typer {
       case TypeKind::Result: {
         if (v.kind != Kind::Ok && v.kind != Kind::Err) return mismatch();
         const bool ok = v.kind == Kind::Ok;
-        auto payload = case_payload(node.cases[ok ? 0 : 1].type, v, ok ? "`result.ok`" : "`result.err`");
+        auto payload =
+            case_payload(node.cases[ok ? 0 : 1].type, v, ok ? "`result.ok`" : "`result.err`");
         if (!payload) return payload.error();
         return ok ? Value::ok(std::move(*payload)) : Value::err(std::move(*payload));
       }
@@ -541,7 +551,8 @@ class Typer {
           size_t f = 0;
           while (f < node.labels.size() && node.labels[f] != label) ++f;
           if (f == node.labels.size()) {
-            return fail(v.where, "type `" + to_string(store_, type) + "` has no flag `" + label + "`");
+            return fail(v.where,
+                        "type `" + to_string(store_, type) + "` has no flag `" + label + "`");
           }
           if (bits & (1u << f)) return fail(v.where, "flag `" + label + "` is given twice");
           bits |= 1u << f;
@@ -549,17 +560,20 @@ class Typer {
         return Value::flags(bits);
       }
       default:
-        return fail(v.where, "values of type `" + to_string(store_, type) + "` cannot be written in a script");
+        return fail(v.where, "values of type `" + to_string(store_, type) +
+                                 "` cannot be written in a script");
     }
   }
 
  private:
-  Expected<std::optional<Value>> case_payload(std::optional<TypeId> type, const WastValue& v, const std::string& what) {
+  Expected<std::optional<Value>> case_payload(std::optional<TypeId> type, const WastValue& v,
+                                              const std::string& what) {
     if (!type) {
       if (!v.items.empty()) return fail(v.where, what + " has no payload, but one is given");
       return std::optional<Value>();
     }
-    if (v.items.empty()) return fail(v.where, what + " needs a payload of type `" + to_string(store_, *type) + "`");
+    if (v.items.empty())
+      return fail(v.where, what + " needs a payload of type `" + to_string(store_, *type) + "`");
     auto payload = convert(*type, v.items[0]);
     if (!payload) return payload.error();
     return std::optional<Value>(std::move(*payload));
@@ -583,26 +597,21 @@ std::string print_typed(const TypeStore& store, TypeId type, const Value& value)
     return print_typed(store, *t, value.items[0]);
   };
   switch (node.kind) {
-    case TypeKind::Bool:
-      return form(Kind::Bool, format_scalar(Kind::Bool, value.bits));
-    case TypeKind::F32:
-      return form(Kind::F32, format_scalar(Kind::F32, value.bits));
-    case TypeKind::F64:
-      return form(Kind::F64, format_scalar(Kind::F64, value.bits));
-    case TypeKind::Char:
-      return form(Kind::Char, format_scalar(Kind::Char, value.bits));
-    case TypeKind::String:
-      return form(Kind::String, quote(value.text));
+    case TypeKind::Bool: return form(Kind::Bool, format_scalar(Kind::Bool, value.bits));
+    case TypeKind::F32: return form(Kind::F32, format_scalar(Kind::F32, value.bits));
+    case TypeKind::F64: return form(Kind::F64, format_scalar(Kind::F64, value.bits));
+    case TypeKind::Char: return form(Kind::Char, format_scalar(Kind::Char, value.bits));
+    case TypeKind::String: return form(Kind::String, quote(value.text));
     case TypeKind::List:
-    case TypeKind::FixedList:
-      return form(Kind::List, items([&](size_t) { return *node.element; }));
+    case TypeKind::FixedList: return form(Kind::List, items([&](size_t) { return *node.element; }));
     case TypeKind::Map: {
       // Scripts have no map syntax: a list of (key, value) tuples.
       const TypeId entry_types[] = {node.key, node.value};
       std::string out;
       for (const Value& entry : value.items) {
         std::string pair;
-        for (size_t i = 0; i < 2; ++i) pair += (i ? " " : "") + print_typed(store, entry_types[i], entry.items[i]);
+        for (size_t i = 0; i < 2; ++i)
+          pair += (i ? " " : "") + print_typed(store, entry_types[i], entry.items[i]);
         out += (out.empty() ? "" : " ") + form(Kind::Tuple, pair);
       }
       return form(Kind::List, out);
@@ -622,8 +631,7 @@ std::string print_typed(const TypeStore& store, TypeId type, const Value& value)
       const std::string p = payload(c.type);
       return form(Kind::Variant, quote(c.name) + (p.empty() ? "" : " " + p));
     }
-    case TypeKind::Enum:
-      return form(Kind::Enum, quote(node.cases[value.bits].name));
+    case TypeKind::Enum: return form(Kind::Enum, quote(node.cases[value.bits].name));
     case TypeKind::Option:
       return value.bits == 0 ? form(Kind::None, "") : form(Kind::Some, payload(node.element));
     case TypeKind::Result:
@@ -631,12 +639,14 @@ std::string print_typed(const TypeStore& store, TypeId type, const Value& value)
     case TypeKind::Flags: {
       std::string out;
       for (size_t i = 0; i < node.labels.size(); ++i) {
-        if (value.bits & (uint64_t(1) << i)) out += (out.empty() ? "" : " ") + quote(node.labels[i]);
+        if (value.bits & (uint64_t(1) << i))
+          out += (out.empty() ? "" : " ") + quote(node.labels[i]);
       }
       return form(Kind::Flags, out);
     }
     default: {
-      if (const IntKind* k = int_kind(node.kind)) return form(k->kind, format_scalar(k->kind, value.bits));
+      if (const IntKind* k = int_kind(node.kind))
+        return form(k->kind, format_scalar(k->kind, value.bits));
       // Handles have no script syntax either.
       return "(" + std::string(kind_name(node.kind)) + " " + std::to_string(value.bits) + ")";
     }
@@ -668,7 +678,8 @@ Expected<uint64_t> parse_wast_integer(std::string_view text, unsigned bits, bool
   auto digits = strip_underscores(text, hex);
   if (!digits) return Error{"malformed integer `" + original + "`"};
   uint64_t magnitude = 0;
-  auto r = std::from_chars(digits->data(), digits->data() + digits->size(), magnitude, hex ? 16 : 10);
+  auto r =
+      std::from_chars(digits->data(), digits->data() + digits->size(), magnitude, hex ? 16 : 10);
   const bool too_big = r.ec == std::errc::result_out_of_range;
   if (!too_big && (r.ec != std::errc() || r.ptr != digits->data() + digits->size())) {
     return Error{"malformed integer `" + original + "`"};
@@ -677,14 +688,19 @@ Expected<uint64_t> parse_wast_integer(std::string_view text, unsigned bits, bool
   const uint64_t unsigned_max = bits == 64 ? ~uint64_t(0) : (uint64_t(1) << bits) - 1;
   const uint64_t positive_max = is_signed ? unsigned_max >> 1 : unsigned_max;
   const uint64_t negative_max = is_signed ? positive_max + 1 : 0;
-  if (too_big || (!negative && magnitude > positive_max) || (negative && magnitude > negative_max)) {
+  if (too_big || (!negative && magnitude > positive_max) ||
+      (negative && magnitude > negative_max)) {
     return Error{"integer `" + original + "` is out of range for " + type};
   }
   return negative ? uint64_t(0) - magnitude : magnitude;
 }
 
-Expected<uint32_t> parse_wast_f32(std::string_view text) { return parse_float<float, uint32_t>(text, 23); }
-Expected<uint64_t> parse_wast_f64(std::string_view text) { return parse_float<double, uint64_t>(text, 52); }
+Expected<uint32_t> parse_wast_f32(std::string_view text) {
+  return parse_float<float, uint32_t>(text, 23);
+}
+Expected<uint64_t> parse_wast_f64(std::string_view text) {
+  return parse_float<double, uint64_t>(text, 52);
+}
 
 Expected<Value> typed_value(const TypeStore& store, TypeId type, const WastValue& value) {
   return Typer(store).convert(type, value);
@@ -697,10 +713,13 @@ bool values_match(const Value& expected, const Value& actual) {
     if (nan(expected.bits)) return nan(actual.bits);
   }
   if (expected.kind == TypeKind::F64) {
-    const auto nan = [](uint64_t b) { return ((b >> 52) & 0x7FF) == 0x7FF && (b & 0xFFFFFFFFFFFFF) != 0; };
+    const auto nan = [](uint64_t b) {
+      return ((b >> 52) & 0x7FF) == 0x7FF && (b & 0xFFFFFFFFFFFFF) != 0;
+    };
     if (nan(expected.bits)) return nan(actual.bits);
   }
-  if (expected.bits != actual.bits || expected.text != actual.text || expected.items.size() != actual.items.size()) {
+  if (expected.bits != actual.bits || expected.text != actual.text ||
+      expected.items.size() != actual.items.size()) {
     return false;
   }
   for (size_t i = 0; i < expected.items.size(); ++i) {
@@ -720,13 +739,9 @@ std::string print_wast(const WastValue& value) {
   std::string inside;
   auto add = [&](const std::string& part) { inside += (inside.empty() ? "" : " ") + part; };
   switch (value.kind) {
-    case Kind::String:
-      add(quote(value.text));
-      break;
+    case Kind::String: add(quote(value.text)); break;
     case Kind::Variant:
-    case Kind::Enum:
-      add(quote(value.text));
-      break;
+    case Kind::Enum: add(quote(value.text)); break;
     case Kind::Flags:
       for (const std::string& label : value.labels) add(quote(label));
       break;
@@ -740,11 +755,8 @@ std::string print_wast(const WastValue& value) {
     case Kind::Some:
     case Kind::Ok:
     case Kind::Err:
-    case Kind::None:
-      break;
-    default:
-      add(format_scalar(value.kind, value.bits));
-      break;
+    case Kind::None: break;
+    default: add(format_scalar(value.kind, value.bits)); break;
   }
   if (value.kind != Kind::Record) {
     for (const WastValue& item : value.items) add(print_wast(item));

@@ -28,7 +28,8 @@ int fail(const char* what) {
 int compile_one_adapter() {
   fact::TypeStore types;
   const fact::TypeId u32 = types.primitive(fact::TypeKind::U32);
-  const fact::FuncTypeId func = types.func({.is_async = false, .params = {{"a", u32}}, .result = u32});
+  const fact::FuncTypeId func =
+      types.func({.is_async = false, .params = {{"a", u32}}, .result = u32});
 
   fact::Adapter adapter;
   adapter.lift_type = func;
@@ -44,16 +45,20 @@ int compile_one_adapter() {
   }
   const std::vector<uint8_t> bytes = module.encode();
   static constexpr uint8_t kHeader[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
-  if (bytes.size() < sizeof kHeader || !std::equal(std::begin(kHeader), std::end(kHeader), bytes.begin())) {
+  if (bytes.size() < sizeof kHeader ||
+      !std::equal(std::begin(kHeader), std::end(kHeader), bytes.begin())) {
     return fail("encode() does not start with the wasm magic and version 1");
   }
   const auto& imports = module.imports();
-  const bool imports_callee = std::any_of(imports.begin(), imports.end(), [](const fact::Import& import) {
-    const auto* bound = std::get_if<fact::binding::Export>(&import.binding);
-    return bound != nullptr && bound->role == fact::binding::Export::Role::Callee && bound->item.name == "f";
-  });
+  const bool imports_callee =
+      std::any_of(imports.begin(), imports.end(), [](const fact::Import& import) {
+        const auto* bound = std::get_if<fact::binding::Export>(&import.binding);
+        return bound != nullptr && bound->role == fact::binding::Export::Role::Callee &&
+               bound->item.name == "f";
+      });
   if (!imports_callee) return fail("the module does not import the callee f");
-  std::printf("fact_consumer: adapter module of %zu bytes with %zu imports\n", bytes.size(), imports.size());
+  std::printf("fact_consumer: adapter module of %zu bytes with %zu imports\n", bytes.size(),
+              imports.size());
   return 0;
 }
 
@@ -61,7 +66,8 @@ int compile_one_adapter() {
 int plan_component(const char* path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail("cannot open the component given as the first argument");
-  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                   std::istreambuf_iterator<char>());
   auto result = fact::component::adapters_of_component(bytes);
   if (!result) {
     std::fprintf(stderr, "fact_consumer: %s\n", result.error().message.c_str());
@@ -73,9 +79,10 @@ int plan_component(const char* path) {
     return 1;
   }
   if (result->adapters.modules.empty()) return fail("the component has no adapter module");
-  if (plan->steps.empty() || plan->exports.empty()) return fail("the plan has no steps or no exports");
-  std::printf("fact_consumer: %s: %zu adapter module(s), a plan of %zu steps and %zu exports\n", path,
-              result->adapters.modules.size(), plan->steps.size(), plan->exports.size());
+  if (plan->steps.empty() || plan->exports.empty())
+    return fail("the plan has no steps or no exports");
+  std::printf("fact_consumer: %s: %zu adapter module(s), a plan of %zu steps and %zu exports\n",
+              path, result->adapters.modules.size(), plan->steps.size(), plan->exports.size());
   return 0;
 }
 
@@ -90,17 +97,19 @@ int use_host() {
 
   fact::host::Host host;
   int destroyed = 0;
-  const bool registered =
-      host.add_instance(0).ok() &&
-      host.add_resource_type(7, 0, [&](uint32_t rep) -> fact::Expected<void> {
-            destroyed += static_cast<int>(rep);
-            return {};
-          }).ok() &&
-      host.add_resource_table(0, 0, 7).ok();
+  const bool registered = host.add_instance(0).ok() &&
+                          host.add_resource_type(7, 0,
+                                                 [&](uint32_t rep) -> fact::Expected<void> {
+                                                   destroyed += static_cast<int>(rep);
+                                                   return {};
+                                                 })
+                              .ok() &&
+                          host.add_resource_table(0, 0, 7).ok();
   if (!registered) return fail("cannot register an instance, a resource type and its table");
   auto handle = host.resource_new(0, 42);
   if (!handle || host.live_handles(0) != 1) return fail("resource.new did not make a handle");
-  if (!host.resource_drop(0, *handle) || destroyed != 42) return fail("resource.drop did not run the destructor");
+  if (!host.resource_drop(0, *handle) || destroyed != 42)
+    return fail("resource.drop did not run the destructor");
   std::printf("fact_consumer: host transcoded a string and ran a resource's destructor\n");
   return 0;
 }

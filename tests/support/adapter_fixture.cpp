@@ -48,8 +48,8 @@ void AdapterTest::round_trip(AdapterHarness& h, const std::vector<Value>& args,
   EXPECT_FALSE(r.lift_error) << *r.lift_error;
   if (result) {
     ASSERT_TRUE(r.result.has_value());
-    EXPECT_EQ(*r.result, *result) << to_wave(types_, *ft.result, *r.result) << " != "
-                                  << to_wave(types_, *ft.result, *result);
+    EXPECT_EQ(*r.result, *result) << to_wave(types_, *ft.result, *r.result)
+                                  << " != " << to_wave(types_, *ft.result, *result);
   }
   EXPECT_EQ(h.flags(0), 1u);
   EXPECT_EQ(h.flags(1), 1u);

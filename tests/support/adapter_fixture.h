@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
 #include <vector>
 
 #include "fact/type_expr.h"
@@ -67,10 +67,10 @@ class AdapterTest : public ::testing::TestWithParam<Widths> {
 }  // namespace fact::test
 
 // The call trapped with the trap of `code` (the adapter's runtime.trap{code}).
-#define EXPECT_TRAP(result, code)                                                           \
-  do {                                                                                      \
-    const ::fact::test::CallResult& r_ = (result);                                          \
+#define EXPECT_TRAP(result, code)                                                              \
+  do {                                                                                         \
+    const ::fact::test::CallResult& r_ = (result);                                             \
     ASSERT_TRUE(r_.trap.has_value()) << "no trap; expected " << ::fact::test::trap_text(code); \
-    EXPECT_TRUE(::fact::test::is_trap(r_.trap, code))                                       \
-        << *r_.trap << "\n  expected: " << ::fact::test::trap_text(code);                   \
+    EXPECT_TRUE(::fact::test::is_trap(r_.trap, code))                                          \
+        << *r_.trap << "\n  expected: " << ::fact::test::trap_text(code);                      \
   } while (0)

@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "fact/host/host.h"
 #include "fact/engine/modules.h"
+#include "fact/host/host.h"
 #include "fact/host/transcoder_call.h"
 
 namespace fact::test {
@@ -36,25 +36,32 @@ std::string local_gets(size_t n) {
 std::string memory_and_allocator(bool memory64, uint64_t pages) {
   const std::string p = memory64 ? "i64" : "i32";
   std::string out;
-  out += "  (import \"host\" \"note_realloc\" (func $note (param " + p + " " + p + " " + p + " " + p +
-         " " + p + ")))\n";
-  out += "  (memory (export \"memory\") " + std::string(memory64 ? "i64 " : "") + std::to_string(pages) + ")\n";
-  out += "  (global $heap (export \"heap\") (mut " + p + ") (" + p + ".const " + std::to_string(kHeapStart) + "))\n";
+  out += "  (import \"host\" \"note_realloc\" (func $note (param " + p + " " + p + " " + p + " " +
+         p + " " + p + ")))\n";
+  out += "  (memory (export \"memory\") " + std::string(memory64 ? "i64 " : "") +
+         std::to_string(pages) + ")\n";
+  out += "  (global $heap (export \"heap\") (mut " + p + ") (" + p + ".const " +
+         std::to_string(kHeapStart) + "))\n";
   out += "  (global $bias (export \"realloc_bias\") (mut " + p + ") (" + p + ".const 0))\n";
-  out += "  (func (export \"realloc\") (param $old " + p + ") (param $old_size " + p + ") (param $align " + p +
-         ") (param $size " + p + ") (result " + p + ")\n";
+  out += "  (func (export \"realloc\") (param $old " + p + ") (param $old_size " + p +
+         ") (param $align " + p + ") (param $size " + p + ") (result " + p + ")\n";
   out += "    (local $ptr " + p + ")\n";
   out += "    (local.set $ptr (" + p + ".and (" + p + ".add (global.get $heap) (" + p +
-         ".sub (local.get $align) (" + p + ".const 1))) (" + p + ".sub (" + p + ".const 0) (local.get $align))))\n";
+         ".sub (local.get $align) (" + p + ".const 1))) (" + p + ".sub (" + p +
+         ".const 0) (local.get $align))))\n";
   // The bias applies before copying, so that a biased but usable pointer
   // (say an odd one where alignment 1 was asked for) holds the old bytes.
   out += "    (local.set $ptr (" + p + ".add (local.get $ptr) (global.get $bias)))\n";
   out += "    (global.set $heap (" + p + ".add (local.get $ptr) (local.get $size)))\n";
-  out += "    (if (i32.and (i32.eqz (" + p + ".eqz (local.get $old_size))) (" + p + ".lt_u (global.get $heap) (" + p +
-         ".const " + std::to_string(pages * kPageSize) + ")))\n";
-  out += "      (then (memory.copy (local.get $ptr) (local.get $old) (select (local.get $old_size) (local.get $size) (" +
-         p + ".lt_u (local.get $old_size) (local.get $size))))))\n";
-  out += "    (call $note (local.get $old) (local.get $old_size) (local.get $align) (local.get $size) (local.get $ptr))\n";
+  out += "    (if (i32.and (i32.eqz (" + p + ".eqz (local.get $old_size))) (" + p +
+         ".lt_u (global.get $heap) (" + p + ".const " + std::to_string(pages * kPageSize) + ")))\n";
+  out +=
+      "      (then (memory.copy (local.get $ptr) (local.get $old) (select (local.get $old_size) "
+      "(local.get $size) (" +
+      p + ".lt_u (local.get $old_size) (local.get $size))))))\n";
+  out +=
+      "    (call $note (local.get $old) (local.get $old_size) (local.get $align) (local.get $size) "
+      "(local.get $ptr))\n";
   out += "    (local.get $ptr))\n";
   return out;
 }
@@ -81,8 +88,8 @@ bool contains_pointers(const TypeStore& store, TypeId id) {
 }
 
 // Runs one runtime intrinsic on the reference host; a host error is a trap.
-std::optional<std::string> call_host(host::Host& host, Intrinsic which, const std::vector<uint64_t>& args,
-                                     std::vector<Val>& results) {
+std::optional<std::string> call_host(host::Host& host, Intrinsic which,
+                                     const std::vector<uint64_t>& args, std::vector<Val>& results) {
   std::vector<uint32_t> raw(args.begin(), args.end());
   Expected<std::optional<uint32_t>> r = host::call_intrinsic(host, which, raw);
   if (!r) return r.error().message;
@@ -102,7 +109,11 @@ bool is_trap(const std::optional<std::string>& trap, TrapCode code) {
 
 AdapterHarness::AdapterHarness(const TypeStore& types, FuncTypeId lift, FuncTypeId lower,
                                HarnessConfig config)
-    : types_(types), lift_type_(lift), lower_type_(lower), config_(std::move(config)), ref_(types) {}
+    : types_(types),
+      lift_type_(lift),
+      lower_type_(lower),
+      config_(std::move(config)),
+      ref_(types) {}
 
 AdapterHarness::~AdapterHarness() = default;
 
@@ -110,7 +121,8 @@ Expected<std::unique_ptr<AdapterHarness>> AdapterHarness::create(const TypeStore
                                                                  FuncTypeId lift_type,
                                                                  FuncTypeId lower_type,
                                                                  HarnessConfig config) {
-  std::unique_ptr<AdapterHarness> h(new AdapterHarness(types, lift_type, lower_type, std::move(config)));
+  std::unique_ptr<AdapterHarness> h(
+      new AdapterHarness(types, lift_type, lower_type, std::move(config)));
   if (auto built = h->build(); !built) return built.error();
   h->reset();
   return h;
@@ -137,7 +149,8 @@ Expected<void> AdapterHarness::build() {
 
   // The core signatures, from the reference's flattening (flatten_functype).
   auto signature = [&](bool lift, bool memory64, std::vector<ValType>& core_params,
-                       std::vector<ValType>& core_results, bool& params_indirect, bool& results_indirect) {
+                       std::vector<ValType>& core_results, bool& params_indirect,
+                       bool& results_indirect) {
     const ValType ptr = memory64 ? ValType::I64 : ValType::I32;
     core_params = ref_.flatten(params, memory64);
     core_results = ref_.flatten(results, memory64);
@@ -163,37 +176,42 @@ Expected<void> AdapterHarness::build() {
   callee_.memory64 = config_.lift.memory64;
   callee_.encoding = config_.lift.encoding;
   const bool any_pointers = pointers_in_params || pointers_in_results;
-  caller_.needs_memory = config_.lower.force_memory || lower_params_indirect_ || lower_results_indirect_ || any_pointers;
+  caller_.needs_memory = config_.lower.force_memory || lower_params_indirect_ ||
+                         lower_results_indirect_ || any_pointers;
   caller_.needs_realloc = config_.lower.force_realloc || pointers_in_results;
-  callee_.needs_memory = config_.lift.force_memory || lift_params_indirect_ || lift_results_indirect_ || any_pointers;
+  callee_.needs_memory =
+      config_.lift.force_memory || lift_params_indirect_ || lift_results_indirect_ || any_pointers;
   callee_.needs_realloc = config_.lift.force_realloc || lift_params_indirect_ || pointers_in_params;
   caller_.needs_memory |= caller_.needs_realloc;
   callee_.needs_memory |= callee_.needs_realloc;
 
   auto note_realloc = [this](bool callee) {
     ValType p = side(callee).memory64 ? ValType::I64 : ValType::I32;
-    return runtime_.host_func({p, p, p, p, p}, {}, [this, callee](const std::vector<Val>& a, std::vector<Val>&) {
-      std::vector<ReallocCall>& calls = callee ? callee_reallocs_ : caller_reallocs_;
-      calls.push_back({a[0].bits, a[1].bits, a[2].bits, a[3].bits, a[4].bits});
-      Side& s = side(callee);
-      if (s.pending_bias && s.pending_bias->first == calls.size()) {
-        runtime_.global_set(s.bias, static_cast<uint64_t>(s.pending_bias->second));
-        s.pending_bias.reset();
-      }
-      return hooks_.realloc ? hooks_.realloc(callee) : std::optional<std::string>();
-    });
+    return runtime_.host_func(
+        {p, p, p, p, p}, {}, [this, callee](const std::vector<Val>& a, std::vector<Val>&) {
+          std::vector<ReallocCall>& calls = callee ? callee_reallocs_ : caller_reallocs_;
+          calls.push_back({a[0].bits, a[1].bits, a[2].bits, a[3].bits, a[4].bits});
+          Side& s = side(callee);
+          if (s.pending_bias && s.pending_bias->first == calls.size()) {
+            runtime_.global_set(s.bias, static_cast<uint64_t>(s.pending_bias->second));
+            s.pending_bias.reset();
+          }
+          return hooks_.realloc ? hooks_.realloc(callee) : std::optional<std::string>();
+        });
   };
 
   // The caller: `run` calls the adapter through table slot 0, which is filled
   // in once the adapter exists (the adapter imports the caller's memory).
   std::string caller_wat = "(module\n";
-  caller_wat += "  (type $lower (func" + wat_types("param", lower_params_) + wat_types("result", lower_results_) + "))\n";
+  caller_wat += "  (type $lower (func" + wat_types("param", lower_params_) +
+                wat_types("result", lower_results_) + "))\n";
   caller_wat += memory_and_allocator(caller_.memory64, config_.memory_pages);
   caller_wat += "  (table (export \"table\") 1 funcref)\n";
   caller_wat += "  (func (export \"run\") (type $lower)" + local_gets(lower_params_.size()) +
                 " (call_indirect (type $lower) (i32.const 0))))\n";
   auto caller_wasm = engine::wat_to_module(caller_wat);
-  if (!caller_wasm) return Error{"caller module: " + caller_wasm.error().message + "\n" + caller_wat};
+  if (!caller_wasm)
+    return Error{"caller module: " + caller_wasm.error().message + "\n" + caller_wat};
   auto caller = runtime_.instantiate(*caller_wasm, {note_realloc(false)});
   if (!caller) return caller.error();
   caller_.instance = *caller;
@@ -205,21 +223,26 @@ Expected<void> AdapterHarness::build() {
   callee_wat += "  (import \"host\" \"observe_post_return\" (func $observe_post_return" +
                 wat_types("param", lift_results_) + "))\n";
   callee_wat += memory_and_allocator(callee_.memory64, config_.memory_pages);
-  callee_wat += "  (func (export \"callee\")" + wat_types("param", lift_params_) + wat_types("result", lift_results_) +
-                local_gets(lift_params_.size()) + " (call $observe))\n";
+  callee_wat += "  (func (export \"callee\")" + wat_types("param", lift_params_) +
+                wat_types("result", lift_results_) + local_gets(lift_params_.size()) +
+                " (call $observe))\n";
   callee_wat += "  (func (export \"post_return\")" + wat_types("param", lift_results_) +
                 local_gets(lift_results_.size()) + " (call $observe_post_return)))\n";
   auto callee_wasm = engine::wat_to_module(callee_wat);
-  if (!callee_wasm) return Error{"callee module: " + callee_wasm.error().message + "\n" + callee_wat};
-  Handle observe_func = runtime_.host_func(lift_params_, lift_results_,
-                                      [this](const std::vector<Val>& p, std::vector<Val>& r) { return this->observe(p, r); });
-  Handle observe_post_return = runtime_.host_func(lift_results_, {}, [this](const std::vector<Val>& p, std::vector<Val>&) {
-    post_return_args_ = p;
-    lift_flags_at_post_return_ = flags(config_.lift_instance);
-    return hooks_.post_return ? hooks_.post_return() : std::optional<std::string>();
-  });
+  if (!callee_wasm)
+    return Error{"callee module: " + callee_wasm.error().message + "\n" + callee_wat};
+  Handle observe_func = runtime_.host_func(
+      lift_params_, lift_results_,
+      [this](const std::vector<Val>& p, std::vector<Val>& r) { return this->observe(p, r); });
+  Handle observe_post_return =
+      runtime_.host_func(lift_results_, {}, [this](const std::vector<Val>& p, std::vector<Val>&) {
+        post_return_args_ = p;
+        lift_flags_at_post_return_ = flags(config_.lift_instance);
+        return hooks_.post_return ? hooks_.post_return() : std::optional<std::string>();
+      });
   // Import order: observe, observe_post_return, note_realloc.
-  auto callee = runtime_.instantiate(*callee_wasm, {observe_func, observe_post_return, note_realloc(true)});
+  auto callee =
+      runtime_.instantiate(*callee_wasm, {observe_func, observe_post_return, note_realloc(true)});
   if (!callee) return callee.error();
   callee_.instance = *callee;
 
@@ -239,12 +262,15 @@ Expected<void> AdapterHarness::build() {
     o.ancestors = callee ? config_.lift_ancestors : config_.lower_ancestors;
     o.string_encoding = c.encoding;
     uint32_t core_instance = callee ? 1 : 0;
-    if (s.needs_memory) o.memory = Memory{CoreExport{core_instance, "memory"}, wasm::MemoryType{{}, s.memory64, false, 16}};
+    if (s.needs_memory)
+      o.memory =
+          Memory{CoreExport{core_instance, "memory"}, wasm::MemoryType{{}, s.memory64, false, 16}};
     if (s.needs_realloc) o.realloc = CoreExport{core_instance, "realloc"};
     if (callee && config_.post_return) o.post_return = CoreExport{1, "post_return"};
     return o;
   };
-  Adapter adapter{lift_type_, lower_type_, side_options(true), side_options(false), CoreExport{1, "callee"}};
+  Adapter adapter{lift_type_, lower_type_, side_options(true), side_options(false),
+                  CoreExport{1, "callee"}};
   AdapterModule module(types_, config_.module);
   if (auto r = module.adapt("adapter", adapter); !r) return Error{"adapt: " + r.error().message};
   adapter_wasm_ = module.encode();
@@ -254,7 +280,8 @@ Expected<void> AdapterHarness::build() {
   // fuller messages once that failed.
   auto instance = runtime_.instantiate(adapter_wasm_, imports);
   if (!instance) {
-    if (auto v = engine::validate_module(adapter_wasm_); !v) return Error{"adapter module: " + v.error().message};
+    if (auto v = engine::validate_module(adapter_wasm_); !v)
+      return Error{"adapter module: " + v.error().message};
     auto wat = engine::module_to_wat(adapter_wasm_);
     return Error{"adapter: " + instance.error().message + "\n" + (wat ? *wat : std::string())};
   }
@@ -266,11 +293,13 @@ Expected<void> AdapterHarness::build() {
   return {};
 }
 
-Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports, std::vector<Handle>& out) {
+Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports,
+                                            std::vector<Handle>& out) {
   // Transcoders name memories by their index among the memory imports.
   std::vector<bool> memory_is_callee;
   for (const Import& import : imports) {
-    if (const auto* e = std::get_if<binding::Export>(&import.binding); e && import.kind == Import::Kind::Memory) {
+    if (const auto* e = std::get_if<binding::Export>(&import.binding);
+        e && import.kind == Import::Kind::Memory) {
       memory_is_callee.push_back(e->item.instance == 1);
     }
   }
@@ -280,8 +309,10 @@ Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports, 
       return runtime_.host_func(import.func.params, import.func.results, body);
     };
     if (const auto* e = std::get_if<binding::Export>(&import.binding)) {
-      if (e->item.instance > 1) return Error{where + "names core instance " + std::to_string(e->item.instance)};
-      if (e->role == binding::Export::Role::Callback) return Error{where + "callbacks are not supported by the harness"};
+      if (e->item.instance > 1)
+        return Error{where + "names core instance " + std::to_string(e->item.instance)};
+      if (e->role == binding::Export::Role::Callback)
+        return Error{where + "callbacks are not supported by the harness"};
       auto item = runtime_.export_of(side(e->item.instance == 1).instance, e->item.name);
       if (!item) return Error{where + item.error().message};
       out.push_back(*item);
@@ -325,20 +356,26 @@ Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports, 
         default:
           return Error{where + "handle transfers need a reference host (HarnessConfig::host)"};
       }
-      out.push_back(host([this, which](const std::vector<Val>& args, std::vector<Val>& results) -> std::optional<std::string> {
+      out.push_back(host([this, which](const std::vector<Val>& args,
+                                       std::vector<Val>& results) -> std::optional<std::string> {
         IntrinsicCall call{which, {}};
         for (const Val& a : args) call.args.push_back(a.bits);
         intrinsic_calls_.push_back(call);
         switch (which) {
           case Intrinsic::EnterSyncCall: context_frames_.push_back({0, 0}); break;
           case Intrinsic::ExitSyncCall:
-            if (context_frames_.size() == 1) return "harness: exit-sync-call without enter-sync-call";
+            if (context_frames_.size() == 1)
+              return "harness: exit-sync-call without enter-sync-call";
             context_frames_.pop_back();
             break;
           case Intrinsic::ContextGet0: results.at(0).bits = context_frames_.back()[0]; break;
           case Intrinsic::ContextGet1: results.at(0).bits = context_frames_.back()[1]; break;
-          case Intrinsic::ContextSet0: context_frames_.back()[0] = static_cast<uint32_t>(args.at(0).bits); break;
-          case Intrinsic::ContextSet1: context_frames_.back()[1] = static_cast<uint32_t>(args.at(0).bits); break;
+          case Intrinsic::ContextSet0:
+            context_frames_.back()[0] = static_cast<uint32_t>(args.at(0).bits);
+            break;
+          case Intrinsic::ContextSet1:
+            context_frames_.back()[1] = static_cast<uint32_t>(args.at(0).bits);
+            break;
           default: break;
         }
         return std::nullopt;
@@ -350,16 +387,19 @@ Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports, 
       }
       const bool from_callee = memory_is_callee[t->from_memory];
       const bool to_callee = memory_is_callee[t->to_memory];
-      if (t->from_memory64 != side(from_callee).memory64 || t->to_memory64 != side(to_callee).memory64) {
+      if (t->from_memory64 != side(from_callee).memory64 ||
+          t->to_memory64 != side(to_callee).memory64) {
         return Error{where + "memory index types differ from the memories'"};
       }
       const Transcode op = t->op;
-      out.push_back(host([this, op, from_callee, to_callee](const std::vector<Val>& args, std::vector<Val>& results) {
+      out.push_back(host([this, op, from_callee, to_callee](const std::vector<Val>& args,
+                                                            std::vector<Val>& results) {
         Side& from = side(from_callee);
         Side& to = side(to_callee);
-        return call_transcoder(op, RawMemory{runtime_.memory_data(from.memory), runtime_.memory_size(from.memory)},
-                              RawMemory{runtime_.memory_data(to.memory), runtime_.memory_size(to.memory)}, args,
-                              results);
+        return call_transcoder(
+            op, RawMemory{runtime_.memory_data(from.memory), runtime_.memory_size(from.memory)},
+            RawMemory{runtime_.memory_data(to.memory), runtime_.memory_size(to.memory)}, args,
+            results);
       }));
     }
   }
@@ -410,7 +450,9 @@ MemoryView AdapterHarness::view(bool callee) {
   v.size = runtime_.memory_size(s.memory);
   v.memory64 = s.memory64;
   v.encoding = s.encoding;
-  v.allocate = [this, callee](uint64_t align, uint64_t size) { return host_alloc(callee, align, size); };
+  v.allocate = [this, callee](uint64_t align, uint64_t size) {
+    return host_alloc(callee, align, size);
+  };
   return v;
 }
 
@@ -454,7 +496,8 @@ std::string AdapterHarness::adapter_wat() const {
   return wat ? *wat : wat.error().message;
 }
 
-std::optional<std::string> AdapterHarness::observe(const std::vector<Val>& params, std::vector<Val>& results) {
+std::optional<std::string> AdapterHarness::observe(const std::vector<Val>& params,
+                                                   std::vector<Val>& results) {
   callee_raw_params_ = params;
   lift_flags_at_call_ = flags(config_.lift_instance);
   MemoryView memory = view(true);
@@ -465,13 +508,15 @@ std::optional<std::string> AdapterHarness::observe(const std::vector<Val>& param
     if (auto trap = hooks_.callee()) return trap;
   }
   if (callee_raw_results_) {
-    if (callee_raw_results_->size() != results.size()) return "harness: wrong number of raw callee results";
+    if (callee_raw_results_->size() != results.size())
+      return "harness: wrong number of raw callee results";
     results = *callee_raw_results_;
   } else if (!result_types().empty()) {
     if (!callee_result_) return "harness: no callee result set";
     auto flat = ref_.lower_flat_values(result_types(), {*callee_result_}, kMaxFlatResults, memory);
     if (!flat) return "harness: cannot lower the callee result: " + flat.error().message;
-    if (flat->size() != results.size()) return "harness: callee result does not match the core signature";
+    if (flat->size() != results.size())
+      return "harness: callee result does not match the core signature";
     results = *flat;
   }
   callee_raw_results_sent_ = results;
@@ -489,7 +534,8 @@ CallResult AdapterHarness::call_raw(const std::vector<Val>& args) {
     for (const auto& [instance, handle] : flags_) runtime_.global_set(handle, 1);
   }
   if (!out.trap && !lower_results_indirect_ && !result_types().empty()) {
-    auto lifted = ref_.lift_flat_values(result_types(), out.core_results, kMaxFlatResults, view(false));
+    auto lifted =
+        ref_.lift_flat_values(result_types(), out.core_results, kMaxFlatResults, view(false));
     if (lifted) {
       out.result = std::move(lifted->at(0));
     } else {
@@ -508,7 +554,8 @@ Expected<std::vector<Val>> AdapterHarness::lower_args(const std::vector<Value>& 
 
 Expected<Val> AdapterHarness::alloc_retptr() {
   const std::vector<TypeId> results = result_types();
-  auto ptr = host_alloc(false, ref_.tuple_alignment(results, caller_.memory64), ref_.tuple_size(results, caller_.memory64));
+  auto ptr = host_alloc(false, ref_.tuple_alignment(results, caller_.memory64),
+                        ref_.tuple_size(results, caller_.memory64));
   if (!ptr) return ptr.error();
   return Val{caller_.memory64 ? ValType::I64 : ValType::I32, *ptr};
 }

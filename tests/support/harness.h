@@ -172,8 +172,12 @@ class AdapterHarness {
   const FuncType& func_type() const { return types_.get(lower_type_); }
   const std::vector<ValType>& lower_params() const { return lower_params_; }
   const std::vector<ValType>& lower_results() const { return lower_results_; }
-  bool params_indirect(bool callee) const { return callee ? lift_params_indirect_ : lower_params_indirect_; }
-  bool results_indirect(bool callee) const { return callee ? lift_results_indirect_ : lower_results_indirect_; }
+  bool params_indirect(bool callee) const {
+    return callee ? lift_params_indirect_ : lower_params_indirect_;
+  }
+  bool results_indirect(bool callee) const {
+    return callee ? lift_results_indirect_ : lower_results_indirect_;
+  }
   // Which imports the adapter needed from each side.
   bool has_memory(bool callee) const;
   bool has_realloc(bool callee) const;
@@ -181,7 +185,8 @@ class AdapterHarness {
  private:
   AdapterHarness(const TypeStore& types, FuncTypeId lift, FuncTypeId lower, HarnessConfig config);
   Expected<void> build();
-  Expected<void> bind_imports(const std::vector<Import>& imports, std::vector<engine::Runtime::Handle>& out);
+  Expected<void> bind_imports(const std::vector<Import>& imports,
+                              std::vector<engine::Runtime::Handle>& out);
   std::optional<std::string> observe(const std::vector<Val>& params, std::vector<Val>& results);
   std::vector<TypeId> param_types() const;
   std::vector<TypeId> result_types() const;

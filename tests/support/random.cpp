@@ -33,7 +33,8 @@ TypeId RandomTypes::scalar() {
 
 uint32_t RandomTypes::member_count(uint32_t depth) {
   // Wide aggregates only near the leaves, so that values stay small.
-  if (depth <= 2 && chance(rng_, 0.08)) return uniform(rng_, options_.max_members, options_.wide_members);
+  if (depth <= 2 && chance(rng_, 0.08))
+    return uniform(rng_, options_.max_members, options_.wide_members);
   return uniform(rng_, 1, options_.max_members);
 }
 
@@ -66,7 +67,8 @@ TypeId RandomTypes::compound(uint32_t depth) {
       for (uint32_t i = 0; i < n; ++i) {
         // Huge variants get few payloads, to keep generation and values cheap.
         bool payload = n > 64 ? chance(rng_, 0.02) : chance(rng_, 0.7);
-        cases.push_back({"c" + std::to_string(i), payload ? std::optional<TypeId>(child()) : std::nullopt});
+        cases.push_back(
+            {"c" + std::to_string(i), payload ? std::optional<TypeId>(child()) : std::nullopt});
       }
       return store_.variant(std::move(cases));
     }
@@ -105,7 +107,7 @@ uint64_t random_bits(Rng& rng) { return rng(); }
 uint64_t random_integer(Rng& rng) {
   switch (uniform(rng, 0, 5)) {
     case 0: return 0;
-    case 1: return ~uint64_t{0};                 // -1 / max
+    case 1: return ~uint64_t{0};                        // -1 / max
     case 2: return uint64_t{1} << uniform(rng, 0, 63);  // a single bit: min of some width
     case 3: return (uint64_t{1} << uniform(rng, 0, 63)) - 1;
     default: return random_bits(rng);
@@ -114,10 +116,12 @@ uint64_t random_integer(Rng& rng) {
 
 uint32_t random_f32(Rng& rng) {
   switch (uniform(rng, 0, 7)) {
-    case 0: return 0x7FC00000u;                                          // canonical NaN
-    case 1: return 0x7F800000u | uniform(rng, 1, 0x7FFFFF) | (chance(rng, 0.5) ? 0x80000000u : 0);  // NaN payload
-    case 2: return chance(rng, 0.5) ? 0x7F800000u : 0xFF800000u;         // infinities
-    case 3: return chance(rng, 0.5) ? 0u : 0x80000000u;                  // zeros
+    case 0: return 0x7FC00000u;  // canonical NaN
+    case 1:
+      return 0x7F800000u | uniform(rng, 1, 0x7FFFFF) |
+             (chance(rng, 0.5) ? 0x80000000u : 0);                // NaN payload
+    case 2: return chance(rng, 0.5) ? 0x7F800000u : 0xFF800000u;  // infinities
+    case 3: return chance(rng, 0.5) ? 0u : 0x80000000u;           // zeros
     default: return static_cast<uint32_t>(random_bits(rng));
   }
 }
@@ -135,7 +139,8 @@ uint64_t random_f64(Rng& rng) {
 }
 
 uint32_t random_char(Rng& rng) {
-  static constexpr uint32_t kEdges[] = {0, 0x7F, 0x80, 0xFF, 0x100, 0xD7FF, 0xE000, 0xFFFF, 0x10000, 0x10FFFF};
+  static constexpr uint32_t kEdges[] = {0,      0x7F,   0x80,   0xFF,    0x100,
+                                        0xD7FF, 0xE000, 0xFFFF, 0x10000, 0x10FFFF};
   if (chance(rng, 0.4)) return kEdges[uniform(rng, 0, std::size(kEdges) - 1)];
   uint32_t cp = uniform(rng, 0, 0x10FFFF - 0x800);
   return cp >= 0xD800 ? cp + 0x800 : cp;
@@ -145,7 +150,8 @@ std::string random_string(Rng& rng, uint32_t max_length) {
   std::vector<uint32_t> cps;
   uint32_t n = uniform(rng, 0, max_length);
   bool ascii = chance(rng, 0.5);
-  for (uint32_t i = 0; i < n; ++i) cps.push_back(ascii ? uniform(rng, 0x20, 0x7E) : random_char(rng));
+  for (uint32_t i = 0; i < n; ++i)
+    cps.push_back(ascii ? uniform(rng, 0x20, 0x7E) : random_char(rng));
   return encode_utf8(cps);
 }
 
@@ -207,14 +213,16 @@ Value random_value(const TypeStore& store, TypeId type, Rng& rng, RandomValueOpt
       return v;
     }
     case TypeKind::Flags: {
-      uint64_t mask = node.labels.size() >= 32 ? 0xFFFFFFFFu : (uint64_t{1} << node.labels.size()) - 1;
+      uint64_t mask =
+          node.labels.size() >= 32 ? 0xFFFFFFFFu : (uint64_t{1} << node.labels.size()) - 1;
       return Value::flags(static_cast<uint32_t>(random_bits(rng) & mask));
     }
     case TypeKind::Own:
     case TypeKind::Borrow:
     case TypeKind::Future:
     case TypeKind::Stream:
-    case TypeKind::ErrorContext: return Value::handle(node.kind, static_cast<uint32_t>(random_bits(rng)));
+    case TypeKind::ErrorContext:
+      return Value::handle(node.kind, static_cast<uint32_t>(random_bits(rng)));
   }
   return Value{};
 }

@@ -1,8 +1,8 @@
 #include "adapter_command.h"
 
 #include <array>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -12,10 +12,10 @@
 #include "fact/abi.h"
 #include "fact/adapter.h"
 #include "fact/canon_rules.h"
+#include "fact/engine/modules.h"
 #include "fact/type_expr.h"
 #include "fact/types.h"
 #include "output.h"
-#include "fact/engine/modules.h"
 
 namespace fact::tool {
 namespace {
@@ -77,11 +77,13 @@ bool is_utf8(std::string_view text) {
 std::string signature_error(std::string_view signature, const std::string& message) {
   std::string out = "invalid signature: " + message;
   constexpr std::string_view kPrefix = "column ";
-  if (!message.starts_with(kPrefix) || signature.find_first_of("\n\r\t") != std::string_view::npos) {
+  if (!message.starts_with(kPrefix) ||
+      signature.find_first_of("\n\r\t") != std::string_view::npos) {
     return out;
   }
   size_t column = 0;
-  for (size_t i = kPrefix.size(); i < message.size() && message[i] >= '0' && message[i] <= '9'; ++i) {
+  for (size_t i = kPrefix.size(); i < message.size() && message[i] >= '0' && message[i] <= '9';
+       ++i) {
     column = column * 10 + static_cast<size_t>(message[i] - '0');
     if (column > signature.size() + 1) return out;
   }
@@ -115,22 +117,26 @@ CLI::App* add_adapter_command(CLI::App& app, AdapterCommandOptions& options) {
       "adapter",
       "Compile the adapter between a caller that lowers a function and a callee that lifted it, "
       "both with the type SIGNATURE, into a core wasm module");
-  command->add_option("SIGNATURE", options.signature,
-                      "The function type, e.g. 'func(a: u32, s: string) -> option<u8>'")
+  command
+      ->add_option("SIGNATURE", options.signature,
+                   "The function type, e.g. 'func(a: u32, s: string) -> option<u8>'")
       ->required();
-  command->add_option("-o,--output", options.output,
-                      "Write the module to FILE ('-': standard output, the default)")
+  command
+      ->add_option("-o,--output", options.output,
+                   "Write the module to FILE ('-': standard output, the default)")
       ->option_text("FILE");
   command->add_flag("-t,--text", options.text, "Write the module as WebAssembly text (WAT)");
   command->add_option("--name", options.name, "Export name of the adapter function")
       ->capture_default_str();
   const std::vector<std::string> encodings = encoding_names();
-  command->add_option("--lift-string-encoding", options.lift_string_encoding,
-                      "String encoding of the callee (canon lift)")
+  command
+      ->add_option("--lift-string-encoding", options.lift_string_encoding,
+                   "String encoding of the callee (canon lift)")
       ->check(CLI::IsMember(encodings))
       ->capture_default_str();
-  command->add_option("--lower-string-encoding", options.lower_string_encoding,
-                      "String encoding of the caller (canon lower)")
+  command
+      ->add_option("--lower-string-encoding", options.lower_string_encoding,
+                   "String encoding of the caller (canon lower)")
       ->check(CLI::IsMember(encodings))
       ->capture_default_str();
   command->add_flag("--lift-memory64", options.lift_memory64,
@@ -139,8 +145,10 @@ CLI::App* add_adapter_command(CLI::App& app, AdapterCommandOptions& options) {
                     "The caller's memory has 64-bit addresses");
   command->add_flag("--lift-post-return", options.lift_post_return,
                     "The callee has a post-return function");
-  command->add_flag("--lift-async", options.lift_async, "Lift with the async option (not supported yet)");
-  command->add_flag("--lower-async", options.lower_async, "Lower with the async option (not supported yet)");
+  command->add_flag("--lift-async", options.lift_async,
+                    "Lift with the async option (not supported yet)");
+  command->add_flag("--lower-async", options.lower_async,
+                    "Lower with the async option (not supported yet)");
   command->add_flag("--lift-callback", options.lift_callback,
                     "Async lift with a callback function (not supported yet)");
   command->add_flag("--no-concurrency", options.no_concurrency,
@@ -151,12 +159,14 @@ CLI::App* add_adapter_command(CLI::App& app, AdapterCommandOptions& options) {
                     "Wrap the adapter in an exception barrier (needs the exception-handling "
                     "proposal's try_table)");
   const std::vector<unsigned> page_sizes{1, 65536};
-  command->add_option("--lift-page-size", options.lift_page_size,
-                      "Page size of the callee's memory in bytes (custom-page-sizes proposal)")
+  command
+      ->add_option("--lift-page-size", options.lift_page_size,
+                   "Page size of the callee's memory in bytes (custom-page-sizes proposal)")
       ->check(CLI::IsMember(page_sizes))
       ->capture_default_str();
-  command->add_option("--lower-page-size", options.lower_page_size,
-                      "Page size of the caller's memory in bytes (custom-page-sizes proposal)")
+  command
+      ->add_option("--lower-page-size", options.lower_page_size,
+                   "Page size of the caller's memory in bytes (custom-page-sizes proposal)")
       ->check(CLI::IsMember(page_sizes))
       ->capture_default_str();
   command->add_flag("--lift-shared-memory", options.lift_shared, "The callee's memory is shared");
@@ -169,7 +179,8 @@ Outcome run_adapter_command(const AdapterCommandOptions& options) {
   if (options.name.empty()) return Failure{"--name must not be empty"};
   if (!is_utf8(options.name)) return Failure{"--name must be valid UTF-8"};
   auto lift_encoding = encoding_named(options.lift_string_encoding);
-  if (!lift_encoding) return Failure{"unknown string encoding '" + options.lift_string_encoding + "'"};
+  if (!lift_encoding)
+    return Failure{"unknown string encoding '" + options.lift_string_encoding + "'"};
   auto lower_encoding = encoding_named(options.lower_string_encoding);
   if (!lower_encoding) {
     return Failure{"unknown string encoding '" + options.lower_string_encoding + "'"};
@@ -183,10 +194,9 @@ Outcome run_adapter_command(const AdapterCommandOptions& options) {
     return Failure{"invalid signature: " + checked.error().message};
   }
 
-  CanonRequirements needs =
-      canon_requirements(store, *func,
-                         SignatureOptions{options.lift_memory64, options.lift_async, false},
-                         SignatureOptions{options.lower_memory64, options.lower_async, false});
+  CanonRequirements needs = canon_requirements(
+      store, *func, SignatureOptions{options.lift_memory64, options.lift_async, false},
+      SignatureOptions{options.lower_memory64, options.lower_async, false});
   Adapter adapter;
   adapter.lift_type = *func;
   adapter.lower_type = *func;

@@ -2,9 +2,8 @@
 // share a function type, for trying out and inspecting the compiler.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "failure.h"
 

@@ -2,16 +2,15 @@
 // writes the adapter modules and reports which lift joins which lower.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "failure.h"
 
 namespace fact::tool {
 
 struct AdaptersCommandOptions {
-  std::string input;            // a path, or "-" for standard input
+  std::string input;  // a path, or "-" for standard input
   std::string output_dir = ".";
   bool text = false;
   bool no_concurrency = false;

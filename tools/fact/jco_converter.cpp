@@ -26,7 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kInstallHint =
-    "install jco with `npm install -g @bytecodealliance/jco`, or name its command with --jco or the FACT_JCO "
+    "install jco with `npm install -g @bytecodealliance/jco`, or name its command with --jco or "
+    "the FACT_JCO "
     "environment variable (e.g. --jco 'node /path/to/jco')";
 
 std::string join(const std::vector<std::string>& words) {
@@ -44,7 +45,8 @@ class ScratchDir {
     if (ec) base = "/tmp";
     std::string pattern = (base / "fact-wast-XXXXXX").string();
     if (!mkdtemp(pattern.data())) {
-      return Error{"cannot create a scratch directory in " + base.string() + ": " + std::strerror(errno)};
+      return Error{"cannot create a scratch directory in " + base.string() + ": " +
+                   std::strerror(errno)};
     }
     return ScratchDir(pattern);
   }
@@ -79,8 +81,9 @@ struct Conversion {
   bool tool_missing = false;  // Node started, but the jco script is not there
 };
 
-Conversion convert_one(const std::vector<std::string>& command, const std::vector<std::string>& environment,
-                    const fs::path& dir, size_t index, const std::string& text) {
+Conversion convert_one(const std::vector<std::string>& command,
+                       const std::vector<std::string>& environment, const fs::path& dir,
+                       size_t index, const std::string& text) {
   const fs::path in = dir / ("component-" + std::to_string(index) + ".wat");
   const fs::path out = dir / ("component-" + std::to_string(index) + ".wasm");
   const fs::path log = dir / ("component-" + std::to_string(index) + ".log");
@@ -102,7 +105,8 @@ Conversion convert_one(const std::vector<std::string>& command, const std::vecto
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   pid_t pid = 0;
   const int spawned = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
@@ -110,15 +114,19 @@ Conversion convert_one(const std::vector<std::string>& command, const std::vecto
   if (spawned != 0) return {std::nullopt, std::strerror(spawned), spawned};
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return {std::nullopt, std::string("waiting for jco: ") + std::strerror(errno), 0};
+    if (errno != EINTR)
+      return {std::nullopt, std::string("waiting for jco: ") + std::strerror(errno), 0};
   }
   const std::string output = read_all(log).value_or("");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     const std::string summary = jco_error_summary(output);
     if (summary.starts_with("Error: Cannot find module")) return {std::nullopt, summary, 0, true};
-    if (WIFSIGNALED(status)) return {std::nullopt, "jco was killed by signal " + std::to_string(WTERMSIG(status)), 0};
+    if (WIFSIGNALED(status))
+      return {std::nullopt, "jco was killed by signal " + std::to_string(WTERMSIG(status)), 0};
     return {std::nullopt,
-            summary.empty() ? "jco failed with exit status " + std::to_string(WEXITSTATUS(status)) : summary, 0};
+            summary.empty() ? "jco failed with exit status " + std::to_string(WEXITSTATUS(status))
+                            : summary,
+            0};
   }
   auto bytes = read_all(out);
   if (!bytes) return {std::nullopt, "jco wrote no output file", 0};
@@ -126,7 +134,8 @@ Conversion convert_one(const std::vector<std::string>& command, const std::vecto
 }
 
 // The text between `open` and the next `close` after it, if `open` occurs.
-std::optional<std::string> between(const std::string& text, const std::string& open, const std::string& close) {
+std::optional<std::string> between(const std::string& text, const std::string& open,
+                                   const std::string& close) {
   const size_t start = text.find(open);
   if (start == std::string::npos) return std::nullopt;
   const size_t end = text.find(close, start + open.size());
@@ -190,7 +199,8 @@ std::string jco_error_summary(const std::string& output) {
     if (first.empty()) first = l;
     if (jco_line.empty() && l.starts_with("(jco parse) ")) jco_line = l;
     const size_t colon = l.find(": ");
-    if (error_line.empty() && colon != std::string::npos && l.substr(0, colon).ends_with("Error")) error_line = l;
+    if (error_line.empty() && colon != std::string::npos && l.substr(0, colon).ends_with("Error"))
+      error_line = l;
   }
   std::string line = !jco_line.empty() ? jco_line : !error_line.empty() ? error_line : first;
   if (line.starts_with("(jco parse) ")) line = line.substr(12);
@@ -207,15 +217,16 @@ std::string jco_error_summary(const std::string& output) {
     const long l = std::strtol(line_no->c_str(), &end_line, 10);
     const long c = std::strtol(column->c_str(), &end_column, 10);
     if (*end_line == '\0' && *end_column == '\0') {
-      return "line " + std::to_string(l + 1) + ", column " + std::to_string(c + 1) + ": " + unescaped;
+      return "line " + std::to_string(l + 1) + ", column " + std::to_string(c + 1) + ": " +
+             unescaped;
     }
   }
   return unescaped;
 }
 
 wast::TextConverter jco_converter(std::vector<std::string> command) {
-  return [command = std::move(command)](
-             const std::vector<std::string>& texts) -> Expected<std::vector<Expected<std::vector<uint8_t>>>> {
+  return [command = std::move(command)](const std::vector<std::string>& texts)
+             -> Expected<std::vector<Expected<std::vector<uint8_t>>>> {
     if (texts.empty()) return std::vector<Expected<std::vector<uint8_t>>>();
     if (command.empty()) return Error{"the jco command is empty; " + std::string(kInstallHint)};
     const std::vector<std::string> environment = child_environment();

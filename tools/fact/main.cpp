@@ -1,8 +1,7 @@
 // The `fact` command-line tool.
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "adapter_command.h"
 #include "adapters_command.h"
@@ -28,7 +27,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("fact ") + kVersion);
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 on success, 1 for bad input or options, 2 for an internal error, 3 when `fact run` traps.\n"
+      "Exit status: 0 on success, 1 for bad input or options, 2 for an internal error, 3 when "
+      "`fact run` traps.\n"
       "Run 'fact COMMAND --help' for the options of a command.");
 
   fact::tool::AdapterCommandOptions adapter_options;
@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // --help and --version arrive as "errors" with a success exit code.
     if (e.get_exit_code() == 0) return app.exit(e);
-    return report({std::string(e.what()) + "\nRun 'fact --help' for usage.",
-                   fact::tool::kExitUsage});
+    return report(
+        {std::string(e.what()) + "\nRun 'fact --help' for usage.", fact::tool::kExitUsage});
   }
 
   fact::tool::Outcome outcome;

@@ -18,7 +18,8 @@ bool write_all(std::FILE* file, std::span<const uint8_t> bytes) {
 Outcome write_output(const std::string& path, std::span<const uint8_t> bytes, bool binary) {
   if (path.empty() || path == "-") {
     if (binary && isatty(STDOUT_FILENO)) {
-      return Failure{"refusing to write a binary module to a terminal; use -o FILE, or -t for text"};
+      return Failure{
+          "refusing to write a binary module to a terminal; use -o FILE, or -t for text"};
     }
     if (!write_all(stdout, bytes) || std::fflush(stdout) != 0) {
       return Failure{std::string("cannot write to standard output: ") + std::strerror(errno)};

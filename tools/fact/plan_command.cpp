@@ -4,15 +4,14 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <system_error>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "fact/component/plan.h"
+#include "fact/engine/modules.h"
 #include "input.h"
 #include "output.h"
-#include "fact/engine/modules.h"
 
 namespace fact::tool {
 namespace {
@@ -101,9 +100,8 @@ json plan_json(const component::ComponentResult& r, const component::Plan& plan)
   json instances = json::array();
   for (size_t i = 0; i < flow.component_instances.size(); ++i) {
     const auto& ci = flow.component_instances[i];
-    instances.push_back({{"id", i},
-                         {"parent", ci.parent ? json(*ci.parent) : json(nullptr)},
-                         {"name", ci.name}});
+    instances.push_back(
+        {{"id", i}, {"parent", ci.parent ? json(*ci.parent) : json(nullptr)}, {"name", ci.name}});
   }
   out["component_instances"] = std::move(instances);
 
@@ -111,7 +109,9 @@ json plan_json(const component::ComponentResult& r, const component::Plan& plan)
   for (const component::PlanStep& step : plan.steps) {
     json args = json::array();
     for (const component::PlanArg& a : step.args) {
-      args.push_back({{"module", a.module}, {"field", a.field}, {"kind", wasm::to_string(a.kind)},
+      args.push_back({{"module", a.module},
+                      {"field", a.field},
+                      {"kind", wasm::to_string(a.kind)},
                       {"def", def_json(a.def)}});
     }
     json s = {{"instance", step.instance},
@@ -151,10 +151,11 @@ json plan_json(const component::ComponentResult& r, const component::Plan& plan)
 
   json resources = json::array();
   for (const component::PlanResource& res : plan.resources) {
-    resources.push_back({{"id", res.id},
-                         {"name", res.name},
-                         {"defined_in", res.component_instance ? json(*res.component_instance) : json(nullptr)},
-                         {"destructor", optional_def(res.destructor)}});
+    resources.push_back(
+        {{"id", res.id},
+         {"name", res.name},
+         {"defined_in", res.component_instance ? json(*res.component_instance) : json(nullptr)},
+         {"destructor", optional_def(res.destructor)}});
   }
   out["resources"] = std::move(resources);
 
@@ -206,8 +207,9 @@ CLI::App* add_plan_command(CLI::App& app, PlanCommandOptions& options) {
       "adapter modules (see docs/plan.md)");
   command->add_option("COMPONENT", options.input, "The component binary ('-': standard input)")
       ->required();
-  command->add_option("-o,--output-dir", options.output_dir,
-                      "Directory for plan.json and modules/; created if missing")
+  command
+      ->add_option("-o,--output-dir", options.output_dir,
+                   "Directory for plan.json and modules/; created if missing")
       ->option_text("DIR")
       ->capture_default_str();
   command->add_flag("--no-concurrency", options.no_concurrency,
@@ -229,7 +231,8 @@ Outcome run_plan_command(const PlanCommandOptions& options) {
   const fs::path dir(options.output_dir);
   std::error_code ec;
   fs::create_directories(dir / "modules", ec);
-  if (ec) return Failure{"cannot create directory '" + (dir / "modules").string() + "': " + ec.message()};
+  if (ec)
+    return Failure{"cannot create directory '" + (dir / "modules").string() + "': " + ec.message()};
 
   for (const component::PlanStep& step : plan->steps) {
     std::span<const uint8_t> wasm;
@@ -246,8 +249,8 @@ Outcome run_plan_command(const PlanCommandOptions& options) {
                         (a.lower.memory && a.lower.memory->type.page_size_log2 != 16);
       }
       if (auto valid = custom_pages ? Expected<void>{} : engine::validate_module(wasm); !valid) {
-        return internal_failure("adapter module " + std::to_string(step.index) + " does not validate:\n" +
-                                valid.error().message);
+        return internal_failure("adapter module " + std::to_string(step.index) +
+                                " does not validate:\n" + valid.error().message);
       }
     }
     if (auto written = write_output((dir / module_file(step)).string(), wasm, true)) return written;

@@ -3,9 +3,8 @@
 // adapter modules (DIR/modules/*.wasm).
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "failure.h"
 

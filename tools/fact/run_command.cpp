@@ -5,16 +5,17 @@
 #include <cstring>
 
 #include "fact/component/plan.h"
-#include "input.h"
 #include "fact/runner/component_runner.h"
 #include "fact/values/wave.h"
+#include "input.h"
 
 namespace fact::tool {
 namespace {
 
 std::string export_names(const component::Plan& plan) {
   std::string out;
-  for (const component::PlanExport& e : plan.exports) out += (out.empty() ? "`" : ", `") + e.name + "`";
+  for (const component::PlanExport& e : plan.exports)
+    out += (out.empty() ? "`" : ", `") + e.name + "`";
   return out.empty() ? "none" : out;
 }
 
@@ -27,9 +28,11 @@ CLI::App* add_run_command(CLI::App& app, RunCommandOptions& options) {
       "and results in WAVE (as `wasmtime run --invoke`)");
   command->add_option("COMPONENT", options.input, "The component binary ('-': standard input)")
       ->required();
-  command->add_option("--invoke", options.invokes,
-                      "Call an export, e.g. 'add(1, 2)' or 'api#greet(\"you\")'; repeatable, run in order "
-                      "on one instance")
+  command
+      ->add_option(
+          "--invoke", options.invokes,
+          "Call an export, e.g. 'add(1, 2)' or 'api#greet(\"you\")'; repeatable, run in order "
+          "on one instance")
       ->option_text("'NAME(ARGS...)'")
       ->required();
   return command;
@@ -45,9 +48,10 @@ Outcome run_run_command(const RunCommandOptions& options) {
   bool trapped = false;
   auto runner = runner::ComponentRunner::create(*result, *plan, &trapped);
   if (!runner) {
-    return Failure{(trapped ? "instantiating the component trapped: " : "cannot instantiate the component: ") +
-                       runner.error().message,
-                   trapped ? kExitTrap : kExitUsage};
+    return Failure{
+        (trapped ? "instantiating the component trapped: " : "cannot instantiate the component: ") +
+            runner.error().message,
+        trapped ? kExitTrap : kExitUsage};
   }
 
   const TypeStore& types = (*runner)->types();
@@ -64,13 +68,16 @@ Outcome run_run_command(const RunCommandOptions& options) {
     for (const Param& p : type.params) params.push_back(p.type);
     auto args = values::parse_wave_values(types, params, invocation->args);
     if (!args) {
-      return Failure{"arguments of `" + e->name + "` (" + to_string(types, e->type) + "): " + args.error().message};
+      return Failure{"arguments of `" + e->name + "` (" + to_string(types, e->type) +
+                     "): " + args.error().message};
     }
     auto called = (*runner)->call(*e, *args);
     if (!called) return Failure{called.error().message};
     if (called->trap) return Failure{"`" + e->name + "` trapped: " + *called->trap, kExitTrap};
-    if (called->result) std::printf("%s\n", values::print_wave(types, *type.result, *called->result).c_str());
-    if (std::fflush(stdout) != 0) return Failure{std::string("cannot write the result: ") + std::strerror(errno)};
+    if (called->result)
+      std::printf("%s\n", values::print_wave(types, *type.result, *called->result).c_str());
+    if (std::fflush(stdout) != 0)
+      return Failure{std::string("cannot write the result: ") + std::strerror(errno)};
   }
   return std::nullopt;
 }

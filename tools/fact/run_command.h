@@ -3,10 +3,9 @@
 // WAVE arguments, printing each result in WAVE (as `wasmtime run --invoke`).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "failure.h"
 

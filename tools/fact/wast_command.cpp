@@ -5,27 +5,29 @@
 #include <cstring>
 #include <iostream>
 
-#include "input.h"
-#include "jco_converter.h"
 #include "fact/wast/runner.h"
 #include "fact/wast/script.h"
+#include "input.h"
+#include "jco_converter.h"
 
 namespace fact::tool {
 
 CLI::App* add_wast_command(CLI::App& app, WastCommandOptions& options) {
-  CLI::App* command =
-      app.add_subcommand("wast",
-                         "Run component .wast scripts (the Component Model test suite's format): one line per failing "
-                         "assertion, then 'N passed, N failed'; exit status 1 when anything failed");
+  CLI::App* command = app.add_subcommand(
+      "wast",
+      "Run component .wast scripts (the Component Model test suite's format): one line per failing "
+      "assertion, then 'N passed, N failed'; exit status 1 when anything failed");
   command->add_option("FILE", options.scripts, "The scripts ('-': standard input)")->required();
   command
-      ->add_option("--jco", options.jco,
-                   "The command that converts component text to binary as 'CMD parse IN.wat -o OUT.wasm', "
-                   "split on spaces (default: $FACT_JCO, else 'jco')")
+      ->add_option(
+          "--jco", options.jco,
+          "The command that converts component text to binary as 'CMD parse IN.wat -o OUT.wasm', "
+          "split on spaces (default: $FACT_JCO, else 'jco')")
       ->option_text("'CMD'");
-  command->add_flag("-v,--verbose", options.verbose,
-                    "Print each directive as it runs, and where a rejection's message differs from the "
-                    "expected one");
+  command->add_flag(
+      "-v,--verbose", options.verbose,
+      "Print each directive as it runs, and where a rejection's message differs from the "
+      "expected one");
   return command;
 }
 
@@ -55,8 +57,9 @@ Outcome run_wast_command(const WastCommandOptions& options) {
   std::cout << total.passed << " passed, " << total.failed << " failed" << std::endl;
   if (!std::cout) return Failure{std::string("cannot write the report: ") + std::strerror(errno)};
   if (total.failed > 0) {
-    return Failure{std::to_string(total.failed) + (total.failed == 1 ? " failure" : " failures") + " in " +
-                   std::to_string(options.scripts.size()) + (options.scripts.size() == 1 ? " script" : " scripts")};
+    return Failure{std::to_string(total.failed) + (total.failed == 1 ? " failure" : " failures") +
+                   " in " + std::to_string(options.scripts.size()) +
+                   (options.scripts.size() == 1 ? " script" : " scripts")};
   }
   return std::nullopt;
 }

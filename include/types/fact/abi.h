@@ -60,8 +60,8 @@ AbiLayout map_entry_layout(const TypeStore& store, TypeId map, bool memory64);
 // Concatenated flat types of `types`, or nullopt when there are more than
 // `max` of them.
 std::optional<std::vector<wasm::ValType>> flatten_types(const TypeStore& store,
-                                                   const std::vector<TypeId>& types,
-                                                   bool memory64, uint32_t max);
+                                                        const std::vector<TypeId>& types,
+                                                        bool memory64, uint32_t max);
 
 // The canonical options that decide a core signature.
 struct SignatureOptions {

@@ -84,8 +84,8 @@ enum class HandleMatch : uint8_t {
 // subtyping: types must be equal member by member.
 std::optional<std::string> type_difference(const TypeStore& store, TypeId a, TypeId b,
                                            HandleMatch handles);
-std::optional<std::string> func_type_difference(const TypeStore& store, FuncTypeId a,
-                                                FuncTypeId b, HandleMatch handles);
+std::optional<std::string> func_type_difference(const TypeStore& store, FuncTypeId a, FuncTypeId b,
+                                                HandleMatch handles);
 
 // A function's result may not contain a `borrow`: a borrowed handle lives
 // only as long as the call, so it can be passed in but never returned.

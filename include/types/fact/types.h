@@ -118,8 +118,8 @@ struct TypeNode {
   uint32_t resource = 0;
 
   // Derived, not part of the identity of the type.
-  AbiLayout abi32;          // in a memory with 32-bit addresses
-  AbiLayout abi64;          // in a memory with 64-bit addresses
+  AbiLayout abi32;  // in a memory with 32-bit addresses
+  AbiLayout abi64;  // in a memory with 64-bit addresses
   bool contains_borrow = false;
   // Nesting depth: 1 for types without children.
   uint32_t depth = 1;

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "fact/adapter.h"
 #include "fact/component/adapter_types.h"
 #include "fact/component/ast.h"
 #include "fact/component/dataflow.h"
 #include "fact/component/inline.h"
-#include "fact/adapter.h"
 #include "fact/error.h"
 #include "fact/types.h"
 
@@ -37,7 +37,9 @@ class CoreItemNames {
  public:
   CoreItemNames() = default;
   CoreItemNames(uint32_t core_instances, std::vector<uint32_t> module_of, uint32_t module_count)
-      : core_instances_(core_instances), module_of_(std::move(module_of)), module_count_(module_count) {}
+      : core_instances_(core_instances),
+        module_of_(std::move(module_of)),
+        module_count_(module_count) {}
 
   CoreExport name(const CoreDef& def) const;
   // Names `def` and remembers it, so that def_of() can map the name back.

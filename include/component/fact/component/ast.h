@@ -63,11 +63,11 @@ const char* sort_name(Sort sort);
 // tag's type are core type indices.
 struct CoreExternType {
   wasm::ExternKind kind = wasm::ExternKind::Func;
-  uint32_t func_type = 0;     // Func
-  wasm::TableType table;      // Table
-  wasm::MemoryType memory;    // Memory
-  wasm::GlobalType global;    // Global
-  wasm::TagType tag;          // Tag
+  uint32_t func_type = 0;   // Func
+  wasm::TableType table;    // Table
+  wasm::MemoryType memory;  // Memory
+  wasm::GlobalType global;  // Global
+  wasm::TagType tag;        // Tag
 };
 
 struct CoreModuleDecl;
@@ -115,14 +115,14 @@ enum class NameKind : uint8_t {
   Static,       // "[static]r.f"
   Interface,    // "ns:pkg/iface@1.2.3" (nested namespaces and paths allowed)
   // Legacy forms that wasmparser still accepts; kept opaque.
-  Url,           // "url=<...>"
-  RelativeUrl,   // "relative-url=<...>"
-  Integrity,     // "integrity=<...>"
-  LockedDep,     // "locked-dep=<...>"
-  UnlockedDep,   // "unlocked-dep=<...>"
-  AsyncLabel,    // "[async]f"
-  AsyncMethod,   // "[async method]r.f"
-  AsyncStatic,   // "[async static]r.f"
+  Url,          // "url=<...>"
+  RelativeUrl,  // "relative-url=<...>"
+  Integrity,    // "integrity=<...>"
+  LockedDep,    // "locked-dep=<...>"
+  UnlockedDep,  // "unlocked-dep=<...>"
+  AsyncLabel,   // "[async]f"
+  AsyncMethod,  // "[async method]r.f"
+  AsyncStatic,  // "[async static]r.f"
 };
 
 struct NameAttribute {
@@ -136,9 +136,9 @@ struct NameAttribute {
 // plain equality on `text`; everything else is metadata or a parse of `text`
 // kept for diagnostics and for the [constructor]/[method]/[static] rules.
 struct ExternName {
-  std::string text;                        // the exact bytes
-  uint8_t form = 0x00;                     // discriminator byte: 0x00, 0x01 or 0x02
-  std::vector<NameAttribute> attributes;   // form 0x02 only
+  std::string text;                       // the exact bytes
+  uint8_t form = 0x00;                    // discriminator byte: 0x00, 0x01 or 0x02
+  std::vector<NameAttribute> attributes;  // form 0x02 only
   NameKind kind = NameKind::Label;
   // Label/AsyncLabel: the label. Constructor: the resource. Method, Static
   // and their async forms: the function label (resource in `resource`).
@@ -197,21 +197,54 @@ struct VariantCase {
 };
 
 // defvaltype alternatives.
-struct PrimitiveType { PrimValType type = PrimValType::Bool; };
-struct RecordType { std::vector<LabeledValType> fields; };
-struct VariantType { std::vector<VariantCase> cases; };
-struct ListType { ValType element; };
-struct FixedListType { ValType element; uint32_t length = 0; };
-struct TupleType { std::vector<ValType> elements; };
-struct FlagsType { std::vector<std::string> labels; };
-struct EnumType { std::vector<std::string> labels; };
-struct OptionType { ValType element; };
-struct ResultType { std::optional<ValType> ok; std::optional<ValType> error; };
-struct OwnType { uint32_t resource = 0; };     // type index
-struct BorrowType { uint32_t resource = 0; };  // type index
-struct StreamType { std::optional<ValType> element; };
-struct FutureType { std::optional<ValType> element; };
-struct MapType { ValType key; ValType value; };
+struct PrimitiveType {
+  PrimValType type = PrimValType::Bool;
+};
+struct RecordType {
+  std::vector<LabeledValType> fields;
+};
+struct VariantType {
+  std::vector<VariantCase> cases;
+};
+struct ListType {
+  ValType element;
+};
+struct FixedListType {
+  ValType element;
+  uint32_t length = 0;
+};
+struct TupleType {
+  std::vector<ValType> elements;
+};
+struct FlagsType {
+  std::vector<std::string> labels;
+};
+struct EnumType {
+  std::vector<std::string> labels;
+};
+struct OptionType {
+  ValType element;
+};
+struct ResultType {
+  std::optional<ValType> ok;
+  std::optional<ValType> error;
+};
+struct OwnType {
+  uint32_t resource = 0;
+};  // type index
+struct BorrowType {
+  uint32_t resource = 0;
+};  // type index
+struct StreamType {
+  std::optional<ValType> element;
+};
+struct FutureType {
+  std::optional<ValType> element;
+};
+struct MapType {
+  ValType key;
+  ValType value;
+};
 
 using DefValType = std::variant<PrimitiveType, RecordType, VariantType, ListType, FixedListType,
                                 TupleType, FlagsType, EnumType, OptionType, ResultType, OwnType,
@@ -314,7 +347,7 @@ struct Decl {
 
 // A nested core module, kept as bytes (not validated here).
 struct CoreModule {
-  size_t offset = 0;       // of the module's first byte (its preamble)
+  size_t offset = 0;  // of the module's first byte (its preamble)
   std::vector<uint8_t> bytes;
 };
 
@@ -385,53 +418,53 @@ struct CanonOptions {
 };
 
 enum class CanonKind : uint8_t {
-  Lift,                       // 00 00
-  Lower,                      // 01 00
-  ResourceNew,                // 02
-  ResourceDrop,               // 03
-  ResourceRep,                // 04
-  TaskCancel,                 // 05
-  SubtaskCancel,              // 06
-  TaskReturn,                 // 09
-  ContextGet,                 // 0a
-  ContextSet,                 // 0b
-  ThreadYield,                // 0c
-  SubtaskDrop,                // 0d
-  StreamNew,                  // 0e
-  StreamRead,                 // 0f
-  StreamWrite,                // 10
-  StreamCancelRead,           // 11
-  StreamCancelWrite,          // 12
-  StreamDropReadable,         // 13
-  StreamDropWritable,         // 14
-  FutureNew,                  // 15
-  FutureRead,                 // 16
-  FutureWrite,                // 17
-  FutureCancelRead,           // 18
-  FutureCancelWrite,          // 19
-  FutureDropReadable,         // 1a
-  FutureDropWritable,         // 1b
-  ErrorContextNew,            // 1c
-  ErrorContextDebugMessage,   // 1d
-  ErrorContextDrop,           // 1e
-  WaitableSetNew,             // 1f
-  WaitableSetWait,            // 20
-  WaitableSetPoll,            // 21
-  WaitableSetDrop,            // 22
-  WaitableJoin,               // 23
-  BackpressureInc,            // 24
-  BackpressureDec,            // 25
-  ThreadIndex,                // 26
-  ThreadNewIndirect,          // 27
-  ThreadResumeLater,          // 28
-  ThreadSuspend,              // 29
-  ThreadSuspendThenResume,    // 2a
-  ThreadYieldThenResume,      // 2b
-  ThreadSuspendThenPromote,   // 2c
-  ThreadYieldThenPromote,     // 2d
-  ThreadSpawnRef,             // 40
-  ThreadSpawnIndirect,        // 41
-  ThreadAvailableParallelism, // 42
+  Lift,                        // 00 00
+  Lower,                       // 01 00
+  ResourceNew,                 // 02
+  ResourceDrop,                // 03
+  ResourceRep,                 // 04
+  TaskCancel,                  // 05
+  SubtaskCancel,               // 06
+  TaskReturn,                  // 09
+  ContextGet,                  // 0a
+  ContextSet,                  // 0b
+  ThreadYield,                 // 0c
+  SubtaskDrop,                 // 0d
+  StreamNew,                   // 0e
+  StreamRead,                  // 0f
+  StreamWrite,                 // 10
+  StreamCancelRead,            // 11
+  StreamCancelWrite,           // 12
+  StreamDropReadable,          // 13
+  StreamDropWritable,          // 14
+  FutureNew,                   // 15
+  FutureRead,                  // 16
+  FutureWrite,                 // 17
+  FutureCancelRead,            // 18
+  FutureCancelWrite,           // 19
+  FutureDropReadable,          // 1a
+  FutureDropWritable,          // 1b
+  ErrorContextNew,             // 1c
+  ErrorContextDebugMessage,    // 1d
+  ErrorContextDrop,            // 1e
+  WaitableSetNew,              // 1f
+  WaitableSetWait,             // 20
+  WaitableSetPoll,             // 21
+  WaitableSetDrop,             // 22
+  WaitableJoin,                // 23
+  BackpressureInc,             // 24
+  BackpressureDec,             // 25
+  ThreadIndex,                 // 26
+  ThreadNewIndirect,           // 27
+  ThreadResumeLater,           // 28
+  ThreadSuspend,               // 29
+  ThreadSuspendThenResume,     // 2a
+  ThreadYieldThenResume,       // 2b
+  ThreadSuspendThenPromote,    // 2c
+  ThreadYieldThenPromote,      // 2d
+  ThreadSpawnRef,              // 40
+  ThreadSpawnIndirect,         // 41
+  ThreadAvailableParallelism,  // 42
 };
 
 // "lift", "resource.new", "stream.read", ... as in the text format.
@@ -506,9 +539,9 @@ struct Value {  // 🪙: the encoded value is kept as bytes
 struct Definition;
 
 struct CustomSection {
-  size_t offset = 0;         // of the section id byte
+  size_t offset = 0;  // of the section id byte
   std::string name;
-  size_t data_offset = 0;    // of the first byte after the name
+  size_t data_offset = 0;  // of the first byte after the name
   size_t data_size = 0;
   // Kept only for "component-name", the one standard custom section.
   std::vector<uint8_t> data;

@@ -58,10 +58,10 @@ struct AdapterDef {
 struct Trampoline {
   enum class Kind : uint8_t { LowerImport, ResourceNew, ResourceRep, ResourceDrop };
   Kind kind = Kind::LowerImport;
-  uint32_t instance = 0;  // the component instance that made it
-  std::string import;     // LowerImport: the host import path ("wasi:cli/stdout#print")
-  FuncTypeId type;        // LowerImport: canonical type
-  OptionsDef options;     // LowerImport
+  uint32_t instance = 0;    // the component instance that made it
+  std::string import;       // LowerImport: the host import path ("wasi:cli/stdout#print")
+  FuncTypeId type;          // LowerImport: canonical type
+  OptionsDef options;       // LowerImport
   ResourceId resource = 0;  // resource builtins
 };
 
@@ -85,7 +85,7 @@ struct ComponentInstanceInfo {
 // exported again.
 struct RootExport {
   std::string name;
-  FuncTypeId type;  // canonical
+  FuncTypeId type;                // canonical
   std::optional<CoreDef> callee;  // nullopt for a re-exported host import
   OptionsDef options;             // lifted functions
   std::string host_import;        // re-exported host imports: the import path

@@ -1,8 +1,8 @@
-// The instantiation plan of a component: the ordered list of core instantiations, core modules and adapter modules
-// alike, with every import bound by name, plus what the host must provide
-// (host lowerings, resource builtins, runtime intrinsics) and the root
-// exports with their core functions and options. An embedder that runs the
-// steps in order and implements the host side runs the component.
+// The instantiation plan of a component: the ordered list of core instantiations, core modules and
+// adapter modules alike, with every import bound by name, plus what the host must provide (host
+// lowerings, resource builtins, runtime intrinsics) and the root exports with their core functions
+// and options. An embedder that runs the steps in order and implements the host side runs the
+// component.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +12,10 @@
 #include <variant>
 #include <vector>
 
+#include "fact/adapter.h"
 #include "fact/component/adapters.h"
 #include "fact/component/dataflow.h"
 #include "fact/component/inline.h"
-#include "fact/adapter.h"
 #include "fact/error.h"
 
 namespace fact::component {
@@ -107,8 +107,8 @@ struct Plan {
   uint32_t core_instances = 0;  // plan instances below this are core modules
   std::vector<PlanStep> steps;  // run exactly in this order
   std::vector<PlanExport> exports;
-  std::vector<PlanResource> resources;            // by id
-  std::vector<PlanTrampolineDef> trampolines;     // by id
+  std::vector<PlanResource> resources;         // by id
+  std::vector<PlanTrampolineDef> trampolines;  // by id
   // The handle tables: entry i is table i, the constant that adapter
   // modules pass to the transfer intrinsics and that resource builtins
   // use. The adapters' tables (ComponentAdapters::tables) come first, with

@@ -22,9 +22,9 @@
 
 #include "fact/component/ast.h"
 #include "fact/component/core_def.h"
-#include "fact/wasm/module_reader.h"
 #include "fact/error.h"
 #include "fact/types.h"
+#include "fact/wasm/module_reader.h"
 
 namespace fact::component {
 

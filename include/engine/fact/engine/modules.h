@@ -12,7 +12,6 @@
 
 namespace fact::engine {
 
-
 // Decodes and validates a binary module; the error carries wabt's messages.
 Expected<void> validate_module(std::span<const uint8_t> wasm);
 

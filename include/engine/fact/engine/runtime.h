@@ -24,8 +24,8 @@ using wasm::ValType;
 
 // A host function body: reads params, writes results (already sized to the
 // declared result count) and returns a trap message to make the call trap.
-using HostCallback =
-    std::function<std::optional<std::string>(const std::vector<Val>& params, std::vector<Val>& results)>;
+using HostCallback = std::function<std::optional<std::string>(const std::vector<Val>& params,
+                                                              std::vector<Val>& results)>;
 
 // What a call did: its results, or the message of the trap that ended it.
 struct CallOutcome {
@@ -53,7 +53,8 @@ class Runtime {
   void global_set(Handle global, uint64_t bits);
 
   // Instantiates a binary module; `imports` follow the module's import order.
-  Expected<Handle> instantiate(const std::vector<uint8_t>& wasm, const std::vector<Handle>& imports);
+  Expected<Handle> instantiate(const std::vector<uint8_t>& wasm,
+                               const std::vector<Handle>& imports);
   // An export of an instance, by name.
   Expected<Handle> export_of(Handle instance, const std::string& name) const;
 

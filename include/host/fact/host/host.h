@@ -104,9 +104,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <string>
-
 #include <span>
+#include <string>
 
 #include "fact/adapter.h"
 #include "fact/error.h"
@@ -160,7 +159,7 @@ struct HandleInfo {
   uint32_t num_lends = 0;  // Own/Borrow: borrows lent out of this handle
   // Borrow: how many scopes deep (1 = outermost) the borrow's scope is.
   std::size_t scope_depth = 0;
-  uint64_t error_context = 0;  // ErrorContext: identity of the shared value
+  uint64_t error_context = 0;              // ErrorContext: identity of the shared value
   CopyState copy_state = CopyState::Idle;  // future and stream ends
   bool in_waitable_set = false;            // future and stream ends
 };
@@ -257,8 +256,8 @@ class Host {
   // For the async built-ins (read/write/cancel, waitable.join) layered on
   // this host: record an end's copy state and waitable-set membership, which
   // transfers and drops check.
-  Expected<void> set_copy_end_state(CopyKind kind, uint32_t table, uint32_t handle,
-                                    CopyState state, bool in_waitable_set);
+  Expected<void> set_copy_end_state(CopyKind kind, uint32_t table, uint32_t handle, CopyState state,
+                                    bool in_waitable_set);
 
   Expected<uint32_t> error_context_new(uint32_t table, std::string debug_message);
   Expected<std::string> error_context_debug_message(uint32_t table, uint32_t handle) const;

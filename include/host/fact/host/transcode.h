@@ -150,11 +150,13 @@ TranscodeResult<Done> utf8_to_utf8(Bytes src, MutableBytes dst, SimdLevel simd =
 TranscodeResult<Done> utf16_to_utf16(Bytes src, MutableBytes dst, SimdLevel simd = SimdLevel::Auto);
 
 // latin1-to-latin1 (src, len, dst). src: len bytes; dst: at least len bytes.
-TranscodeResult<Done> latin1_to_latin1(Bytes src, MutableBytes dst, SimdLevel simd = SimdLevel::Auto);
+TranscodeResult<Done> latin1_to_latin1(Bytes src, MutableBytes dst,
+                                       SimdLevel simd = SimdLevel::Auto);
 
 // latin1-to-utf16 (src, len, dst). src: len bytes; dst: at least 2*len bytes,
 // receiving each byte zero-extended to a UTF-16LE unit.
-TranscodeResult<Done> latin1_to_utf16(Bytes src, MutableBytes dst, SimdLevel simd = SimdLevel::Auto);
+TranscodeResult<Done> latin1_to_utf16(Bytes src, MutableBytes dst,
+                                      SimdLevel simd = SimdLevel::Auto);
 
 // utf8-to-utf16 (src, len, dst) -> units_written. src: len bytes; dst: at
 // least 2*len bytes (the worst case: one unit per byte). Validates src and
@@ -170,8 +172,8 @@ TranscodeResult<std::size_t> utf8_to_utf16(Bytes src, MutableBytes dst,
 // what the UTF-16 copy left there) and the result is {len, utf16 = false};
 // otherwise it is {len, utf16 = true}. CompactLength::tagged() is the
 // import's return value.
-TranscodeResult<CompactLength> utf16_to_compact_probably_utf16(
-    Bytes src, MutableBytes dst, SimdLevel simd = SimdLevel::Auto);
+TranscodeResult<CompactLength> utf16_to_compact_probably_utf16(Bytes src, MutableBytes dst,
+                                                               SimdLevel simd = SimdLevel::Auto);
 
 // utf8-to-latin1 (src, len, dst) -> (read, written). src: len bytes; dst: at
 // least len bytes. Converts the longest prefix of src that is valid UTF-8 and

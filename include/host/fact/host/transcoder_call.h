@@ -26,7 +26,7 @@ struct RawMemory {
 // contract of fact::host, also traps (with a "harness:" message): the adapter
 // must have prevented it, so it is an adapter bug.
 std::optional<std::string> call_transcoder(Transcode op, RawMemory from, RawMemory to,
-                                          const std::vector<wasm::Val>& args,
-                                          std::vector<wasm::Val>& results);
+                                           const std::vector<wasm::Val>& args,
+                                           std::vector<wasm::Val>& results);
 
 }  // namespace fact::host

@@ -22,7 +22,7 @@ namespace fact::runner {
 using values::Value;
 
 struct CallResult {
-  std::optional<Value> result;     // nullopt for a function without result
+  std::optional<Value> result;      // nullopt for a function without result
   std::optional<std::string> trap;  // set when the call trapped
 };
 

@@ -67,10 +67,9 @@ class Reference {
   // lower_flat_values: when more than `max_flat` flat values, the tuple is
   // stored at `out_ptr` if given, else in memory allocated through
   // memory.allocate, whose pointer is returned as the single flat value.
-  Expected<std::vector<Val>> lower_flat_values(const std::vector<TypeId>& types,
-                                               const std::vector<Value>& values,
-                                               uint32_t max_flat, MemoryView& memory,
-                                               std::optional<uint64_t> out_ptr = std::nullopt) const;
+  Expected<std::vector<Val>> lower_flat_values(
+      const std::vector<TypeId>& types, const std::vector<Value>& values, uint32_t max_flat,
+      MemoryView& memory, std::optional<uint64_t> out_ptr = std::nullopt) const;
 
   const TypeStore& types() const { return store_; }
 
@@ -94,10 +93,10 @@ class Reference {
   Expected<Value> load_list(const TypeNode& list, const MemoryView& memory, uint64_t ptr,
                             uint64_t length) const;
   Expected<std::pair<uint64_t, uint64_t>> store_string(const std::string& utf8,
-                                                        MemoryView& memory) const;
+                                                       MemoryView& memory) const;
   Expected<std::pair<uint64_t, uint64_t>> store_list(const TypeNode& list,
-                                                      const std::vector<Value>& items,
-                                                      MemoryView& memory) const;
+                                                     const std::vector<Value>& items,
+                                                     MemoryView& memory) const;
 
   const TypeStore& store_;
   mutable std::vector<std::optional<Layout>> cache_[2];

@@ -22,7 +22,8 @@ Expected<Value> parse_wave(const TypeStore& store, TypeId type, std::string_view
 
 // Comma-separated values of `types` (the inside of an invocation's
 // parentheses).
-Expected<std::vector<Value>> parse_wave_values(const TypeStore& store, const std::vector<TypeId>& types,
+Expected<std::vector<Value>> parse_wave_values(const TypeStore& store,
+                                               const std::vector<TypeId>& types,
                                                std::string_view text);
 
 // As wasm-wave's writer: floats as the shortest decimal that reads back

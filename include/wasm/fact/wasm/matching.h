@@ -24,7 +24,8 @@ std::optional<std::string> extern_mismatch(const ExternType& expected, const Ext
 // The type of entity `index` of `kind` in `module`, or nullopt when the
 // reader could not learn it (a table or global past one whose initializer
 // it cannot decode, a tag).
-std::optional<ExternType> entity_type(const ModuleInterface& module, ExternKind kind, uint32_t index);
+std::optional<ExternType> entity_type(const ModuleInterface& module, ExternKind kind,
+                                      uint32_t index);
 
 // Module subtyping (the Component Model's rule for a module given where a
 // module type is declared): the module may import less than the type (each

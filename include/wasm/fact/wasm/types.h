@@ -23,8 +23,8 @@ namespace fact::wasm {
 // 0x6f extern, 0x6e any, ...), or a concrete type index.
 struct HeapType {
   bool concrete = false;
-  uint32_t index = 0;     // concrete
-  uint8_t abstract = 0;   // !concrete
+  uint32_t index = 0;    // concrete
+  uint8_t abstract = 0;  // !concrete
 
   static HeapType of_abstract(uint8_t byte) { return {false, 0, byte}; }
   static HeapType of_index(uint32_t index) { return {true, index, 0}; }
@@ -47,7 +47,14 @@ class ValType {
   // The binary encodings; a reference is written 0x64 (ref ht) or 0x63
   // (ref null ht), and the shorthands (funcref, externref, ...) mean
   // `(ref null <their byte>)`.
-  enum class Kind : uint8_t { I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, F64 = 0x7C, V128 = 0x7B, Ref = 0x64 };
+  enum class Kind : uint8_t {
+    I32 = 0x7F,
+    I64 = 0x7E,
+    F32 = 0x7D,
+    F64 = 0x7C,
+    V128 = 0x7B,
+    Ref = 0x64
+  };
 
   static const ValType I32;
   static const ValType I64;
@@ -64,7 +71,7 @@ class ValType {
   // i32, i64, f32 or f64: the types flattened component values use.
   constexpr bool is_number() const { return kind_ != Kind::Ref && kind_ != Kind::V128; }
   const HeapType& heap() const { return heap_; }  // references only
-  bool nullable() const { return nullable_; }      // references only
+  bool nullable() const { return nullable_; }     // references only
 
   friend bool operator==(const ValType& a, const ValType& b) {
     if (a.kind_ != b.kind_) return false;
@@ -76,7 +83,8 @@ class ValType {
 
  private:
   constexpr explicit ValType(Kind kind) : kind_(kind) {}
-  ValType(Kind kind, HeapType heap, bool nullable) : kind_(kind), heap_(heap), nullable_(nullable) {}
+  ValType(Kind kind, HeapType heap, bool nullable)
+      : kind_(kind), heap_(heap), nullable_(nullable) {}
   std::tuple<uint8_t, bool, bool, uint32_t, uint8_t> key() const {
     if (!is_ref()) return {static_cast<uint8_t>(kind_), false, false, 0, 0};
     return {static_cast<uint8_t>(kind_), nullable_, heap_.concrete, heap_.index, heap_.abstract};
@@ -170,7 +178,13 @@ struct TagType {
 };
 
 // What an import or export is, by its binary encoding.
-enum class ExternKind : uint8_t { Func = 0x00, Table = 0x01, Memory = 0x02, Global = 0x03, Tag = 0x04 };
+enum class ExternKind : uint8_t {
+  Func = 0x00,
+  Table = 0x01,
+  Memory = 0x02,
+  Global = 0x03,
+  Tag = 0x04
+};
 
 // "func", "table", "memory", "global", "tag".
 const char* to_string(ExternKind kind);
@@ -190,7 +204,9 @@ struct Val {
   static Val i64(uint64_t v) { return {ValType::I64, v}; }
   static Val f32_bits(uint32_t v) { return {ValType::F32, v}; }
   static Val f64_bits(uint64_t v) { return {ValType::F64, v}; }
-  friend bool operator==(const Val& a, const Val& b) { return a.type == b.type && a.bits == b.bits; }
+  friend bool operator==(const Val& a, const Val& b) {
+    return a.type == b.type && a.bits == b.bits;
+  }
   friend bool operator!=(const Val& a, const Val& b) { return !(a == b); }
 };
 

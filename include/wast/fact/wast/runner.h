@@ -22,8 +22,8 @@ namespace fact::wast {
 // Converts component texts to binaries: one result per text, in order. The
 // outer error means that nothing could be converted (the converter is
 // missing); an inner one that this text was rejected.
-using TextConverter =
-    std::function<Expected<std::vector<Expected<std::vector<uint8_t>>>>(const std::vector<std::string>& texts)>;
+using TextConverter = std::function<Expected<std::vector<Expected<std::vector<uint8_t>>>>(
+    const std::vector<std::string>& texts)>;
 
 struct WastRunOptions {
   std::string path;      // names the script in the output lines

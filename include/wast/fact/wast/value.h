@@ -11,8 +11,8 @@
 
 #include "fact/error.h"
 #include "fact/types.h"
-#include "fact/wast/sexpr.h"
 #include "fact/values/value.h"
+#include "fact/wast/sexpr.h"
 
 namespace fact::wast {
 
@@ -50,7 +50,7 @@ struct WastValue {
   uint64_t bits = 0;
   std::string text;                 // String: the UTF-8; Variant, Enum: the case
   std::vector<std::string> labels;  // Record: field names, one per item; Flags: the flags
-  std::vector<WastValue> items;     // List, Tuple, Record; Variant, Some, Ok, Err: the payload, if any
+  std::vector<WastValue> items;  // List, Tuple, Record; Variant, Some, Ok, Err: the payload, if any
   sexpr::Position where;
 };
 
