@@ -200,23 +200,6 @@ const char* role_name(binding::Export::Role role) {
   return "?";
 }
 
-const char* intrinsic_name(Intrinsic i) {
-  switch (i) {
-    case Intrinsic::ResourceTransferOwn: return "resource.transfer-own";
-    case Intrinsic::ResourceTransferBorrow: return "resource.transfer-borrow";
-    case Intrinsic::FutureTransfer: return "future.transfer";
-    case Intrinsic::StreamTransfer: return "stream.transfer";
-    case Intrinsic::ErrorContextTransfer: return "error-context.transfer";
-    case Intrinsic::EnterSyncCall: return "async.enter-sync-call";
-    case Intrinsic::ExitSyncCall: return "async.exit-sync-call";
-    case Intrinsic::ContextGet0: return "context.get0";
-    case Intrinsic::ContextGet1: return "context.get1";
-    case Intrinsic::ContextSet0: return "context.set0";
-    case Intrinsic::ContextSet1: return "context.set1";
-  }
-  return "?";
-}
-
 std::string binding_json(const ImportBinding& b) {
   struct Visitor {
     std::string operator()(const binding::Export& e) const {

@@ -93,51 +93,30 @@ uint32_t ModuleBuilder::import_intrinsic(Intrinsic intrinsic) {
   Import import;
   import.binding = binding::RuntimeIntrinsic{intrinsic};
   if (auto it = import_index_.find(import.binding); it != import_index_.end()) return it->second;
-  using V = ValType;
+  const ImportName name = intrinsic_import(intrinsic);
+  import.module = name.module;
+  import.field = name.field;
   import.kind = Import::Kind::Func;
+  using V = ValType;
   wasm::FuncType type;
   switch (intrinsic) {
     case Intrinsic::ResourceTransferOwn:
-      import.module = "resource", import.field = "transfer-own";
-      type = {{V::I32, V::I32, V::I32}, {V::I32}};
-      break;
     case Intrinsic::ResourceTransferBorrow:
-      import.module = "resource", import.field = "transfer-borrow";
-      type = {{V::I32, V::I32, V::I32}, {V::I32}};
-      break;
     case Intrinsic::FutureTransfer:
-      import.module = "future", import.field = "transfer";
-      type = {{V::I32, V::I32, V::I32}, {V::I32}};
-      break;
     case Intrinsic::StreamTransfer:
-      import.module = "stream", import.field = "transfer";
-      type = {{V::I32, V::I32, V::I32}, {V::I32}};
-      break;
     case Intrinsic::ErrorContextTransfer:
-      import.module = "error-context", import.field = "transfer";
+      // (handle, source table, destination table) -> handle
       type = {{V::I32, V::I32, V::I32}, {V::I32}};
       break;
     case Intrinsic::EnterSyncCall:
-      import.module = "async", import.field = "enter-sync-call";
+      // (caller instance, callee is async, callee instance)
       type = {{V::I32, V::I32, V::I32}, {}};
       break;
-    case Intrinsic::ExitSyncCall: import.module = "async", import.field = "exit-sync-call"; break;
+    case Intrinsic::ExitSyncCall: break;
     case Intrinsic::ContextGet0:
-      import.module = "context", import.field = "get0";
-      type = {{}, {V::I32}};
-      break;
-    case Intrinsic::ContextGet1:
-      import.module = "context", import.field = "get1";
-      type = {{}, {V::I32}};
-      break;
+    case Intrinsic::ContextGet1: type = {{}, {V::I32}}; break;
     case Intrinsic::ContextSet0:
-      import.module = "context", import.field = "set0";
-      type = {{V::I32}, {}};
-      break;
-    case Intrinsic::ContextSet1:
-      import.module = "context", import.field = "set1";
-      type = {{V::I32}, {}};
-      break;
+    case Intrinsic::ContextSet1: type = {{V::I32}, {}}; break;
   }
   return intern_import(std::move(import), &type);
 }

@@ -49,4 +49,26 @@ const char* transcode_name(Transcode op) {
   return "?";
 }
 
+ImportName intrinsic_import(Intrinsic intrinsic) {
+  switch (intrinsic) {
+    case Intrinsic::ResourceTransferOwn: return {"resource", "transfer-own"};
+    case Intrinsic::ResourceTransferBorrow: return {"resource", "transfer-borrow"};
+    case Intrinsic::FutureTransfer: return {"future", "transfer"};
+    case Intrinsic::StreamTransfer: return {"stream", "transfer"};
+    case Intrinsic::ErrorContextTransfer: return {"error-context", "transfer"};
+    case Intrinsic::EnterSyncCall: return {"async", "enter-sync-call"};
+    case Intrinsic::ExitSyncCall: return {"async", "exit-sync-call"};
+    case Intrinsic::ContextGet0: return {"context", "get0"};
+    case Intrinsic::ContextGet1: return {"context", "get1"};
+    case Intrinsic::ContextSet0: return {"context", "set0"};
+    case Intrinsic::ContextSet1: return {"context", "set1"};
+  }
+  return {"?", "?"};
+}
+
+std::string intrinsic_name(Intrinsic intrinsic) {
+  const ImportName name = intrinsic_import(intrinsic);
+  return std::string(name.module) + "." + name.field;
+}
+
 }  // namespace fact

@@ -133,6 +133,16 @@ enum class Intrinsic : uint8_t {
   ContextSet1,             // context.set1
 };
 
+// The module and field an adapter module imports `intrinsic` under:
+// {"resource", "transfer-own"}, {"context", "get0"}, ...
+struct ImportName {
+  const char* module;
+  const char* field;
+};
+ImportName intrinsic_import(Intrinsic intrinsic);
+// "resource.transfer-own", "context.get0", ...
+std::string intrinsic_name(Intrinsic intrinsic);
+
 // What an import of the adapter module must be bound to.
 namespace binding {
 // An item of a core instance: a memory, realloc, callback, callee or
