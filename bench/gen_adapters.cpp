@@ -225,6 +225,18 @@ std::string binding_json(const ImportBinding& b) {
       return std::string("{\"type\": \"intrinsic\", \"name\": \"") + intrinsic_name(r.intrinsic) +
              "\"}";
     }
+    std::string operator()(const binding::PrepareCall& p) const {
+      return "{\"type\": \"prepare-call\", \"adapter\": " + json_string(p.adapter) + "}";
+    }
+    std::string operator()(const binding::SyncStartCall& c) const {
+      return "{\"type\": \"sync-start-call\", \"adapter\": " + json_string(c.adapter) +
+             ", \"callback\": " + (c.callback ? "true" : "false") + "}";
+    }
+    std::string operator()(const binding::AsyncStartCall& c) const {
+      return std::string("{\"type\": \"async-start-call\", \"callback\": ") +
+             (c.callback ? "true" : "false") +
+             ", \"post_return\": " + (c.post_return ? "true" : "false") + "}";
+    }
   };
   return std::visit(Visitor{}, b);
 }

@@ -7,6 +7,7 @@
 #include "fact/adapter.h"
 #include "fact/engine/modules.h"
 #include "fact/type_expr.h"
+#include "fact/wasm/module_reader.h"
 
 namespace fact {
 namespace {
@@ -268,7 +269,33 @@ TEST(AdapterModuleTest, RejectsInconsistentOptions) {
   {
     Adapter a = make_adapter(small);
     a.lift.is_async = true;
-    cases.push_back({a, "canon lift: the `async` option is not supported yet"});
+    cases.push_back(
+        {a, "canon lift: the `async` canonical option requires an async function type"});
+  }
+  {
+    Adapter a = make_adapter(small);
+    a.lower.is_async = true;
+    cases.push_back(
+        {a, "canon lower: the `async` canonical option requires an async function type"});
+  }
+  FuncTypeId async_small = f.func("async func(a: u32) -> u32");
+  {
+    Adapter a = make_adapter(async_small);
+    a.lift.callback = CoreExport{1, "cb"};
+    cases.push_back({a, "canon lift: canonical option `callback` requires `async`"});
+  }
+  {
+    Adapter a = make_adapter(async_small);
+    a.lift.is_async = true;
+    a.lift.post_return = CoreExport{1, "pr"};
+    cases.push_back({a, "canon lift: canonical option `post-return` cannot be used with `async`"});
+  }
+  {
+    Adapter a = make_adapter(async_small);
+    a.lower.is_async = true;
+    a.lower.memory.reset();
+    a.lower.realloc.reset();
+    cases.push_back({a, "canon lower: canonical option `memory` is required"});
   }
   for (const Case& c : cases) {
     AdapterModule m(f.types);
@@ -494,6 +521,153 @@ TEST(AdapterModuleTest, EveryMemoryWidthMixValidates) {
       expect_valid(m);
     }
   }
+}
+
+// The async shapes (docs/import-abi.md, "Adapters with an async side"): the
+// helpers and the re-exported callee, the start-call and prepare-call
+// imports last, with Wasmtime's names, signatures and metadata.
+struct AsyncShape {
+  bool lower_async;
+  bool lift_async;
+  bool callback;
+};
+
+wasm::ModuleInterface interface_of(const AdapterModule& m) {
+  Expected<wasm::ModuleInterface> info = wasm::read_module_interface(m.encode());
+  EXPECT_TRUE(info.ok()) << (info.ok() ? "" : info.error().message);
+  return info.ok() ? *info : wasm::ModuleInterface{};
+}
+
+TEST(AdapterModuleTest, AsyncShapesImportAndExportAsWasmtime) {
+  Fixture f;
+  const FuncTypeId t = f.func("async func(a: u32, b: u64) -> u32");
+  const wasm::ValType I32 = wasm::ValType::I32, I64 = wasm::ValType::I64,
+                      FUNCREF = wasm::ValType::funcref();
+  for (AsyncShape shape :
+       {AsyncShape{true, true, true}, AsyncShape{true, true, false}, AsyncShape{false, true, true},
+        AsyncShape{false, true, false}, AsyncShape{true, false, false}}) {
+    SCOPED_TRACE(std::string(shape.lower_async ? "async" : "sync") + " lower, " +
+                 (shape.lift_async ? (shape.callback ? "callback" : "stackful") : "sync") +
+                 " lift");
+    Adapter a = make_adapter(t);
+    a.lower.is_async = shape.lower_async;
+    a.lift.is_async = shape.lift_async;
+    if (shape.callback) a.lift.callback = CoreExport{1, "cb"};
+    if (!shape.lift_async) a.lift.post_return = CoreExport{1, "pr"};
+    a.task_return_type = 7;
+    AdapterModule m(f.types);
+    ASSERT_TRUE(m.adapt("f", a).ok());
+    expect_valid(m);
+
+    const std::vector<Import>& imports = m.imports();
+    ASSERT_GE(imports.size(), 2u);
+    const Import& start = imports[imports.size() - 2];
+    const Import& prepare = imports.back();
+    EXPECT_EQ(prepare.module + "." + prepare.field, "sync.[prepare-call]f");
+    // start, return, caller, callee, task_return_type, callee_async,
+    // string_encoding, result_count_or_max_if_async, then the caller's
+    // parameters: an async lower has a return pointer.
+    std::vector<wasm::ValType> prepare_params{FUNCREF, FUNCREF, I32, I32, I32,
+                                              I32,     I32,     I32, I32, I64};
+    if (shape.lower_async) prepare_params.push_back(I32);
+    EXPECT_EQ(prepare.func, (wasm::FuncType{prepare_params, {}}));
+    auto* p = std::get_if<binding::PrepareCall>(&prepare.binding);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->adapter, "f");
+    EXPECT_EQ(p->memory, (CoreExport{1, "memory"}));
+
+    if (shape.lower_async) {
+      EXPECT_EQ(start.module + "." + start.field, "async.[start-call]f");
+      EXPECT_EQ(start.func, (wasm::FuncType{{FUNCREF, I32, I32, I32}, {I32}}));
+      auto* b = std::get_if<binding::AsyncStartCall>(&start.binding);
+      ASSERT_NE(b, nullptr);
+      if (shape.lift_async) {
+        EXPECT_EQ(b->callback, shape.callback ? std::optional(CoreExport{1, "cb"}) : std::nullopt);
+        EXPECT_EQ(b->post_return, std::nullopt);
+      } else {
+        EXPECT_EQ(b->callback, std::nullopt);
+        EXPECT_EQ(b->post_return, (CoreExport{1, "pr"}));
+      }
+    } else {
+      EXPECT_EQ(start.module + "." + start.field, "sync.[start-call]f");
+      EXPECT_EQ(start.func, (wasm::FuncType{{FUNCREF, I32}, {I32}}));
+      auto* b = std::get_if<binding::SyncStartCall>(&start.binding);
+      ASSERT_NE(b, nullptr);
+      EXPECT_EQ(b->callback, shape.callback ? std::optional(CoreExport{1, "cb"}) : std::nullopt);
+    }
+    const bool has_callback_import =
+        std::any_of(imports.begin(), imports.end(), [](const Import& i) {
+          const auto* e = std::get_if<binding::Export>(&i.binding);
+          return e && e->role == binding::Export::Role::Callback;
+        });
+    EXPECT_EQ(has_callback_import, shape.callback);
+
+    const wasm::ModuleInterface info = interface_of(m);
+    for (const char* name : {"[async-start]f", "[async-return]f", "f", "[adapter-callee]f"}) {
+      EXPECT_TRUE(info.exports.contains(name)) << name;
+    }
+    if (!info.exports.contains("[async-start]f") || !info.exports.contains("[async-return]f")) {
+      continue;
+    }
+    // [async-start]: the caller's flat parameters to the callee's.
+    EXPECT_EQ(*info.func_type(info.exports.at("[async-start]f").index),
+              (wasm::FuncType{{I32, I64}, {I32, I64}}));
+    // [async-return]: the callee's result (what it passes to task.return,
+    // or its core result), then the caller's return pointer if it has one;
+    // a sync caller gets its flat result back.
+    const wasm::FuncType expected_return =
+        shape.lower_async ? wasm::FuncType{{I32, I32}, {}} : wasm::FuncType{{I32}, {I32}};
+    EXPECT_EQ(*info.func_type(info.exports.at("[async-return]f").index), expected_return);
+  }
+}
+
+TEST(AdapterModuleTest, AsyncStartCallsAreSharedPerCallbackAndPostReturn) {
+  Fixture f;
+  const FuncTypeId t = f.func("async func(a: u32)");
+  AdapterModule m(f.types);
+  for (const char* name : {"a", "b", "c"}) {
+    Adapter a = make_adapter(t, false);
+    a.lower.memory = memory(0);
+    a.lower.is_async = true;
+    a.lift.is_async = true;
+    a.lift.callback = CoreExport{1, std::string(name) == "c" ? "other-cb" : "cb"};
+    ASSERT_TRUE(m.adapt(name, a).ok());
+  }
+  std::vector<std::string> starts;
+  for (const Import& i : m.imports()) {
+    if (std::holds_alternative<binding::AsyncStartCall>(i.binding)) {
+      starts.push_back(i.module + "." + i.field);
+    }
+  }
+  EXPECT_EQ(starts, (std::vector<std::string>{"async.[start-call]a", "async.[start-call]c"}));
+  expect_valid(m);
+}
+
+TEST(AdapterModuleTest, AsyncAdaptersNeedConcurrencySupport) {
+  Fixture f;
+  Adapter a = make_adapter(f.func("async func(a: u32)"));
+  a.lift.is_async = true;
+  AdapterModule m(f.types, ModuleOptions{.concurrency_support = false});
+  Expected<void> r = m.adapt("f", a);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("concurrency support"), std::string::npos) << r.error().message;
+}
+
+TEST(AdapterModuleTest, AsyncReentranceOnlyTraps) {
+  Fixture f;
+  Adapter a = make_adapter(f.func("async func(a: u32) -> u32"));
+  a.lower.is_async = true;
+  a.lift.is_async = true;
+  a.lift.instance = a.lower.instance;
+  AdapterModule m(f.types);
+  ASSERT_TRUE(m.adapt("f", a).ok());
+  for (const Import& i : m.imports()) {
+    EXPECT_FALSE(std::holds_alternative<binding::PrepareCall>(i.binding)) << i.field;
+  }
+  const wasm::ModuleInterface info = interface_of(m);
+  EXPECT_TRUE(info.exports.contains("f"));
+  EXPECT_FALSE(info.exports.contains("[async-start]f"));
+  expect_valid(m);
 }
 
 }  // namespace

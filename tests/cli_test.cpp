@@ -185,11 +185,44 @@ TEST_F(CliTest, TypeRuleViolationsAreReported) {
   }
 }
 
-TEST_F(CliTest, OptionsOfLaterPartsAreRejected) {
-  for (const char* option : {"--lift-async", "--lower-async", "--lift-callback"}) {
-    ToolRun result = run({"adapter", "async func(a: u32) -> u32", option});
-    EXPECT_EQ(result.exit_code, 1) << option;
-    EXPECT_EQ(result.err, "fact: error: " + std::string(option) + " is not supported yet\n");
+TEST_F(CliTest, AsyncOptionsCompileEveryShape) {
+  const std::vector<std::vector<std::string>> shapes = {
+      {"--lower-async", "--lift-async", "--lift-callback"},
+      {"--lower-async", "--lift-async"},
+      {"--lift-async", "--lift-callback"},
+      {"--lift-async"},
+      {"--lower-async", "--lift-post-return"},
+  };
+  for (const std::vector<std::string>& flags : shapes) {
+    std::vector<std::string> args{"adapter", "async func(a: u32, s: string) -> string", "-t"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    ToolRun result = run(args);
+    EXPECT_EQ(result.exit_code, 0) << flags.front() << ": " << result.err;
+    EXPECT_NE(result.out.find("[prepare-call]adapter"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("(export \"[async-start]adapter\""), std::string::npos);
+  }
+}
+
+TEST_F(CliTest, InconsistentAsyncOptionsAreRejected) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"func(a: u32)", "--lift-async"},
+       "canon lift: the `async` canonical option requires an async function type"},
+      {{"async func(a: u32)", "--lift-callback"},
+       "canon lift: canonical option `callback` requires `async`"},
+      {{"async func(a: u32)", "--lift-async", "--lift-post-return"},
+       "canon lift: canonical option `post-return` cannot be used with `async`"},
+      {{"async func(a: u32)", "--lower-async", "--no-concurrency"}, "concurrency support"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args{"adapter"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    ToolRun result = run(args);
+    EXPECT_EQ(result.exit_code, 1) << c.says;
+    EXPECT_NE(result.err.find(c.says), std::string::npos) << result.err;
     EXPECT_EQ(result.out, "");
   }
 }

@@ -233,7 +233,8 @@ TEST(ComponentAdapters, ReentranceTraps) {
 }
 
 TEST(ComponentAdapters, Errors) {
-  EXPECT_NE(error_of("error-async-lift").find("`async` option is not supported"),
+  EXPECT_NE(error_of("error-async-lift")
+                .find("the `async` canonical option requires an async function type"),
             std::string::npos);
   std::string mismatch = error_of("error-type-mismatch");
   EXPECT_NE(mismatch.find("wrong type"), std::string::npos) << mismatch;

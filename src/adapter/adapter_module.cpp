@@ -16,6 +16,7 @@ namespace {
 
 using adapter::ModuleBuilder;
 using adapter::SideOptions;
+using wasm::ValType;
 
 Error error(std::string message) { return Error{std::move(message)}; }
 
@@ -32,7 +33,7 @@ OptionFacts option_facts(const CanonOptions& o) {
 }
 
 // Imports what one side's options name, in Wasmtime's order: flags, memory,
-// realloc.
+// realloc, callback.
 const SideOptions& import_side(ModuleBuilder& module, const CanonOptions& o) {
   SideOptions side;
   side.instance = o.instance;
@@ -47,6 +48,12 @@ const SideOptions& import_side(ModuleBuilder& module, const CanonOptions& o) {
   if (o.realloc) {
     side.realloc = module.import_export_func(binding::Export::Role::Realloc, "realloc", "",
                                              *o.realloc, realloc_type(side.memory64));
+  }
+  if (o.callback) {
+    // (event code, payload 1, payload 2) -> callback code
+    const wasm::FuncType callback_type{{ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}};
+    module.import_export_func(binding::Export::Role::Callback, "callback", "", *o.callback,
+                              callback_type);
   }
   return module.intern_options(side);
 }
@@ -95,6 +102,10 @@ Expected<void> AdapterModule::adapt(std::string_view name, const Adapter& adapte
   if (const FuncType& f = store.get(adapter.lift_type); f.result) {
     if (auto r = check_result_has_no_borrow(store, *f.result); !r) return r;
   }
+  if ((adapter.lift.is_async || adapter.lower.is_async) && !module.options().concurrency_support) {
+    return error("adapter `" + std::string(name) +
+                 "` has an async side, which needs the module's concurrency support");
+  }
   const OptionFacts lift_facts = option_facts(adapter.lift);
   const OptionFacts lower_facts = option_facts(adapter.lower);
   if (auto r = check_canon_options(store, adapter.lift_type, CanonSide::Lift, lift_facts); !r) {
@@ -124,6 +135,26 @@ Expected<void> AdapterModule::adapt(std::string_view name, const Adapter& adapte
 
   const CanonOptions& lift = adapter.lift;
   const CanonOptions& lower = adapter.lower;
+  if (lift.is_async) {
+    // What the callee passes to `task.return`: the result's flat values, up
+    // to MAX_FLAT_PARAMS, else a pointer into its memory.
+    if (const FuncType& f = store.get(adapter.lift_type); f.result) {
+      if (auto flat = store.get(*f.result).abi(lift_facts.memory64).flat) {
+        resolved.lifted_results = *flat;
+      } else {
+        resolved.lifted_results = {lift_facts.memory64 ? ValType::I64 : ValType::I32};
+        resolved.lifted_results_indirect = true;
+      }
+    }
+  } else {
+    resolved.lifted_results = resolved.lift_signature.results;
+    resolved.lifted_results_indirect = resolved.lift_signature.results_indirect;
+  }
+  resolved.lift_type_async = store.get(adapter.lift_type).is_async;
+  resolved.task_return_type = adapter.task_return_type;
+  if (lift.memory) resolved.lift_memory = lift.memory->export_;
+  resolved.lift_callback = lift.callback;
+  resolved.lift_post_return = lift.post_return;
   resolved.reentrance_trap = lift.instance == lower.instance ||
                              contains_ancestor(lift.ancestors, lower.instance) ||
                              contains_ancestor(lower.ancestors, lift.instance);

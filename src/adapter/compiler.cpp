@@ -54,6 +54,10 @@ void Compiler::call_defined(FunctionId target) {
   relocations_.push_back({code_.size(), target, false});
 }
 
+void Compiler::ref_func_defined(FunctionId target) {
+  relocations_.push_back({code_.size(), target, true});
+}
+
 void Compiler::ptr_const(const SideOptions& options, uint64_t value) {
   if (options.memory64) {
     ins_.i64_const(static_cast<int64_t>(value));
@@ -138,11 +142,35 @@ void Compiler::natural_to_slot(ValType natural, ValType slot) {
 }
 
 void compile_adapter(ModuleBuilder& module, const ResolvedAdapter& adapter) {
-  wasm::FuncType type{adapter.lower_signature.params, adapter.lower_signature.results};
-  FunctionId main = module.add_function(type, adapter.name);
-  {
+  const wasm::FuncType type{adapter.lower_signature.params, adapter.lower_signature.results};
+  // An adapter that may only trap needs no helpers, async or not.
+  if (adapter.reentrance_trap ||
+      (!adapter.lift_options->is_async && !adapter.lower_options->is_async)) {
+    const FunctionId main = module.add_function(type, adapter.name);
     Compiler compiler(module, main);
     compiler.compile_sync_to_sync(adapter);
+    compiler.finish();
+  } else {
+    // The helpers come first, then the adapter, which re-exports its callee
+    // so that its ref.func is declared.
+    const FunctionId start =
+        module.add_function(async_start_type(adapter), "[async-start]" + adapter.name);
+    const FunctionId return_ =
+        module.add_function(async_return_type(adapter), "[async-return]" + adapter.name);
+    const FunctionId main = module.add_function(type, adapter.name);
+    module.export_import("[adapter-callee]" + adapter.name, adapter.callee);
+    {
+      Compiler compiler(module, start);
+      compiler.compile_async_start(adapter);
+      compiler.finish();
+    }
+    {
+      Compiler compiler(module, return_);
+      compiler.compile_async_return(adapter);
+      compiler.finish();
+    }
+    Compiler compiler(module, main);
+    compiler.compile_async_call(adapter, start, return_);
     compiler.finish();
   }
   while (std::optional<OutlineRequest> request = module.next_outline_request()) {

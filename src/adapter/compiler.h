@@ -10,7 +10,8 @@
 //   translate_handle.cpp  own, borrow, future, stream, error-context
 //   translate_string.cpp  strings in every encoding pair
 //   translate_list.cpp    lists and maps
-//   trampoline.cpp        the adapter function itself
+//   trampoline.cpp        the adapter function itself, sync to sync
+//   async_trampoline.cpp  adapters with an async side, and their helpers
 #pragma once
 
 #include <cstdint>
@@ -37,6 +38,14 @@ class Compiler {
 
   // The body of an adapter: sync lower to sync lift (trampoline.cpp).
   void compile_sync_to_sync(const ResolvedAdapter& a);
+  // The helpers of an adapter with an async side, which the runtime calls
+  // (async_trampoline.cpp): `[async-start]` translates the caller's
+  // parameters into the callee's, `[async-return]` the callee's results
+  // into the caller's. And the adapter itself, which prepares and starts
+  // the call through the runtime; `start` and `return_` are the helpers.
+  void compile_async_start(const ResolvedAdapter& a);
+  void compile_async_return(const ResolvedAdapter& a);
+  void compile_async_call(const ResolvedAdapter& a, FunctionId start, FunctionId return_);
   // The body of an outlined translation (translate.cpp).
   void compile_outlined(const OutlineRequest& request);
   // Ends the body and hands code and locals to the module. Every temporary
@@ -83,6 +92,7 @@ class Compiler {
   void trap_if(TrapCode code);
   void call_intrinsic(Intrinsic intrinsic);
   void call_defined(FunctionId target);
+  void ref_func_defined(FunctionId target);
   void ptr_const(const SideOptions& options, uint64_t value);
   void ptr_add(const SideOptions& options);
   MemArg memarg(const SideOptions& options, uint64_t offset, uint32_t align) const;
@@ -195,7 +205,15 @@ class Compiler {
   // --- the adapter (trampoline.cpp) ---------------------------------------
 
   void translate_params(const ResolvedAdapter& a);
-  void translate_results(const ResolvedAdapter& a, std::span<const Slot> results);
+  // `results`: the callee's results, flat or (when `indirect`) a pointer to
+  // them in its memory. `retptr`: the local holding where the caller wants
+  // them, or none to leave them on the stack as the caller's flat results.
+  void translate_results(const ResolvedAdapter& a, std::span<const Slot> results, bool indirect,
+                         std::optional<uint32_t> retptr);
+  // Saves the flags global of `options` in a new local and clears it (the
+  // instance may not call out meanwhile), and restores it.
+  TempLocal clear_may_leave(const SideOptions& options);
+  void restore_may_leave(const SideOptions& options, const TempLocal& saved);
 
   ModuleBuilder& module_;
   const TypeStore& types_;
@@ -206,6 +224,14 @@ class Compiler {
   std::vector<Relocation> relocations_;
   uint32_t fuel_;
 };
+
+// The helpers of an adapter with an async side (async_trampoline.cpp):
+// `[async-start]` takes the caller's flat parameters (without a return
+// pointer) and returns the callee's; `[async-return]` takes the callee's
+// results (plus the caller's return pointer, when it has one) and returns
+// a sync caller's flat result.
+wasm::FuncType async_start_type(const ResolvedAdapter& a);
+wasm::FuncType async_return_type(const ResolvedAdapter& a);
 
 // Generates the body of the adapter's function, then drains the worklist of
 // outlined functions it and they asked for.

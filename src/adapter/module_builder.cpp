@@ -151,6 +151,58 @@ uint32_t ModuleBuilder::import_transcoder(Transcode op, uint32_t from_memory, bo
   return intern_import(std::move(import), &type);
 }
 
+uint32_t ModuleBuilder::import_prepare_call(std::string_view adapter,
+                                            const std::vector<ValType>& params,
+                                            const std::optional<CoreExport>& memory) {
+  Import import;
+  import.binding = binding::PrepareCall{std::string(adapter), memory};
+  if (auto it = import_index_.find(import.binding); it != import_index_.end()) return it->second;
+  import.module = "sync";
+  import.field = "[prepare-call]" + std::string(adapter);
+  import.kind = Import::Kind::Func;
+  // start, return, caller instance, callee instance, task_return_type,
+  // callee_async, string_encoding, result_count_or_max_if_async; then the
+  // adapter's own parameters.
+  wasm::FuncType type{{ValType::funcref(), ValType::funcref(), ValType::I32, ValType::I32,
+                       ValType::I32, ValType::I32, ValType::I32, ValType::I32},
+                      {}};
+  type.params.insert(type.params.end(), params.begin(), params.end());
+  return intern_import(std::move(import), &type);
+}
+
+uint32_t ModuleBuilder::import_sync_start_call(std::string_view adapter,
+                                               const std::optional<CoreExport>& callback,
+                                               const std::vector<ValType>& results) {
+  Import import;
+  import.binding = binding::SyncStartCall{std::string(adapter), callback};
+  if (auto it = import_index_.find(import.binding); it != import_index_.end()) return it->second;
+  import.module = "sync";
+  import.field = "[start-call]" + std::string(adapter);
+  import.kind = Import::Kind::Func;
+  // (callee, its parameter count) -> the lower's flat results
+  const wasm::FuncType type{{ValType::funcref(), ValType::I32}, results};
+  return intern_import(std::move(import), &type);
+}
+
+uint32_t ModuleBuilder::import_async_start_call(std::string_view adapter,
+                                                const std::optional<CoreExport>& callback,
+                                                const std::optional<CoreExport>& post_return) {
+  Import import;
+  import.binding = binding::AsyncStartCall{callback, post_return};
+  if (auto it = import_index_.find(import.binding); it != import_index_.end()) return it->second;
+  import.module = "async";
+  import.field = "[start-call]" + std::string(adapter);
+  import.kind = Import::Kind::Func;
+  // (callee, its parameter count, its result count, flags) -> state | handle << 4
+  const wasm::FuncType type{{ValType::funcref(), ValType::I32, ValType::I32, ValType::I32},
+                            {ValType::I32}};
+  return intern_import(std::move(import), &type);
+}
+
+void ModuleBuilder::export_import(std::string name, uint32_t import) {
+  import_exports_.emplace_back(std::move(name), import);
+}
+
 FunctionId ModuleBuilder::add_function(const wasm::FuncType& type,
                                        std::optional<std::string> export_name) {
   Function f;
@@ -218,6 +270,8 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
     body.insert(body.end(), f.code.begin() + static_cast<std::ptrdiff_t>(copied), f.code.end());
     code.body(f.local_runs, body);
   }
+  for (const auto& [name, index] : import_exports_)
+    exports.item(name, wasm::ExternKind::Func, index);
 
   wasm::ModuleWriter writer;
   writer.section(types);

@@ -105,6 +105,22 @@ class ModuleBuilder {
   uint32_t import_intrinsic(Intrinsic intrinsic);
   uint32_t import_transcoder(Transcode op, uint32_t from_memory, bool from64, uint32_t to_memory,
                              bool to64);
+  // The imports of adapters with an async side (docs/import-abi.md):
+  // `sync.[prepare-call]{adapter}` with the adapter's own parameters after
+  // the fixed ones, `sync.[start-call]{adapter}` returning the lower's flat
+  // results, and `async.[start-call]`, shared per callback and post-return.
+  uint32_t import_prepare_call(std::string_view adapter, const std::vector<ValType>& params,
+                               const std::optional<CoreExport>& memory);
+  uint32_t import_sync_start_call(std::string_view adapter,
+                                  const std::optional<CoreExport>& callback,
+                                  const std::vector<ValType>& results);
+  uint32_t import_async_start_call(std::string_view adapter,
+                                   const std::optional<CoreExport>& callback,
+                                   const std::optional<CoreExport>& post_return);
+
+  // Exports imported function `import` (a function index) as `name`, so
+  // that ref.func may name it.
+  void export_import(std::string name, uint32_t import);
 
   // Defined functions.
   FunctionId add_function(const wasm::FuncType& type, std::optional<std::string> export_name);
@@ -142,6 +158,7 @@ class ModuleBuilder {
   uint32_t imported_globals_ = 0;
 
   std::vector<Function> functions_;
+  std::vector<std::pair<std::string, uint32_t>> import_exports_;  // name, function index
   std::deque<SideOptions> side_options_;
   std::map<OutlineKey, FunctionId> outlined_;
   std::vector<OutlineRequest> worklist_;

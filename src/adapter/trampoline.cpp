@@ -65,10 +65,10 @@ void Compiler::translate_params(const ResolvedAdapter& a) {
   if (area) ins_.local_get(area->index());
 }
 
-// The result goes from the callee's flat result (or the tuple its returned
-// pointer points to) to the caller's flat result (or the place its trailing
-// pointer parameter names).
-void Compiler::translate_results(const ResolvedAdapter& a, std::span<const Slot> results) {
+// The result goes from the callee's flat result (or the tuple its pointer
+// points to) to the caller's flat result (or the place `retptr` names).
+void Compiler::translate_results(const ResolvedAdapter& a, std::span<const Slot> results,
+                                 bool indirect, std::optional<uint32_t> retptr) {
   const FuncType& lift_type = types_.get(a.lift_type);
   if (!lift_type.result) return;
   const TypeId src_type = *lift_type.result;
@@ -77,7 +77,7 @@ void Compiler::translate_results(const ResolvedAdapter& a, std::span<const Slot>
   const SideOptions& lower = *a.lower_options;
 
   std::optional<Source> src;
-  if (!a.lift_signature.results_indirect) {
+  if (!indirect) {
     src = Source::stack(lift, results);
   } else {
     const AbiLayout& l = abi(src_type, lift);
@@ -88,16 +88,29 @@ void Compiler::translate_results(const ResolvedAdapter& a, std::span<const Slot>
 
   std::vector<ValType> dst_slots;
   std::optional<Destination> dst;
-  if (!a.lower_signature.results_indirect) {
+  if (!retptr) {
     dst_slots = natural_flat(dst_type, lower);
     dst = Destination::stack(lower, dst_slots);
   } else {
-    const auto retptr = static_cast<uint32_t>(a.lower_signature.params.size() - 1);
     const AbiLayout& l = abi(dst_type, lower);
-    validate_pointer(lower, retptr, Operand::of(l.size), l.align, TrapCode::MemoryOutOfBounds);
-    dst = Destination::memory(lower, retptr);
+    validate_pointer(lower, *retptr, Operand::of(l.size), l.align, TrapCode::MemoryOutOfBounds);
+    dst = Destination::memory(lower, *retptr);
   }
   translate(src_type, *src, dst_type, *dst);
+}
+
+TempLocal Compiler::clear_may_leave(const SideOptions& options) {
+  TempLocal saved = temp(ValType::I32);
+  ins_.global_get(options.flags_global);
+  ins_.local_set(saved.index());
+  ins_.i32_const(0);
+  ins_.global_set(options.flags_global);
+  return saved;
+}
+
+void Compiler::restore_may_leave(const SideOptions& options, const TempLocal& saved) {
+  ins_.local_get(saved.index());
+  ins_.global_set(options.flags_global);
 }
 
 // Wasmtime's sync-to-sync trampoline, with two differences the
@@ -139,14 +152,11 @@ void Compiler::compile_sync_to_sync(const ResolvedAdapter& a) {
   }
 
   // The callee may not call out while its realloc runs.
-  TempLocal lift_flags = temp(ValType::I32);
-  ins_.global_get(lift.flags_global);
-  ins_.local_set(lift_flags.index());
-  ins_.i32_const(0);
-  ins_.global_set(lift.flags_global);
-  translate_params(a);
-  ins_.local_get(lift_flags.index());
-  ins_.global_set(lift.flags_global);
+  {
+    const TempLocal lift_flags = clear_may_leave(lift);
+    translate_params(a);
+    restore_may_leave(lift, lift_flags);
+  }
 
   ins_.call(a.callee);
   std::vector<TempLocal> result_locals;
@@ -172,7 +182,11 @@ void Compiler::compile_sync_to_sync(const ResolvedAdapter& a) {
   // The caller may not call out while its realloc runs.
   ins_.i32_const(0);
   ins_.global_set(lower.flags_global);
-  translate_results(a, results);
+  std::optional<uint32_t> retptr;
+  if (a.lower_signature.results_indirect) {
+    retptr = static_cast<uint32_t>(a.lower_signature.params.size() - 1);
+  }
+  translate_results(a, results, a.lift_signature.results_indirect, retptr);
   ins_.local_get(lower_flags.index());
   ins_.global_set(lower.flags_global);
 
@@ -191,14 +205,10 @@ void Compiler::compile_sync_to_sync(const ResolvedAdapter& a) {
       call_intrinsic(Intrinsic::ContextSet1);
     }
     // canon_lift runs post-return with the callee's may_leave cleared.
-    ins_.global_get(lift.flags_global);
-    ins_.local_set(lift_flags.index());
-    ins_.i32_const(0);
-    ins_.global_set(lift.flags_global);
+    const TempLocal lift_flags = clear_may_leave(lift);
     for (const Slot& r : results) ins_.local_get(r.local);
     ins_.call(*a.post_return);
-    ins_.local_get(lift_flags.index());
-    ins_.global_set(lift.flags_global);
+    restore_may_leave(lift, lift_flags);
     if (caller_context0) {
       ins_.local_get(caller_context0->index());
       call_intrinsic(Intrinsic::ContextSet0);

@@ -123,20 +123,54 @@ class PlanBuilder {
     return r_.adapters.names.name(d);
   }
 
-  // What an adapter module's import is bound to. Items of core instances
-  // were named by the CoreItemNames, which maps them back.
-  Expected<PlanDef> adapter_import_def(const ImportBinding& b) const {
+  // An item of a core instance, named by the CoreItemNames, mapped back.
+  Expected<PlanDef> named_def(const CoreExport& item) const {
+    const CoreDef* def = r_.adapters.names.def_of(item);
+    if (!def) {
+      return Error{"internal error: adapter module import of `" + item.name + "` of instance " +
+                   std::to_string(item.instance) + ", which no adapter named"};
+    }
+    return plan_def(*def);
+  }
+
+  Expected<std::optional<PlanDef>> named_def(const std::optional<CoreExport>& item) const {
+    if (!item) return std::optional<PlanDef>();
+    auto def = named_def(*item);
+    if (!def) return def.error();
+    return std::optional<PlanDef>(std::move(*def));
+  }
+
+  Expected<PlanDef> start_call_def(bool async_lower, const std::optional<CoreExport>& callback,
+                                   const std::optional<CoreExport>& post_return) {
+    PlanStartCallDef out;
+    out.async_lower = async_lower;
+    auto c = named_def(callback);
+    if (!c) return c.error();
+    out.callback = std::move(*c);
+    auto p = named_def(post_return);
+    if (!p) return p.error();
+    out.post_return = std::move(*p);
+    plan_.start_calls.push_back(std::move(out));
+    return PlanDef(PlanStartCall{static_cast<uint32_t>(plan_.start_calls.size() - 1)});
+  }
+
+  // What an adapter module's import is bound to.
+  Expected<PlanDef> adapter_import_def(const ImportBinding& b) {
     return std::visit(
         [&](const auto& x) -> Expected<PlanDef> {
           using T = std::decay_t<decltype(x)>;
           if constexpr (std::is_same_v<T, binding::Export>) {
-            const CoreDef* def = r_.adapters.names.def_of(x.item);
-            if (!def) {
-              return Error{"internal error: adapter module import of `" + x.item.name +
-                           "` of instance " + std::to_string(x.item.instance) +
-                           ", which no adapter named"};
-            }
-            return plan_def(*def);
+            return named_def(x.item);
+          } else if constexpr (std::is_same_v<T, binding::PrepareCall>) {
+            auto memory = named_def(x.memory);
+            if (!memory) return memory.error();
+            PlanPrepareCall out{x.adapter, std::nullopt};
+            if (*memory) out.memory = std::get<CoreExport>(**memory);
+            return PlanDef(std::move(out));
+          } else if constexpr (std::is_same_v<T, binding::SyncStartCall>) {
+            return start_call_def(false, x.callback, std::nullopt);
+          } else if constexpr (std::is_same_v<T, binding::AsyncStartCall>) {
+            return start_call_def(true, x.callback, x.post_return);
           } else {
             return PlanDef(x);
           }

@@ -296,7 +296,9 @@ struct ComponentRunner::Impl {
                 host::RawMemory{runtime.memory_data(to), runtime.memory_size(to)}, args, out);
           });
     }
-    const Intrinsic which = std::get<binding::RuntimeIntrinsic>(def).intrinsic;
+    const auto* intrinsic = std::get_if<binding::RuntimeIntrinsic>(&def);
+    if (!intrinsic) return Error{"internal error: an adapter import the runner cannot bind"};
+    const Intrinsic which = intrinsic->intrinsic;
     return runtime.host_func(params, results,
                              [this, which](const std::vector<Val>& args, std::vector<Val>& out) {
                                return call_intrinsic(host, which, args, out);

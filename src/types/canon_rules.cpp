@@ -141,8 +141,20 @@ Expected<void> check_canon_options(const TypeStore& store, FuncTypeId func, Cano
                  ": canonical option `callback` is not allowed (only `canon lift` "
                  "takes one)");
   }
-  if (o.is_async) return error(canon + ": the `async` option is not supported yet");
-  if (o.callback) return error(canon + ": the `callback` option is not supported yet");
+  // The async ABI is for functions whose type says they may block; a
+  // callback only makes sense for an async lift (it is the lift's event
+  // loop), and an async lift has no core results for a post-return to
+  // free (they go through `task.return`). An async lift without a callback
+  // is a stackful one.
+  if (o.is_async && !store.get(func).is_async) {
+    return error(canon + ": the `async` canonical option requires an async function type");
+  }
+  if (o.callback && !o.is_async) {
+    return error(canon + ": canonical option `callback` requires `async` to also be specified");
+  }
+  if (o.post_return && o.is_async) {
+    return error(canon + ": canonical option `post-return` cannot be used with `async`");
+  }
   if (o.realloc && !o.memory) {
     return error(canon + ": canonical option `realloc` requires `memory` to also be specified");
   }

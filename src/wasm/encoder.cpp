@@ -92,15 +92,23 @@ void Instructions::f64_const_bits(uint64_t bits) {
 }
 
 void write_val_type(Bytes& out, ValType type) {
-  out.push_back(static_cast<uint8_t>(type.kind()));
-  if (!type.is_ref()) return;
-  // (ref null? ht) in its long form: the 0x63/0x64 prefix, then the heap
-  // type as a shorthand byte or a non-negative s33 type index.
-  out.back() = type.nullable() ? 0x63 : 0x64;
-  if (type.heap().concrete) {
-    write_s64(out, static_cast<int64_t>(type.heap().index));
+  if (!type.is_ref()) {
+    out.push_back(static_cast<uint8_t>(type.kind()));
+    return;
+  }
+  const HeapType& heap = type.heap();
+  // A nullable abstract reference has a one-byte shorthand (0x70 funcref,
+  // ...), which engines without the function-references proposal still
+  // read; the rest take the long form, (ref null? ht).
+  if (type.nullable() && !heap.concrete) {
+    out.push_back(heap.abstract);
+    return;
+  }
+  out.push_back(type.nullable() ? 0x63 : 0x64);
+  if (heap.concrete) {
+    write_s64(out, static_cast<int64_t>(heap.index));
   } else {
-    out.push_back(type.heap().abstract);
+    out.push_back(heap.abstract);
   }
 }
 

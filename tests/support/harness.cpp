@@ -380,8 +380,7 @@ Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports,
         }
         return std::nullopt;
       }));
-    } else {
-      const auto* t = &std::get<binding::Transcoder>(import.binding);
+    } else if (const auto* t = std::get_if<binding::Transcoder>(&import.binding)) {
       if (t->from_memory >= memory_is_callee.size() || t->to_memory >= memory_is_callee.size()) {
         return Error{where + "names a memory the module does not import"};
       }
@@ -401,6 +400,8 @@ Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports,
             RawMemory{runtime_.memory_data(to.memory), runtime_.memory_size(to.memory)}, args,
             results);
       }));
+    } else {
+      return Error{where + "the harness runs sync-to-sync adapters only"};
     }
   }
   return {};

@@ -41,19 +41,6 @@ std::optional<StringEncoding> encoding_named(std::string_view name) {
   return std::nullopt;
 }
 
-// The options that name features the compiler does not have yet.
-Outcome reject_unsupported(const AdapterCommandOptions& options) {
-  const std::pair<bool, const char*> unsupported[] = {
-      {options.lift_async, "--lift-async"},
-      {options.lower_async, "--lower-async"},
-      {options.lift_callback, "--lift-callback"},
-  };
-  for (const auto& [given, flag] : unsupported) {
-    if (given) return Failure{std::string(flag) + " is not supported yet"};
-  }
-  return std::nullopt;
-}
-
 bool is_utf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
@@ -146,11 +133,12 @@ CLI::App* add_adapter_command(CLI::App& app, AdapterCommandOptions& options) {
   command->add_flag("--lift-post-return", options.lift_post_return,
                     "The callee has a post-return function");
   command->add_flag("--lift-async", options.lift_async,
-                    "Lift with the async option (not supported yet)");
+                    "Lift with the async option (needs an 'async func' SIGNATURE); without "
+                    "--lift-callback the callee is stackful");
   command->add_flag("--lower-async", options.lower_async,
-                    "Lower with the async option (not supported yet)");
+                    "Lower with the async option (needs an 'async func' SIGNATURE)");
   command->add_flag("--lift-callback", options.lift_callback,
-                    "Async lift with a callback function (not supported yet)");
+                    "The async lift has a callback function (needs --lift-async)");
   command->add_flag("--no-concurrency", options.no_concurrency,
                     "Compile without concurrency support (no sync-call bracketing or context "
                     "slot saving)");
@@ -175,7 +163,6 @@ CLI::App* add_adapter_command(CLI::App& app, AdapterCommandOptions& options) {
 }
 
 Outcome run_adapter_command(const AdapterCommandOptions& options) {
-  if (auto rejected = reject_unsupported(options)) return rejected;
   if (options.name.empty()) return Failure{"--name must not be empty"};
   if (!is_utf8(options.name)) return Failure{"--name must be valid UTF-8"};
   auto lift_encoding = encoding_named(options.lift_string_encoding);
@@ -195,7 +182,8 @@ Outcome run_adapter_command(const AdapterCommandOptions& options) {
   }
 
   CanonRequirements needs = canon_requirements(
-      store, *func, SignatureOptions{options.lift_memory64, options.lift_async, false},
+      store, *func,
+      SignatureOptions{options.lift_memory64, options.lift_async, options.lift_callback},
       SignatureOptions{options.lower_memory64, options.lower_async, false});
   Adapter adapter;
   adapter.lift_type = *func;
@@ -205,6 +193,9 @@ Outcome run_adapter_command(const AdapterCommandOptions& options) {
   adapter.lower = side_options(kLowerInstance, *lower_encoding, options.lower_memory64,
                                options.lower_page_size, options.lower_shared, needs.lower);
   if (options.lift_post_return) adapter.lift.post_return = CoreExport{kLiftInstance, "post-return"};
+  adapter.lift.is_async = options.lift_async;
+  adapter.lower.is_async = options.lower_async;
+  if (options.lift_callback) adapter.lift.callback = CoreExport{kLiftInstance, "callback"};
   adapter.callee = CoreExport{kLiftInstance, "callee"};
 
   ModuleOptions module_options;

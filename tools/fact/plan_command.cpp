@@ -38,8 +38,13 @@ json def_json(const component::PlanDef& def) {
                   {"from_memory64", x.from_memory64},
                   {"to_memory", x.to_memory},
                   {"to_memory64", x.to_memory64}};
-        } else {
+        } else if constexpr (std::is_same_v<T, binding::RuntimeIntrinsic>) {
           return {{"intrinsic", intrinsic_name(x.intrinsic)}};
+        } else if constexpr (std::is_same_v<T, component::PlanPrepareCall>) {
+          return {{"prepare_call", x.adapter},
+                  {"memory", x.memory ? export_json(*x.memory) : json(nullptr)}};
+        } else {
+          return {{"start_call", x.index}};
         }
       },
       def);
@@ -131,6 +136,16 @@ json plan_json(const component::ComponentResult& r, const component::Plan& plan)
     trampolines.push_back(std::move(j));
   }
   out["trampolines"] = std::move(trampolines);
+
+  json start_calls = json::array();
+  for (size_t i = 0; i < plan.start_calls.size(); ++i) {
+    const component::PlanStartCallDef& sc = plan.start_calls[i];
+    start_calls.push_back({{"id", i},
+                           {"async_lower", sc.async_lower},
+                           {"callback", optional_def(sc.callback)},
+                           {"post_return", optional_def(sc.post_return)}});
+  }
+  out["start_calls"] = std::move(start_calls);
 
   json resources = json::array();
   for (const component::PlanResource& res : plan.resources) {

@@ -50,7 +50,9 @@ struct CanonOptions {
   std::optional<Memory> memory;
   std::optional<CoreExport> realloc;
   std::optional<CoreExport> post_return;  // lift side only
-  std::optional<CoreExport> callback;     // lift side only
+  std::optional<CoreExport> callback;     // lift side only, with is_async
+  // The `async` option: the async ABI (flat parameters and results through
+  // memory for lowers, `task.return` for lifts).
   bool is_async = false;
 };
 
@@ -63,6 +65,11 @@ struct Adapter {
   CanonOptions lower;
   // The core function that was lifted.
   CoreExport callee;
+  // When either side is async: the constant `prepare-call` passes as
+  // `task_return_type`, which identifies the lifted function's result type
+  // for the checks of `task.return` (Wasmtime's TypeTupleIndex). The
+  // embedder chooses it; the compiler only passes it on.
+  uint32_t task_return_type = 0;
 };
 
 struct ModuleOptions {
@@ -146,7 +153,8 @@ std::string intrinsic_name(Intrinsic intrinsic);
 // What an import of the adapter module must be bound to.
 namespace binding {
 // An item of a core instance: a memory, realloc, callback, callee or
-// post-return function. `role` says which.
+// post-return function. `role` says which. A callback is imported only so
+// that the start-call imports can name it; the adapter never calls it.
 struct Export {
   enum class Role : uint8_t { Memory, Realloc, Callback, Callee, PostReturn };
   Role role;
@@ -176,12 +184,47 @@ struct RuntimeIntrinsic {
   Intrinsic intrinsic;
   friend auto operator<=>(const RuntimeIntrinsic&, const RuntimeIntrinsic&) = default;
 };
+// `sync.[prepare-call]{adapter}`: one per adapter that has an async side.
+// Creates the subtask of a call and stashes its arguments. `memory` is the
+// lift side's memory, which a `task.return` of the callee must use too.
+struct PrepareCall {
+  std::string adapter;
+  std::optional<CoreExport> memory;
+  friend auto operator<=>(const PrepareCall&, const PrepareCall&) = default;
+};
+// `sync.[start-call]{adapter}`: a sync lower of an async lift. Starts the
+// prepared call and returns its results once the callee has returned them;
+// `callback` is the lift's callback, if it has one.
+struct SyncStartCall {
+  std::string adapter;
+  std::optional<CoreExport> callback;
+  friend auto operator<=>(const SyncStartCall&, const SyncStartCall&) = default;
+};
+// `async.[start-call]{adapter}`: an async lower. Starts the prepared call
+// and returns the subtask's state and handle once the callee has started
+// (or returned). Shared by every adapter of the module with the same
+// callback and post-return (the lift's callback for an async lift; the
+// lift's post-return for a sync lift), and named after the first.
+struct AsyncStartCall {
+  std::optional<CoreExport> callback;
+  std::optional<CoreExport> post_return;
+  friend auto operator<=>(const AsyncStartCall&, const AsyncStartCall&) = default;
+};
 }  // namespace binding
 
 // Each import of an adapter module is bound to a different ImportBinding:
 // equal bindings share one import.
-using ImportBinding = std::variant<binding::Export, binding::InstanceFlags, binding::Trap,
-                                   binding::Transcoder, binding::RuntimeIntrinsic>;
+using ImportBinding =
+    std::variant<binding::Export, binding::InstanceFlags, binding::Trap, binding::Transcoder,
+                 binding::RuntimeIntrinsic, binding::PrepareCall, binding::SyncStartCall,
+                 binding::AsyncStartCall>;
+
+// The second-to-last argument of `prepare-call` (result_count_or_max_if_async)
+// for an async lower: with and without a result.
+inline constexpr int32_t kPrepareAsyncWithResult = -2;
+inline constexpr int32_t kPrepareAsyncNoResult = -1;
+// The `flags` argument of `async.[start-call]`: the callee is async-lifted.
+inline constexpr int32_t kStartFlagAsyncCallee = 1;
 
 struct Import {
   enum class Kind : uint8_t { Func, Memory, Global };

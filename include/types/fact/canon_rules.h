@@ -58,7 +58,9 @@ CanonRequirements canon_requirements(const TypeStore& store, FuncTypeId func,
                                      const SignatureOptions& lift, const SignatureOptions& lower);
 
 // Checks the options of the `side` of `func`: `post-return` and `callback`
-// only on lifts, `realloc` only with `memory`, valid page sizes, and the
+// only on lifts, `async` only on async function types, `callback` only
+// with `async`, never `post-return` with `async`, `realloc` only with
+// `memory`, valid page sizes, and the
 // `memory` and `realloc` that canon_requirements asks for. Errors start
 // with canon_name(side).
 Expected<void> check_canon_options(const TypeStore& store, FuncTypeId func, CanonSide side,

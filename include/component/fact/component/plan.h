@@ -31,10 +31,38 @@ struct PlanTrampoline {
   friend bool operator==(const PlanTrampoline&, const PlanTrampoline&) = default;
 };
 
+// `sync.[prepare-call]{adapter}` of an adapter with an async side
+// (docs/import-abi.md). `memory` is the lift's memory, which the callee's
+// `task.return` must name too.
+struct PlanPrepareCall {
+  std::string adapter;
+  std::optional<fact::CoreExport> memory;
+  friend bool operator==(const PlanPrepareCall&, const PlanPrepareCall&) = default;
+};
+
+// A `sync.[start-call]` or `async.[start-call]` import: entry `index` of
+// Plan::start_calls.
+struct PlanStartCall {
+  uint32_t index = 0;
+  friend bool operator==(const PlanStartCall&, const PlanStartCall&) = default;
+};
+
 // What one import of a step is bound to.
-using PlanDef = std::variant<fact::CoreExport,  // an export of an earlier step's instance
-                             PlanTrampoline, binding::InstanceFlags, binding::Trap,
-                             binding::Transcoder, binding::RuntimeIntrinsic>;
+using PlanDef =
+    std::variant<fact::CoreExport,  // an export of an earlier step's instance
+                 PlanTrampoline, binding::InstanceFlags, binding::Trap, binding::Transcoder,
+                 binding::RuntimeIntrinsic, PlanPrepareCall, PlanStartCall>;
+
+// The metadata of a start-call import: how the runtime runs the callee.
+struct PlanStartCallDef {
+  // `async.[start-call]` (an async lower) or `sync.[start-call]`.
+  bool async_lower = false;
+  // An async lift's callback: a stackless callee driven by the callback
+  // loop. An async lift without one is stackful.
+  std::optional<PlanDef> callback;
+  // A sync lift's post-return (async lowers of sync lifts only).
+  std::optional<PlanDef> post_return;
+};
 
 struct PlanArg {
   std::string module;
@@ -109,6 +137,7 @@ struct Plan {
   std::vector<PlanExport> exports;
   std::vector<PlanResource> resources;         // by id
   std::vector<PlanTrampolineDef> trampolines;  // by id
+  std::vector<PlanStartCallDef> start_calls;   // by PlanStartCall::index
   // The handle tables: entry i is table i, the constant that adapter
   // modules pass to the transfer intrinsics and that resource builtins
   // use. The adapters' tables (ComponentAdapters::tables) come first, with
