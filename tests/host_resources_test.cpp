@@ -526,8 +526,12 @@ TEST_F(HostWithoutConcurrencyTest, ScopesTrackBorrowsButShareTheSlots) {
 class HostMayLeaveTest : public HostTest {
  protected:
   HostMayLeaveTest()
-      : HostTest(
-            HostOptions{.may_leave = [this](uint32_t instance) { return instance != blocked; }}) {}
+      : HostTest(options([this](uint32_t instance) { return instance != blocked; })) {}
+  static HostOptions options(MayLeave may_leave) {
+    HostOptions o;
+    o.may_leave = std::move(may_leave);
+    return o;
+  }
   uint32_t blocked = 99;
 };
 

@@ -59,7 +59,8 @@ void Compiler::compile_async_return(const ResolvedAdapter& a) {
   const SideOptions& lower = *a.lower_options;
   const TempLocal saved = clear_may_leave(lower);
   std::vector<Slot> results;
-  for (uint32_t i = 0; i < a.lifted_results.size(); ++i) results.push_back({i, a.lifted_results[i]});
+  for (uint32_t i = 0; i < a.lifted_results.size(); ++i)
+    results.push_back({i, a.lifted_results[i]});
   std::optional<uint32_t> retptr;
   if (a.lower_signature.results_indirect) retptr = static_cast<uint32_t>(a.lifted_results.size());
   translate_results(a, results, a.lifted_results_indirect, retptr);
@@ -84,9 +85,9 @@ void Compiler::compile_async_call(const ResolvedAdapter& a, FunctionId start, Fu
   if (lower.is_async) {
     // Async calls to the same callback (or, for sync callees, the same
     // post-return) share one start-call.
-    start_call = module_.import_async_start_call(
-        a.name, lift.is_async ? a.lift_callback : std::nullopt,
-        lift.is_async ? std::nullopt : a.lift_post_return);
+    start_call =
+        module_.import_async_start_call(a.name, lift.is_async ? a.lift_callback : std::nullopt,
+                                        lift.is_async ? std::nullopt : a.lift_post_return);
   } else {
     start_call = module_.import_sync_start_call(a.name, a.lift_callback, a.lower_signature.results);
   }
@@ -109,8 +110,7 @@ void Compiler::compile_async_call(const ResolvedAdapter& a, FunctionId start, Fu
     const FuncType& lower_type = types_.get(a.lower_type);
     uint64_t count = 0;
     if (lower_type.result) {
-      const std::optional<std::vector<ValType>>& flat =
-          abi(*lower_type.result, lower).flat;
+      const std::optional<std::vector<ValType>>& flat = abi(*lower_type.result, lower).flat;
       count = flat ? flat->size() : std::numeric_limits<int32_t>::max();
     }
     ins_.i32_const(static_cast<int32_t>(count));

@@ -39,6 +39,7 @@ class Partitioner {
     if (o.memory) visit(o.memory->def);
     if (o.realloc) visit(*o.realloc);
     if (o.post_return) visit(*o.post_return);
+    if (o.callback) visit(*o.callback);
   }
 
   void visit(const CoreDef& def) {
@@ -83,6 +84,8 @@ fact::CanonOptions canon_options(CoreItemNames& names, const OptionsDef& o) {
   if (o.memory) c.memory = Memory{name(o.memory->def), o.memory->type};
   if (o.realloc) c.realloc = name(*o.realloc);
   if (o.post_return) c.post_return = name(*o.post_return);
+  c.is_async = o.is_async;
+  if (o.callback) c.callback = name(*o.callback);
   return c;
 }
 
@@ -102,6 +105,8 @@ std::string options_text(const fact::CanonOptions& o) {
   }
   if (o.realloc) out += ", realloc " + export_text(*o.realloc);
   if (o.post_return) out += ", post-return " + export_text(*o.post_return);
+  if (o.is_async) out += ", async";
+  if (o.callback) out += ", callback " + export_text(*o.callback);
   return out;
 }
 
@@ -151,6 +156,7 @@ Expected<ComponentAdapters> compile_adapters(const Dataflow& flow, ModuleOptions
     adapter.lift = canon_options(out.names, a.lift);
     adapter.lower = canon_options(out.names, a.lower);
     adapter.callee = out.names.record(a.callee);
+    adapter.task_return_type = task_return_type(flow.types.store().get(a.lift_type).result);
     out.adapters.push_back(std::move(adapter));
   }
   for (auto& part : parts) {

@@ -37,9 +37,11 @@ Expected<OptionsDef> Inliner::options(Frame& f, const CanonOptions& o, CanonSide
     if (!p) return p.error();
     d.post_return = (*p)->def;
   }
+  d.is_async = o.async;
   if (o.callback) {
-    if (auto cb = at_index(f, f.core_funcs, *o.callback, Sort::CoreFunc, at); !cb)
-      return cb.error();
+    auto cb = at_index(f, f.core_funcs, *o.callback, Sort::CoreFunc, at);
+    if (!cb) return cb.error();
+    d.callback = (*cb)->def;
   }
   return d;
 }
@@ -48,6 +50,8 @@ wasm::FuncType Inliner::core_type_of(FuncTypeId type, const OptionsDef& o,
                                      SignatureContext context) {
   SignatureOptions so;
   so.memory64 = o.memory && o.memory->type.memory64;
+  so.is_async = o.is_async;
+  so.callback = o.callback.has_value();
   return flatten_functype(out_.types.store(), type, so, context).func_type();
 }
 
@@ -58,11 +62,24 @@ Expected<void> Inliner::step(Frame& f, const Canon& c) {
     case CanonKind::ResourceNew:
     case CanonKind::ResourceRep:
     case CanonKind::ResourceDrop: return resource_builtin(f, c);
+    case CanonKind::TaskReturn:
+    case CanonKind::ContextGet:
+    case CanonKind::ContextSet:
+    case CanonKind::BackpressureInc:
+    case CanonKind::BackpressureDec:
+    case CanonKind::ThreadYield:
+    case CanonKind::SubtaskDrop:
+    case CanonKind::WaitableSetNew:
+    case CanonKind::WaitableSetWait:
+    case CanonKind::WaitableSetPoll:
+    case CanonKind::WaitableSetDrop:
+    case CanonKind::WaitableJoin: return async_builtin(f, c);
     default:
       return fail(f, c.offset,
                   std::string("`canon ") + canon_name(c.kind) +
-                      "` is not supported yet (fact supports synchronous lift, "
-                      "lower and the resource builtins)");
+                      "` is not supported yet (fact supports lift, lower, the resource "
+                      "built-ins and those of tasks, subtasks, waitable sets, backpressure, "
+                      "context and thread.yield)");
   }
 }
 
@@ -71,9 +88,6 @@ Expected<void> Inliner::lift(Frame& f, const Canon& c) {
   if (!core) return core.error();
   auto type = func_type_at(f, *f.scope->types, c.type, c.offset);
   if (!type) return type.error();
-  if (out_.types.store().get(*type).is_async) {
-    return fail(f, c.offset, "canon lift: async function types are not supported yet");
-  }
   auto opts = options(f, c.options, CanonSide::Lift, c.offset);
   if (!opts) return opts.error();
   if (auto r = check_canon(f, c, *type, *opts, CanonSide::Lift, *core); !r) return r;
@@ -91,9 +105,6 @@ Expected<void> Inliner::lower(Frame& f, const Canon& c) {
   auto func = at_index(f, f.funcs, c.func, Sort::Func, c.offset);
   if (!func) return func.error();
   const FuncItem& item = **func;
-  if (out_.types.store().get(item.type).is_async) {
-    return fail(f, c.offset, "canon lower: async function types are not supported yet");
-  }
   auto opts = options(f, c.options, CanonSide::Lower, c.offset);
   if (!opts) return opts.error();
   if (auto r = check_canon(f, c, item.type, *opts, CanonSide::Lower, nullptr); !r) return r;
@@ -174,6 +185,114 @@ Expected<void> Inliner::resource_builtin(Frame& f, const Canon& c) {
     return fail(f, c.offset,
                 std::string("`canon ") + canon_name(c.kind) +
                     "` needs a resource defined by this component");
+  }
+  entity.def =
+      CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
+  out_.trampolines.push_back(std::move(t));
+  f.core_funcs.push_back(std::move(entity));
+  return {};
+}
+
+Expected<void> Inliner::async_builtin(Frame& f, const Canon& c) {
+  using wasm::ValType;
+  using K = Trampoline::Kind;
+  const std::string name = std::string("canon ") + canon_name(c.kind);
+  Trampoline t;
+  t.instance = f.instance;
+  t.cancellable = c.flag;
+  CoreEntity entity;
+  // The options these built-ins take: `memory` (and for task.return a
+  // string encoding), nothing else.
+  auto memory_options = [&](bool string_encoding) -> Expected<OptionsDef> {
+    const CanonOptions& o = c.options;
+    if (o.realloc || o.post_return || o.async || o.callback || o.gc || o.core_type ||
+        (!string_encoding && o.string_encoding)) {
+      return fail(f, c.offset,
+                  "`" + name + "` takes only the `memory`" +
+                      (string_encoding ? " and string encoding options" : " option"));
+    }
+    return options(f, o, CanonSide::Lower, c.offset);
+  };
+  switch (c.kind) {
+    case CanonKind::TaskReturn: {
+      t.kind = K::TaskReturn;
+      auto opts = memory_options(true);
+      if (!opts) return opts.error();
+      t.options = std::move(*opts);
+      std::vector<TypeId> params;
+      if (c.result) {
+        auto result = out_.types.valtype(*f.scope->types, *c.result, c.offset);
+        if (!result) return result.error();
+        if (auto r = check_result_has_no_borrow(out_.types.store(), *result); !r) {
+          return fail(f, c.offset, name + ": " + r.error().message);
+        }
+        t.result = *result;
+        params.push_back(*result);
+      }
+      // The result travels as the built-in's parameters, lowered as a
+      // `canon lower` with these options lowers parameters.
+      const bool memory64 = t.options.memory && t.options.memory->type.memory64;
+      const TypeStore& store = out_.types.store();
+      if (auto flat = flatten_types(store, params, memory64, kMaxFlatParams)) {
+        entity.type = wasm::FuncType{*flat, {}};
+      } else {
+        entity.type = wasm::FuncType{{memory64 ? ValType::I64 : ValType::I32}, {}};
+      }
+      const bool needs_memory = (c.result && contains_list_or_string(store, *t.result)) ||
+                                !flatten_types(store, params, memory64, kMaxFlatParams).has_value();
+      if (needs_memory && !t.options.memory) {
+        return fail(f, c.offset, name + ": canonical option `memory` is required for the result");
+      }
+      break;
+    }
+    case CanonKind::ContextGet:
+    case CanonKind::ContextSet:
+      if (c.slot >= 2) {
+        return fail(
+            f, c.offset,
+            name + ": context slot " + std::to_string(c.slot) + " is out of range (there are 2)");
+      }
+      t.kind = c.kind == CanonKind::ContextGet ? K::ContextGet : K::ContextSet;
+      t.slot = c.slot;
+      entity.type = c.kind == CanonKind::ContextGet ? wasm::FuncType{{}, {ValType::I32}}
+                                                    : wasm::FuncType{{ValType::I32}, {}};
+      break;
+    case CanonKind::BackpressureInc:
+    case CanonKind::BackpressureDec:
+      t.kind = c.kind == CanonKind::BackpressureInc ? K::BackpressureInc : K::BackpressureDec;
+      entity.type = wasm::FuncType{};
+      break;
+    case CanonKind::ThreadYield:
+      t.kind = K::ThreadYield;
+      entity.type = wasm::FuncType{{}, {ValType::I32}};
+      break;
+    case CanonKind::SubtaskDrop:
+    case CanonKind::WaitableSetDrop:
+      t.kind = c.kind == CanonKind::SubtaskDrop ? K::SubtaskDrop : K::WaitableSetDrop;
+      entity.type = wasm::FuncType{{ValType::I32}, {}};
+      break;
+    case CanonKind::WaitableSetNew:
+      t.kind = K::WaitableSetNew;
+      entity.type = wasm::FuncType{{}, {ValType::I32}};
+      break;
+    case CanonKind::WaitableJoin:
+      t.kind = K::WaitableJoin;
+      entity.type = wasm::FuncType{{ValType::I32, ValType::I32}, {}};
+      break;
+    case CanonKind::WaitableSetWait:
+    case CanonKind::WaitableSetPoll: {
+      t.kind = c.kind == CanonKind::WaitableSetWait ? K::WaitableSetWait : K::WaitableSetPoll;
+      // The memory is an immediate of these two.
+      CanonOptions with_memory;
+      with_memory.memory = c.memory;
+      auto opts = options(f, with_memory, CanonSide::Lower, c.offset);
+      if (!opts) return opts.error();
+      t.options = std::move(*opts);
+      const ValType ptr = t.options.memory->type.memory64 ? ValType::I64 : ValType::I32;
+      entity.type = wasm::FuncType{{ValType::I32, ptr}, {ValType::I32}};
+      break;
+    }
+    default: return fail(f, c.offset, "internal error: `" + name + "` is not an async built-in");
   }
   entity.def =
       CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};

@@ -131,6 +131,17 @@ Expected<void> Inliner::check_canon(const Frame& f, const Canon& c, FuncTypeId t
                       ", but " + wasm::to_string(expected) + " is expected");
     }
   }
+  if (c.options.callback) {
+    // (event code, payload 1, payload 2) -> callback code
+    const wasm::FuncType expected{{wasm::ValType::I32, wasm::ValType::I32, wasm::ValType::I32},
+                                  {wasm::ValType::I32}};
+    const wasm::FuncType* actual = f.core_funcs[*c.options.callback].func_type();
+    if (actual && *actual != expected) {
+      return fail(f, c.offset,
+                  canon + ": the `callback` function has type " + wasm::to_string(*actual) +
+                      ", but " + wasm::to_string(expected) + " is expected");
+    }
+  }
   if (c.options.post_return) {
     const wasm::FuncType expected = post_return_type(lift_signature);
     const wasm::FuncType* actual = f.core_funcs[*c.options.post_return].func_type();

@@ -205,6 +205,9 @@ class Inliner {
   Expected<void> lift(Frame& f, const Canon& c);
   Expected<void> lower(Frame& f, const Canon& c);
   Expected<void> resource_builtin(Frame& f, const Canon& c);
+  // The built-ins of tasks, subtasks, waitables, backpressure, context and
+  // thread.yield: trampolines the host provides.
+  Expected<void> async_builtin(Frame& f, const Canon& c);
 
   // --- what instantiation verifies (inline_checks.cpp) --------------------
 

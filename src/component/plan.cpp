@@ -83,6 +83,8 @@ class PlanBuilder {
     }
     if (o.realloc) out.realloc = plan_def(*o.realloc);
     if (o.post_return) out.post_return = plan_def(*o.post_return);
+    out.is_async = o.is_async;
+    if (o.callback) out.callback = plan_def(*o.callback);
     return out;
   }
 
@@ -110,9 +112,15 @@ class PlanBuilder {
         out.import = tr.import;
         out.type = tr.type;
         out.options = plan_options(tr.options);
-      } else {
+      } else if (is_resource_builtin(tr.kind)) {
         out.resource = tr.resource;
         out.table = plan_.tables.table(TableMap::Kind::Resource, tr.resource, tr.instance);
+      } else {
+        out.options = plan_options(tr.options);
+        out.result = tr.result;
+        out.result_type = task_return_type(tr.result);
+        out.slot = tr.slot;
+        out.cancellable = tr.cancellable;
       }
       plan_.trampolines.push_back(std::move(out));
     }

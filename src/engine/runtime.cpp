@@ -26,6 +26,10 @@ wabt::Type wabt_type(ValType type) {
     case ValType::Kind::I64: return wabt::Type::I64;
     case ValType::Kind::F32: return wabt::Type::F32;
     case ValType::Kind::F64: return wabt::Type::F64;
+    case ValType::Kind::Ref:
+      // Adapter imports take funcrefs (prepare-call, start-call); the
+      // facade passes other references as funcref too, which nothing uses.
+      return wabt::Type::FuncRef;
     default: break;
   }
   return wabt::Type::I32;
@@ -37,6 +41,7 @@ std::optional<ValType> val_type(wabt::Type type) {
     case wabt::Type::I64: return ValType::I64;
     case wabt::Type::F32: return ValType::F32;
     case wabt::Type::F64: return ValType::F64;
+    case wabt::Type::FuncRef: return ValType::funcref();
     default: return std::nullopt;
   }
 }
@@ -56,6 +61,7 @@ interp::Value to_interp(const Val& v) {
       std::memcpy(&d, &v.bits, 8);
       return interp::Value::Make(d);
     }
+    case ValType::Kind::Ref: return interp::Value::Make(interp::Ref(static_cast<size_t>(v.bits)));
     default: break;
   }
   return interp::Value::Make(uint32_t{0});
@@ -77,6 +83,7 @@ Val from_interp(const interp::Value& value, ValType type) {
       std::memcpy(&bits, &d, 8);
       return Val::f64_bits(bits);
     }
+    case ValType::Kind::Ref: return Val{type, value.Get<interp::Ref>().index};
     default: break;
   }
   return Val{};

@@ -3,13 +3,17 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "fact/host/fiber.h"
 #include "fact/host/host.h"
 
 namespace fact::host {
@@ -84,13 +88,38 @@ struct CopyEnd {
   bool in_waitable_set = false;
 };
 
-using Element = std::variant<ResourceHandle, ErrorContextHandle, CopyEnd>;
+struct Subtask;
+struct WaitableSet;
+
+// A subtask in its caller's table: the caller's handle on an async call
+// that did not return before the call did (canon_lower).
+struct SubtaskHandle {
+  std::shared_ptr<Subtask> subtask;
+};
+
+// A waitable set: its members are the handles of the same table that
+// joined it.
+struct WaitableSetHandle {
+  std::shared_ptr<WaitableSet> set;
+};
+
+using Element =
+    std::variant<ResourceHandle, ErrorContextHandle, CopyEnd, SubtaskHandle, WaitableSetHandle>;
+
+struct Thread;
 
 struct InstanceState {
   std::optional<uint32_t> parent;
-  // The spec's may_enter: false while the instance is on the call stack.
-  bool may_enter = true;
+  // The spec's may_enter, as a count: how many calls running right now
+  // entered the instance (Store.lift's enter_from). A call that blocks
+  // stops counting until it runs again, which is what lets a blocked
+  // instance be reentered.
+  uint32_t entered = 0;
   SlotTable<Element> handles;
+  // ComponentInstance.backpressure, num_waiting_to_enter, exclusive_thread.
+  uint32_t backpressure = 0;
+  uint32_t waiting_to_enter = 0;
+  const Thread* exclusive = nullptr;
 };
 
 struct ResourceTypeState {
@@ -109,18 +138,101 @@ struct Lender {
   uint32_t handle = 0;
 };
 
+struct CallScope;
+struct Stack;
+
+// A component thread (the spec's Thread). Part of the implicit thread of a
+// call's task; its stack is where it runs: a fiber of its own for an
+// async-typed call, its caller's stack for a sync-typed one.
+struct Thread {
+  CallScope* task = nullptr;
+  Stack* stack = nullptr;
+  std::array<uint32_t, 2> context{};
+  // While waiting (in Host::State::waiting): when it may go on.
+  std::function<bool()> ready;
+  // Yielded: runs after the threads that wait for something.
+  bool low_priority = false;
+};
+
+// The caller's side of a call with an async side (canon_lower's Subtask).
+// Shared by the callee's task and, once the call blocked, the caller's
+// table.
+struct Subtask {
+  enum class State : uint8_t { Starting = 0, Started = 1, Returned = 2 };
+  State state = State::Starting;
+  uint32_t caller = 0;            // instance
+  std::optional<uint32_t> index;  // in the caller's table, once it has one
+  uint32_t set = 0;               // the waitable set it joined (0: none)
+  bool pending_event = false;     // a state change not yet delivered
+  bool resolve_delivered = false;
+  std::vector<Lender> lenders;          // given back when the resolve is delivered
+  std::vector<wasm::Val> flat_results;  // of a sync caller, from [async-return]
+  bool resolved() const { return state == State::Returned; }
+};
+
+struct WaitableSet {
+  uint32_t instance = 0;
+  // The handles that joined it. Ordered: events are delivered lowest
+  // handle first, as Wasmtime does.
+  std::set<uint32_t> members;
+  uint32_t waiting = 0;  // threads waiting on it
+};
+
+// An event as waitable-set.wait returns it: code, payload 1, payload 2.
+using Event = std::array<uint32_t, 3>;
+
+// The call of a lifted function: the spec's Task with its implicit thread,
+// and the bookkeeping of the call that made it (lends, entered instances).
 struct CallScope {
-  enum class Origin : uint8_t { SyncCall, HostCall, Destructor };
+  enum class Origin : uint8_t { SyncCall, HostCall, Destructor, AsyncCall };
+  enum class State : uint8_t { Initial, Started, Resolved };
   Origin origin = Origin::SyncCall;
   uint64_t id = 0;
   std::optional<uint32_t> caller;
   uint32_t callee = 0;
+  bool type_async = false;  // the function type is async
+  State state = State::Initial;
   // Borrow handles lowered into the callee during this call and not dropped.
   uint32_t num_borrows = 0;
+  // The lends of a sync call, given back when it exits (an async call keeps
+  // them in its Subtask).
   std::vector<Lender> lenders;
-  // Instances whose may_enter this call cleared.
+  // Instances this call entered (Store.lift's entering set).
   std::vector<uint32_t> entered;
-  std::array<uint32_t, 2> context{};
+  Thread thread;
+  bool holds_exclusive = false;
+  // An async call: its callee, for task.return's checks, and what to do
+  // when it returns.
+  LiftedFunc func;
+  std::function<Expected<void>(const std::vector<wasm::Val>&)> on_resolve;
+  std::shared_ptr<Subtask> subtask;
+};
+
+// A native stack: the host's own, or a fiber's. `chain` is the calls that
+// run on it, innermost last: a call into a sync-typed function runs on its
+// caller's stack.
+struct Stack {
+  std::unique_ptr<Fiber> fiber;  // none: the host's stack
+  std::vector<CallScope*> chain;
+  // How the fiber's body ended, when it trapped.
+  std::optional<Error> trap;
+  // Set when the fiber is resumed only to unwind: every blocking call on
+  // it returns a trap.
+  bool unwinding = false;
+  // The arguments prepare-call stashed for the next start-call.
+  struct Prepared {
+    GuestFunc start;
+    GuestFunc return_;
+    uint32_t caller = 0;
+    uint32_t callee = 0;
+    uint32_t task_return_type = 0;
+    bool callee_async = false;
+    StringEncoding string_encoding = StringEncoding::Utf8;
+    int32_t result_count_or_async = 0;
+    std::optional<uint64_t> memory;
+    std::vector<wasm::Val> params;
+  };
+  std::optional<Prepared> prepared;
 };
 
 struct ErrorContextState {
@@ -136,23 +248,84 @@ struct Host::State {
   std::map<uint32_t, TableBinding> future_tables;
   std::map<uint32_t, TableBinding> stream_tables;
   std::map<uint32_t, uint32_t> error_context_tables;  // table -> instance
-  std::vector<CallScope> scopes;
   uint64_t next_scope_id = 1;
   std::array<uint32_t, 2> host_context{};
   std::map<uint64_t, ErrorContextState> error_contexts;
   uint64_t next_error_context = 1;
 
+  // Every live call, by id.
+  std::map<uint64_t, std::unique_ptr<CallScope>> calls;
+  // The host's stack and the fibers; `current` is the one running.
+  Stack host_stack;
+  std::map<const Stack*, std::unique_ptr<Stack>> fibers;
+  Stack* current = &host_stack;
+  // Threads that wait to be resumed, oldest first (the spec's
+  // Store.waiting): each is the innermost call of a suspended fiber.
+  std::vector<Thread*> waiting;
+
   bool may_leave(uint32_t instance) const {
     return !options.may_leave || options.may_leave(instance);
   }
   CallScope* find_scope(uint64_t id);
+  // The innermost call of the running stack, if any.
+  CallScope* innermost() { return current->chain.empty() ? nullptr : current->chain.back(); }
   std::array<uint32_t, 2>& current_context();
+
+  // Store.lift's reentrance check and enter_from: the instances entering
+  // `callee` from `caller` enters, or a trap naming the first that may not
+  // be entered.
+  Expected<std::vector<uint32_t>> entering(std::string_view op, std::optional<uint32_t> caller,
+                                           uint32_t callee) const;
+  void take(const std::vector<uint32_t>& instances);
+  void release(const std::vector<uint32_t>& instances);
 
   // Pushes a scope after the checks of enter_sync_call.
   Expected<void> enter(std::string_view op, std::optional<uint32_t> caller, uint32_t callee,
-                       CallScope::Origin origin);
+                       CallScope::Origin origin, bool type_async = false);
   // Pops the innermost scope after the checks of exit_sync_call.
   Expected<void> exit(std::string_view op, CallScope::Origin origin);
+
+  // --- scheduling (tasks.cpp) ---
+
+  // Thread.wait_until for the innermost call of the running stack: returns
+  // once `ready()` holds. A `yield` goes on after others had their turn.
+  Expected<void> wait_until(std::string_view op, std::function<bool()> ready, bool yield = false);
+  // Runs `thread`, the innermost call of a suspended fiber, until that
+  // fiber suspends again or ends; a trap in it is returned.
+  Expected<void> resume(Thread* thread);
+  // Starts `stack`, a new fiber, and runs it until it suspends or ends.
+  Expected<void> start(Stack* stack);
+  // The event loop of a host call: runs ready threads until `done()`.
+  Expected<void> run_until(std::function<bool()> done);
+  // Task.enter_implicit_thread: waits for backpressure, takes the
+  // exclusive lock when the call needs it.
+  Expected<void> enter_implicit_thread(std::string_view op, CallScope& call);
+  void exit_implicit_thread(CallScope& call);
+  bool has_backpressure(const CallScope& call) const;
+  // Every suspended fiber is resumed to unwind (a blocking call returns a
+  // trap) and ends.
+  void unwind_fibers();
+
+  // --- calls with an async side (async_calls.cpp) ---
+
+  // The body of a call's implicit thread: start, call the callee (and its
+  // callback loop), exit.
+  Expected<void> run_call(CallScope& call,
+                          std::function<Expected<std::vector<wasm::Val>>()> on_start);
+  Expected<std::vector<wasm::Val>> call_guest(GuestFunc func, const std::vector<wasm::Val>& args);
+  // Subtask.deliver_resolve.
+  void deliver_resolve(Subtask& subtask);
+
+  // --- waitables (waitables.cpp) ---
+
+  // WaitableSet.wait_for_event_and: waits until `also()` holds and the set
+  // has an event, and takes it.
+  Expected<Event> wait_for_event(std::string_view op, const std::shared_ptr<WaitableSet>& set,
+                                 std::function<bool()> also);
+  bool has_event(const WaitableSet& set);
+  // The event of the set's lowest member that has one.
+  std::optional<Event> take_event(WaitableSet& set);
+  void give_back(const std::vector<Lender>& lenders);
 };
 
 // "op: message".

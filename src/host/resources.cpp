@@ -115,6 +115,8 @@ std::string describe(const Element& element) {
     return resource->own ? "an own handle" : "a borrow handle";
   }
   if (std::holds_alternative<ErrorContextHandle>(element)) return "an error-context";
+  if (std::holds_alternative<SubtaskHandle>(element)) return "a subtask";
+  if (std::holds_alternative<WaitableSetHandle>(element)) return "a waitable set";
   const auto& end = std::get<CopyEnd>(element);
   std::string text = end.readable ? "the readable end of a " : "the writable end of a ";
   return text + (end.kind == CopyKind::Future ? "future" : "stream");
@@ -166,9 +168,17 @@ Expected<uint32_t> move_element(Host::State& state, std::string_view op, uint32_
 Host::Host(HostOptions options) : state_(std::make_unique<State>()) {
   state_->options = std::move(options);
 }
-Host::~Host() = default;
+Host::~Host() {
+  if (state_) state_->unwind_fibers();
+}
 Host::Host(Host&&) noexcept = default;
-Host& Host::operator=(Host&&) noexcept = default;
+Host& Host::operator=(Host&& other) noexcept {
+  if (this != &other) {
+    if (state_) state_->unwind_fibers();
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
 
 Expected<void> Host::add_instance(uint32_t instance, std::optional<uint32_t> parent) {
   constexpr std::string_view op = "add_instance";
@@ -234,13 +244,14 @@ Expected<uint32_t> Host::resource_transfer_own(uint32_t handle, uint32_t src_tab
 Expected<uint32_t> Host::resource_transfer_borrow(uint32_t handle, uint32_t src_table,
                                                   uint32_t dst_table) {
   constexpr std::string_view op = "resource.transfer-borrow";
-  if (state_->scopes.empty()) {
+  CallScope* innermost = state_->innermost();
+  if (!innermost) {
     return trap(op, "a borrow can only be passed inside a call (no enter-sync-call is active)");
   }
   auto tables = find_transfer_tables(*state_, op, src_table, dst_table);
   if (!tables) return tables.error();
   auto [src, dst] = *tables;
-  CallScope& scope = state_->scopes.back();
+  CallScope& scope = *innermost;
   // Borrows only travel in parameters, from the caller into the callee of
   // the innermost call; anything else means the tables are bound wrongly.
   if (scope.caller != src->instance || scope.callee != dst->instance) {
@@ -267,10 +278,11 @@ Expected<uint32_t> Host::resource_transfer_borrow(uint32_t handle, uint32_t src_
     }
   }
 
-  // lift_borrow: the lend lasts until the end of the call.
+  // lift_borrow: the lend lasts until the caller learns that the call
+  // returned (the end of a sync call; the resolve event of an async one).
   const uint32_t rep = lender.rep;
   ++lender.num_lends;
-  scope.lenders.push_back(Lender{src->instance, handle});
+  (scope.subtask ? scope.subtask->lenders : scope.lenders).push_back(Lender{src->instance, handle});
   if (into_implementer) return rep;
   ++scope.num_borrows;
   return dst_instance.handles.add(
@@ -377,13 +389,21 @@ std::optional<HandleInfo> Host::inspect(uint32_t instance, uint32_t handle) cons
     info.rep = resource->rep;
     info.num_lends = resource->num_lends;
     if (!resource->own) {
-      for (std::size_t i = 0; i < state_->scopes.size(); ++i) {
-        if (state_->scopes[i].id == resource->scope_id) info.scope_depth = i + 1;
+      if (const CallScope* scope = state_->find_scope(resource->scope_id)) {
+        const std::vector<CallScope*>& chain = scope->thread.stack->chain;
+        for (std::size_t i = 0; i < chain.size(); ++i) {
+          if (chain[i] == scope) info.scope_depth = i + 1;
+        }
       }
     }
   } else if (const auto* context = std::get_if<ErrorContextHandle>(element)) {
     info.kind = HandleInfo::Kind::ErrorContext;
     info.error_context = context->id;
+  } else if (const auto* subtask = std::get_if<SubtaskHandle>(element)) {
+    info.kind = HandleInfo::Kind::Subtask;
+    info.in_waitable_set = subtask->subtask->set != 0;
+  } else if (std::holds_alternative<WaitableSetHandle>(*element)) {
+    info.kind = HandleInfo::Kind::WaitableSet;
   } else {
     const auto& end = std::get<CopyEnd>(*element);
     if (end.kind == CopyKind::Future) {

@@ -1,5 +1,6 @@
-// Call scopes (enter/exit-sync-call, host calls, destructor calls) and the
-// context slots of fact::host::Host.
+// Call scopes (enter/exit-sync-call, host calls, destructor calls), the
+// reentrance check, and the context slots of fact::host::Host.
+#include <algorithm>
 #include <cassert>
 #include <set>
 #include <string>
@@ -27,6 +28,7 @@ const char* origin_name(CallScope::Origin origin) {
     case CallScope::Origin::SyncCall: return "enter-sync-call";
     case CallScope::Origin::HostCall: return "enter_host_call";
     case CallScope::Origin::Destructor: return "a destructor call";
+    case CallScope::Origin::AsyncCall: return "a start-call";
   }
   return "?";
 }
@@ -39,71 +41,108 @@ Expected<void> check_slot(std::string_view op, uint32_t slot) {
 }  // namespace
 
 CallScope* Host::State::find_scope(uint64_t id) {
-  for (CallScope& scope : scopes) {
-    if (scope.id == id) return &scope;
-  }
-  return nullptr;
+  auto it = calls.find(id);
+  return it == calls.end() ? nullptr : it->second.get();
 }
 
 std::array<uint32_t, 2>& Host::State::current_context() {
-  if (options.concurrency_support && !scopes.empty()) return scopes.back().context;
+  if (options.concurrency_support) {
+    if (CallScope* call = innermost()) return call->thread.context;
+  }
   return host_context;
 }
 
-Expected<void> Host::State::enter(std::string_view op, std::optional<uint32_t> caller,
-                                  uint32_t callee, CallScope::Origin origin) {
-  if (caller && !instances.contains(*caller)) return trap(op, "unknown instance " + str(*caller));
-  if (!instances.contains(callee)) return trap(op, "unknown instance " + str(callee));
-  if (caller && !scopes.empty() && scopes.back().callee != *caller) {
-    return trap(op, "the caller, instance " + str(*caller) + ", is not the running instance " +
-                        str(scopes.back().callee));
-  }
+Expected<std::vector<uint32_t>> Host::State::entering(std::string_view op,
+                                                      std::optional<uint32_t> caller,
+                                                      uint32_t callee) const {
   // Store.lift: entering the callee enters its ancestors too, except those
   // the caller is already inside.
   std::set<uint32_t> entering = self_and_ancestors(*this, callee);
   for (uint32_t inside : self_and_ancestors(*this, caller)) entering.erase(inside);
   for (uint32_t instance : entering) {
-    if (!instances.at(instance).may_enter) {
+    if (instances.at(instance).entered > 0) {
       return trap(op, "cannot enter component instance " + str(instance) +
                           ": it is already on the call stack");
     }
   }
-  CallScope scope;
-  scope.origin = origin;
-  scope.id = next_scope_id++;
-  scope.caller = caller;
-  scope.callee = callee;
-  for (uint32_t instance : entering) {
-    instances.at(instance).may_enter = false;
-    scope.entered.push_back(instance);
-  }
-  scopes.push_back(std::move(scope));
-  return {};
+  return std::vector<uint32_t>(entering.begin(), entering.end());
 }
 
-Expected<void> Host::State::exit(std::string_view op, CallScope::Origin origin) {
-  if (scopes.empty()) return trap(op, "no call to end: there is no matching call entry");
-  CallScope& scope = scopes.back();
-  if (scope.origin != origin) {
-    return trap(op, "the innermost call was begun by " + std::string(origin_name(scope.origin)) +
-                        ", not by " + origin_name(origin));
+void Host::State::take(const std::vector<uint32_t>& entered) {
+  for (uint32_t instance : entered) ++instances.at(instance).entered;
+}
+
+void Host::State::release(const std::vector<uint32_t>& entered) {
+  for (uint32_t instance : entered) {
+    assert(instances.at(instance).entered > 0);
+    --instances.at(instance).entered;
   }
-  if (scope.num_borrows > 0) {
-    return trap(op, "borrow handles still remain at the end of the call: instance " +
-                        str(scope.callee) + " did not drop " + str(scope.num_borrows) +
-                        " borrow handle(s) it received");
-  }
-  // Subtask.deliver_resolve: the lent handles are the caller's again. None
-  // can have gone away: a lent handle can be neither dropped nor moved.
-  for (const Lender& lender : scope.lenders) {
+}
+
+void Host::State::give_back(const std::vector<Lender>& lenders) {
+  // None can have gone away: a lent handle can be neither dropped nor moved.
+  for (const Lender& lender : lenders) {
     Element* element = instances.at(lender.instance).handles.get(lender.handle);
     assert(element && std::holds_alternative<ResourceHandle>(*element));
     auto& resource = std::get<ResourceHandle>(*element);
     assert(resource.num_lends > 0);
     --resource.num_lends;
   }
-  for (uint32_t instance : scope.entered) instances.at(instance).may_enter = true;
-  scopes.pop_back();
+}
+
+Expected<void> Host::State::enter(std::string_view op, std::optional<uint32_t> caller,
+                                  uint32_t callee, CallScope::Origin origin, bool type_async) {
+  if (caller && !instances.contains(*caller)) return trap(op, "unknown instance " + str(*caller));
+  if (!instances.contains(callee)) return trap(op, "unknown instance " + str(callee));
+  const CallScope* inner = innermost();
+  if (caller && inner && inner->callee != *caller) {
+    return trap(op, "the caller, instance " + str(*caller) + ", is not the running instance " +
+                        str(inner->callee));
+  }
+  auto entered = entering(op, caller, callee);
+  if (!entered) return entered.error();
+  auto scope = std::make_unique<CallScope>();
+  scope->origin = origin;
+  scope->id = next_scope_id++;
+  scope->caller = caller;
+  scope->callee = callee;
+  scope->type_async = type_async;
+  scope->state = CallScope::State::Started;
+  scope->entered = std::move(*entered);
+  scope->thread.task = scope.get();
+  scope->thread.stack = current;
+  take(scope->entered);
+  CallScope& call = *scope;
+  current->chain.push_back(scope.get());
+  calls.emplace(call.id, std::move(scope));
+  // An async-typed callee of a sync call still waits for backpressure and
+  // takes the exclusive lock (Task.enter_implicit_thread).
+  if (type_async) {
+    if (auto entered_thread = enter_implicit_thread(op, call); !entered_thread) {
+      return entered_thread.error();
+    }
+  }
+  return {};
+}
+
+Expected<void> Host::State::exit(std::string_view op, CallScope::Origin origin) {
+  CallScope* scope = innermost();
+  if (!scope) return trap(op, "no call to end: there is no matching call entry");
+  if (scope->origin != origin) {
+    return trap(op, "the innermost call was begun by " + std::string(origin_name(scope->origin)) +
+                        ", not by " + origin_name(origin));
+  }
+  if (scope->num_borrows > 0) {
+    return trap(op, "borrow handles still remain at the end of the call: instance " +
+                        str(scope->callee) + " did not drop " + str(scope->num_borrows) +
+                        " borrow handle(s) it received");
+  }
+  // Subtask.deliver_resolve: the lent handles are the caller's again.
+  give_back(scope->lenders);
+  exit_implicit_thread(*scope);
+  release(scope->entered);
+  current->chain.pop_back();
+  calls.erase(scope->id);
   return {};
 }
 
@@ -113,7 +152,8 @@ Expected<void> Host::enter_sync_call(uint32_t caller_instance, uint32_t callee_i
   if (callee_is_async > 1) {
     return trap(op, "callee_is_async must be 0 or 1, not " + str(callee_is_async));
   }
-  return state_->enter(op, caller_instance, callee_instance, CallScope::Origin::SyncCall);
+  return state_->enter(op, caller_instance, callee_instance, CallScope::Origin::SyncCall,
+                       callee_is_async == 1);
 }
 
 Expected<void> Host::exit_sync_call() {
@@ -140,6 +180,6 @@ Expected<void> Host::context_set(uint32_t slot, uint32_t value) {
   return {};
 }
 
-std::size_t Host::call_depth() const { return state_->scopes.size(); }
+std::size_t Host::call_depth() const { return state_->current->chain.size(); }
 
 }  // namespace fact::host

@@ -3,6 +3,7 @@
 #include <initializer_list>
 #include <map>
 
+#include "fact/abi.h"
 #include "fact/engine/runtime.h"
 #include "fact/host/host.h"
 #include "fact/host/transcoder_call.h"
@@ -100,6 +101,16 @@ Expected<void> visit_handles(const TypeStore& store, TypeId type, V& value, cons
 
 std::string handle_text(uint32_t index) { return "#" + std::to_string(index); }
 
+// A built-in's outcome as an i32 result (or none), or its trap.
+Expected<std::optional<uint32_t>> none(Expected<void> r) {
+  if (!r) return r.error();
+  return std::optional<uint32_t>();
+}
+Expected<std::optional<uint32_t>> value(Expected<uint32_t> r) {
+  if (!r) return r.error();
+  return std::optional<uint32_t>(*r);
+}
+
 }  // namespace
 
 struct ComponentRunner::Impl {
@@ -138,6 +149,19 @@ struct ComponentRunner::Impl {
     options.may_leave = [this](uint32_t instance) {
       auto it = flags.find(instance);
       return it == flags.end() || runtime.global_get(it->second) != 0;
+    };
+    options.set_may_leave = [this](uint32_t instance, bool may_leave) {
+      if (auto it = flags.find(instance); it != flags.end()) {
+        runtime.global_set(it->second, may_leave ? 1 : 0);
+      }
+    };
+    // A GuestFunc is the store reference a funcref holds, which is also
+    // what the facade's handles are.
+    options.call_guest = [this](host::GuestFunc func,
+                                const std::vector<Val>& args) -> Expected<std::vector<Val>> {
+      engine::CallOutcome out = runtime.call(Handle{func.ref}, args);
+      if (out.trap) return Error{*out.trap};
+      return std::move(out.results);
     };
     return options;
   }
@@ -221,11 +245,127 @@ struct ComponentRunner::Impl {
     return runtime.export_of(*instances[e.instance], e.name);
   }
 
+  // The identity of a memory (host::LiftedFunc::memory): its store reference.
+  Expected<std::optional<uint64_t>> memory_identity(const std::optional<fact::Memory>& memory) {
+    if (!memory) return std::optional<uint64_t>();
+    auto h = export_handle(memory->export_);
+    if (!h) return h.error();
+    return std::optional<uint64_t>(h->ref);
+  }
+
+  host::MemoryAccess memory_access(std::optional<Handle> memory) {
+    if (!memory) return {};
+    return [this, m = *memory] {
+      return host::GuestMemory{runtime.memory_data(m), runtime.memory_size(m)};
+    };
+  }
+
+  // A host function of [params] -> [results] (i32s) whose body calls `body`
+  // with the i32 arguments; an error is a trap.
+  template <class Body>
+  Handle i32_builtin(size_t params, size_t results, Body body) {
+    return runtime.host_func(
+        std::vector<ValType>(params, ValType::I32), std::vector<ValType>(results, ValType::I32),
+        [body](const std::vector<Val>& args, std::vector<Val>& out) -> std::optional<std::string> {
+          std::vector<uint32_t> raw;
+          for (const Val& a : args) raw.push_back(static_cast<uint32_t>(a.bits));
+          Expected<std::optional<uint32_t>> r = body(raw);
+          if (!r) return r.error().message;
+          if (*r) out.at(0).bits = **r;
+          return std::nullopt;
+        });
+  }
+
+  // The built-ins of tasks, subtasks, waitable sets, backpressure, context
+  // and thread.yield, on the reference host.
+  Expected<Handle> async_builtin(const component::PlanTrampolineDef& tr) {
+    using K = component::Trampoline::Kind;
+    std::optional<Handle> memory;
+    if (tr.options.memory) {
+      auto h = export_handle(tr.options.memory->export_);
+      if (!h) return h.error();
+      memory = *h;
+    }
+    switch (tr.kind) {
+      case K::TaskReturn: {
+        auto identity = memory_identity(tr.options.memory);
+        if (!identity) return identity.error();
+        const wasm::FuncType type = task_return_type(tr);
+        return runtime.host_func(
+            type.params, type.results,
+            [this, result_type = tr.result_type, identity = *identity,
+             encoding = tr.options.string_encoding](
+                const std::vector<Val>& args, std::vector<Val>&) -> std::optional<std::string> {
+              auto r = host.task_return(result_type, identity, encoding, args);
+              if (!r) return r.error().message;
+              return std::nullopt;
+            });
+      }
+      case K::ContextGet:
+        return i32_builtin(0, 1, [this, slot = tr.slot](const std::vector<uint32_t>&) {
+          return value(host.context_get(slot));
+        });
+      case K::ContextSet:
+        return i32_builtin(1, 0, [this, slot = tr.slot](const std::vector<uint32_t>& a) {
+          return none(host.context_set(slot, a[0]));
+        });
+      case K::BackpressureInc:
+        return i32_builtin(0, 0, [this](const auto&) { return none(host.backpressure_inc()); });
+      case K::BackpressureDec:
+        return i32_builtin(0, 0, [this](const auto&) { return none(host.backpressure_dec()); });
+      case K::ThreadYield:
+        return i32_builtin(0, 1, [this](const auto&) { return value(host.thread_yield()); });
+      case K::SubtaskDrop:
+        return i32_builtin(1, 0, [this](const auto& a) { return none(host.subtask_drop(a[0])); });
+      case K::WaitableSetNew:
+        return i32_builtin(0, 1, [this](const auto&) { return value(host.waitable_set_new()); });
+      case K::WaitableSetDrop:
+        return i32_builtin(1, 0,
+                           [this](const auto& a) { return none(host.waitable_set_drop(a[0])); });
+      case K::WaitableJoin:
+        return i32_builtin(2, 0,
+                           [this](const auto& a) { return none(host.waitable_join(a[0], a[1])); });
+      case K::WaitableSetWait:
+      case K::WaitableSetPoll: {
+        const bool wait = tr.kind == K::WaitableSetWait;
+        const bool memory64 = tr.options.memory && tr.options.memory->type.memory64;
+        return runtime.host_func(
+            {ValType::I32, memory64 ? ValType::I64 : ValType::I32}, {ValType::I32},
+            [this, wait, access = memory_access(memory)](
+                const std::vector<Val>& args, std::vector<Val>& out) -> std::optional<std::string> {
+              const auto set = static_cast<uint32_t>(args.at(0).bits);
+              Expected<uint32_t> r = wait ? host.waitable_set_wait(set, access, args.at(1).bits)
+                                          : host.waitable_set_poll(set, access, args.at(1).bits);
+              if (!r) return r.error().message;
+              out.at(0).bits = *r;
+              return std::nullopt;
+            });
+      }
+      default: break;
+    }
+    return Error{std::string("internal error: `") + component::trampoline_kind_name(tr.kind) +
+                 "` is not a built-in of the async host"};
+  }
+
+  // task.return takes the result as a `canon lower` of it would pass it.
+  wasm::FuncType task_return_type(const component::PlanTrampolineDef& tr) const {
+    const TypeStore& store = result.flow.types.store();
+    const bool memory64 = tr.options.memory && tr.options.memory->type.memory64;
+    if (!tr.result) return {};
+    if (auto flat = flatten_types(store, {*tr.result}, memory64, kMaxFlatParams)) {
+      return {*flat, {}};
+    }
+    return {{memory64 ? ValType::I64 : ValType::I32}, {}};
+  }
+
   // canon resource.new/rep/drop of one instance, on the reference host.
   Expected<Handle> trampoline(uint32_t index) {
     const component::PlanTrampolineDef& tr = plan.trampolines.at(index);
     using K = component::Trampoline::Kind;
     const uint32_t table = tr.table;
+    if (tr.kind != K::LowerImport && !component::is_resource_builtin(tr.kind)) {
+      return async_builtin(tr);
+    }
     switch (tr.kind) {
       case K::LowerImport:
         return Error{"component import `" + tr.import +
@@ -254,6 +394,7 @@ struct ComponentRunner::Impl {
               return std::nullopt;
             });
       }
+      default: break;
     }
     return Error{"internal error: unknown trampoline kind"};
   }
@@ -296,6 +437,24 @@ struct ComponentRunner::Impl {
                 host::RawMemory{runtime.memory_data(to), runtime.memory_size(to)}, args, out);
           });
     }
+    if (const auto* p = std::get_if<component::PlanPrepareCall>(&def)) {
+      std::optional<uint64_t> memory;
+      if (p->memory) {
+        auto h = export_handle(*p->memory);
+        if (!h) return h.error();
+        memory = h->ref;
+      }
+      return runtime.host_func(params, results,
+                               [this, memory](const std::vector<Val>& args,
+                                              std::vector<Val>&) -> std::optional<std::string> {
+                                 auto r = host.prepare_call(args, memory);
+                                 if (!r) return r.error().message;
+                                 return std::nullopt;
+                               });
+    }
+    if (const auto* sc = std::get_if<component::PlanStartCall>(&def)) {
+      return start_call(plan.start_calls.at(sc->index), params, results);
+    }
     const auto* intrinsic = std::get_if<binding::RuntimeIntrinsic>(&def);
     if (!intrinsic) return Error{"internal error: an adapter import the runner cannot bind"};
     const Intrinsic which = intrinsic->intrinsic;
@@ -303,6 +462,52 @@ struct ComponentRunner::Impl {
                              [this, which](const std::vector<Val>& args, std::vector<Val>& out) {
                                return call_intrinsic(host, which, args, out);
                              });
+  }
+
+  // A start-call import: its callback or post-return are resolved now, and
+  // the host runs the call.
+  Expected<Handle> start_call(const component::PlanStartCallDef& sc,
+                              const std::vector<ValType>& params,
+                              const std::vector<ValType>& results) {
+    std::optional<host::GuestFunc> callback, post_return;
+    if (sc.callback) {
+      auto h = resolve(*sc.callback, nullptr);
+      if (!h) return h.error();
+      callback = host::GuestFunc{h->ref};
+    }
+    if (sc.post_return) {
+      auto h = resolve(*sc.post_return, nullptr);
+      if (!h) return h.error();
+      post_return = host::GuestFunc{h->ref};
+    }
+    if (sc.async_lower) {
+      return runtime.host_func(
+          params, results,
+          [this, callback, post_return](const std::vector<Val>& args,
+                                        std::vector<Val>& out) -> std::optional<std::string> {
+            auto r = host.async_start_call(callback, post_return, host::GuestFunc{args.at(0).bits},
+                                           static_cast<uint32_t>(args.at(1).bits),
+                                           static_cast<uint32_t>(args.at(2).bits),
+                                           static_cast<uint32_t>(args.at(3).bits));
+            if (!r) return r.error().message;
+            out.at(0).bits = *r;
+            return std::nullopt;
+          });
+    }
+    return runtime.host_func(
+        params, results,
+        [this, callback](const std::vector<Val>& args,
+                         std::vector<Val>& out) -> std::optional<std::string> {
+          auto r = host.sync_start_call(callback, host::GuestFunc{args.at(0).bits},
+                                        static_cast<uint32_t>(args.at(1).bits));
+          if (!r) return r.error().message;
+          if (r->size() != out.size()) {
+            return "internal error: [async-return] gave " + std::to_string(r->size()) +
+                   " results for " + std::to_string(out.size());
+          }
+          for (size_t i = 0; i < out.size(); ++i) out[i].bits = (*r)[i].bits;
+          return std::nullopt;
+        });
   }
 
   // Sets `trapped_out` when the error is a trap of the instantiation.
@@ -323,7 +528,22 @@ struct ComponentRunner::Impl {
     const std::vector<uint8_t>& wasm = step.kind == component::PlanStep::Kind::CoreModule
                                            ? result.flow.modules.at(step.module)->bytes
                                            : result.adapters.modules.at(step.index).wasm;
+    // A core module's start function runs as a sync-typed call from the
+    // host into the instance the module belongs to: it may not block.
+    const bool core = step.kind == component::PlanStep::Kind::CoreModule;
+    if (core) {
+      if (auto entered = host.enter_host_call(step.component_instance); !entered) {
+        trapped_out = true;
+        return entered.error();
+      }
+    }
     auto instance = runtime.instantiate(wasm, imports);
+    if (instance && core) {
+      if (auto exited = host.exit_host_call(); !exited) {
+        trapped_out = true;
+        return exited.error();
+      }
+    }
     if (!instance) {
       // The imports match by construction, so what fails is the module's
       // own instantiation: a segment out of bounds or a trapping start.
@@ -504,9 +724,67 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e,
   auto trap = [&](std::string message) {
     m.trapped = message;
     call_result.trap = std::move(message);
+    // Threads left waiting can never run now: unwind their guest frames
+    // while the store is still there.
+    m.host.unwind_suspended();
     return call_result;
   };
   const uint32_t callee = e.options.component_instance;
+  if (type.is_async) {
+    // An async-typed export runs as a task of its own, driven by the host's
+    // event loop until it returns its result.
+    host::LiftedFunc lifted;
+    lifted.instance = callee;
+    lifted.type_async = true;
+    lifted.lift = !e.options.is_async  ? host::LiftKind::Sync
+                  : e.options.callback ? host::LiftKind::Callback
+                                       : host::LiftKind::Stackful;
+    lifted.callee = host::GuestFunc{func->ref};
+    if (e.options.callback) {
+      auto h = m.resolve(*e.options.callback, nullptr);
+      if (!h) return h.error();
+      lifted.callback = host::GuestFunc{h->ref};
+    }
+    if (post_return) lifted.post_return = host::GuestFunc{post_return->ref};
+    lifted.result_type = component::task_return_type(type.result);
+    if (memory) lifted.memory = memory->ref;
+    lifted.string_encoding = e.options.string_encoding;
+    const std::string host_note = " (instance " + std::to_string(m.host_instance) + " is the host)";
+    std::optional<std::vector<Value>> lifted_results;
+    values::Reference ref(store);
+    auto on_start = [&]() -> Expected<std::vector<Val>> {
+      std::vector<Value> passed = args;
+      for (size_t i = 0; i < passed.size(); ++i) {
+        if (auto moved = m.move_handles(params[i], passed[i], m.host_instance, callee); !moved) {
+          return Error{moved.error().message + host_note};
+        }
+      }
+      auto flat = ref.lower_flat_values(params, passed, kMaxFlatParams, view);
+      if (realloc_trap) return Error{*realloc_trap};
+      return flat;
+    };
+    auto on_resolve = [&](const std::vector<Val>& flat) -> Expected<void> {
+      refresh();
+      const uint32_t max = lifted.lift == host::LiftKind::Sync ? kMaxFlatResults : kMaxFlatParams;
+      auto values = ref.lift_flat_values(results, flat, max, view);
+      if (!values) return values.error();
+      for (size_t i = 0; i < values->size(); ++i) {
+        if (auto moved = m.move_handles(results[i], (*values)[i], callee, m.host_instance);
+            !moved) {
+          return Error{moved.error().message + host_note};
+        }
+      }
+      lifted_results = std::move(*values);
+      return {};
+    };
+    if (auto ran = m.host.call_from_host(m.host_instance, lifted, on_start, on_resolve); !ran) {
+      return trap(ran.error().message);
+    }
+    if (lifted_results && !lifted_results->empty()) {
+      call_result.result = std::move(lifted_results->front());
+    }
+    return call_result;
+  }
   // The host calls as an instance of its own, so that its handles can be
   // lent to the callee for the call (borrows travel from caller to callee).
   if (auto entered = m.host.enter_sync_call(m.host_instance, 0, callee); !entered) {

@@ -4,10 +4,6 @@
 #include <vector>
 
 namespace fact {
-namespace {
-
-Error error(std::string message) { return Error{std::move(message)}; }
-
 // CanonicalABI.md's contains(T, p) for "is a string, list or map" (a map is
 // a list of entries). Like the spec's `contains`, it looks into the payload
 // types of futures and streams, although their values travel as table
@@ -50,6 +46,10 @@ bool contains_list_or_string(const TypeStore& store, TypeId root) {
   return false;
 }
 
+namespace {
+
+Error error(std::string message) { return Error{std::move(message)}; }
+
 bool any_contains_list_or_string(const TypeStore& store, const std::vector<TypeId>& types) {
   for (TypeId type : types) {
     if (contains_list_or_string(store, type)) return true;
@@ -88,8 +88,10 @@ const char* canon_name(CanonSide side) {
 // the result; it needs `realloc` when the result contains strings or lists,
 // and `memory` for that, for parameters that contain them or do not fit in
 // MAX_FLAT_PARAMS (MAX_FLAT_ASYNC_PARAMS when async), for a result that does
-// not fit in MAX_FLAT_RESULTS, and always when async (the result is written
-// through a pointer).
+// not fit in MAX_FLAT_RESULTS, and when async for a result (written through
+// a pointer). CanonicalABI.md asks for `memory` on every async lower; the
+// Component Model's own tests lower result-less functions async without
+// one, and so does fact (docs/divergences.md).
 CanonRequirements canon_requirements(const TypeStore& store, FuncTypeId func,
                                      const SignatureOptions& lift, const SignatureOptions& lower) {
   const FuncType& type = store.get(func);
@@ -118,7 +120,8 @@ CanonRequirements canon_requirements(const TypeStore& store, FuncTypeId func,
       needed(results_have_lists, result_lists + ", which it allocates in its memory");
   needs.lower.memory =
       first_of({needs.lower.realloc, needed(params_have_lists, params_lists),
-                needed(lower.is_async, "an async lowering writes its result through a pointer"),
+                needed(lower.is_async && !results.empty(),
+                       "an async lowering writes its result through a pointer"),
                 needed(overflows(store, params, lower.memory64,
                                  lower.is_async ? kMaxFlatAsyncParams : kMaxFlatParams),
                        "its parameters do not fit in flat values and travel through memory"),

@@ -125,11 +125,31 @@ json plan_json(const component::ComponentResult& r, const component::Plan& plan)
         j["options"] = options_json(tr.options.component_instance, tr.options.string_encoding,
                                     tr.options.memory, tr.options.realloc, std::nullopt);
         break;
-      case K::ResourceNew: j["kind"] = "resource.new"; break;
-      case K::ResourceRep: j["kind"] = "resource.rep"; break;
-      case K::ResourceDrop: j["kind"] = "resource.drop"; break;
+      case K::TaskReturn:
+        j["kind"] = component::trampoline_kind_name(tr.kind);
+        j["result"] = tr.result ? json(to_string(types, *tr.result)) : json(nullptr);
+        j["result_type"] = tr.result_type;
+        j["options"] = options_json(tr.options.component_instance, tr.options.string_encoding,
+                                    tr.options.memory, std::nullopt, std::nullopt);
+        break;
+      case K::WaitableSetWait:
+      case K::WaitableSetPoll:
+        j["kind"] = component::trampoline_kind_name(tr.kind);
+        j["cancellable"] = tr.cancellable;
+        j["memory"] = tr.options.memory ? memory_json(*tr.options.memory) : json(nullptr);
+        break;
+      case K::ThreadYield:
+        j["kind"] = component::trampoline_kind_name(tr.kind);
+        j["cancellable"] = tr.cancellable;
+        break;
+      case K::ContextGet:
+      case K::ContextSet:
+        j["kind"] = component::trampoline_kind_name(tr.kind);
+        j["slot"] = tr.slot;
+        break;
+      default: j["kind"] = component::trampoline_kind_name(tr.kind); break;
     }
-    if (tr.kind != K::LowerImport) {
+    if (component::is_resource_builtin(tr.kind)) {
       j["resource"] = tr.resource;
       j["table"] = tr.table;
     }
@@ -187,6 +207,8 @@ json plan_json(const component::ComponentResult& r, const component::Plan& plan)
       j["core_func"] = def_json(*e.core_func);
       j["options"] = options_json(e.options.component_instance, e.options.string_encoding,
                                   e.options.memory, e.options.realloc, e.options.post_return);
+      j["options"]["async"] = e.options.is_async;
+      j["options"]["callback"] = optional_def(e.options.callback);
     } else {
       j["host_import"] = e.host_import;
     }

@@ -50,6 +50,10 @@ struct CanonRequirements {
   OptionRequirements lower;  // canon lower of the function
 };
 
+// Whether a value of `type` holds a string or list (or map) anywhere: it
+// then needs a memory wherever it is lifted or lowered.
+bool contains_list_or_string(const TypeStore& store, TypeId type);
+
 // The `memory` and `realloc` options that `canon lift` and `canon lower` of
 // `func` must have: lowering a value that contains a string or list needs
 // `memory`, lifting one needs `realloc` (and so `memory`), and parameters

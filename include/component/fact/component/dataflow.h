@@ -35,6 +35,8 @@ struct OptionsDef {
   std::optional<MemoryDef> memory;
   std::optional<CoreDef> realloc;
   std::optional<CoreDef> post_return;  // lift only
+  bool is_async = false;               // the `async` option
+  std::optional<CoreDef> callback;     // lift only, with `async`
   friend bool operator==(const OptionsDef&, const OptionsDef&) = default;
   friend std::weak_ordering operator<=>(const OptionsDef&, const OptionsDef&) = default;
 };
@@ -55,15 +57,49 @@ struct AdapterDef {
   size_t lower_offset = 0;  // the first canon lower that made it
 };
 
+// A core function the host provides: a lowering of a host import, or a
+// canon built-in (CanonicalABI.md, the `canon_*` function of the same name).
 struct Trampoline {
-  enum class Kind : uint8_t { LowerImport, ResourceNew, ResourceRep, ResourceDrop };
+  enum class Kind : uint8_t {
+    LowerImport,
+    ResourceNew,
+    ResourceRep,
+    ResourceDrop,
+    TaskReturn,
+    ContextGet,
+    ContextSet,
+    BackpressureInc,
+    BackpressureDec,
+    ThreadYield,
+    SubtaskDrop,
+    WaitableSetNew,
+    WaitableSetWait,
+    WaitableSetPoll,
+    WaitableSetDrop,
+    WaitableJoin,
+  };
   Kind kind = Kind::LowerImport;
-  uint32_t instance = 0;    // the component instance that made it
-  std::string import;       // LowerImport: the host import path ("wasi:cli/stdout#print")
-  FuncTypeId type;          // LowerImport: canonical type
-  OptionsDef options;       // LowerImport
+  uint32_t instance = 0;  // the component instance that made it
+  std::string import;     // LowerImport: the host import path ("wasi:cli/stdout#print")
+  FuncTypeId type;        // LowerImport: canonical type
+  // LowerImport; TaskReturn (memory, string encoding); WaitableSetWait and
+  // WaitableSetPoll (memory).
+  OptionsDef options;
   ResourceId resource = 0;  // resource builtins
+  // TaskReturn: the result type (canonical), if any.
+  std::optional<TypeId> result;
+  uint32_t slot = 0;         // ContextGet, ContextSet
+  bool cancellable = false;  // ThreadYield, WaitableSetWait, WaitableSetPoll
 };
+
+// Whether `kind` is one of the resource built-ins.
+bool is_resource_builtin(Trampoline::Kind kind);
+// "task.return", "lower-import", ...: how plans and messages name it.
+const char* trampoline_kind_name(Trampoline::Kind kind);
+// The constant that names a task's result type at run time: what adapters
+// pass to prepare-call as task_return_type and what a task.return built-in
+// is compared with (1 + the canonical TypeId, 0 for no result).
+uint32_t task_return_type(std::optional<TypeId> result);
 
 struct CoreInstanceDef {
   // The static module index; for an imported module, the root import path

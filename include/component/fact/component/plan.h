@@ -91,6 +91,8 @@ struct PlanOptions {
   std::optional<fact::Memory> memory;
   std::optional<PlanDef> realloc;
   std::optional<PlanDef> post_return;
+  bool is_async = false;            // the `async` option
+  std::optional<PlanDef> callback;  // lifts with `async`
 };
 
 struct PlanExport {
@@ -129,6 +131,13 @@ struct PlanTrampolineDef {
   // (resource, component_instance) in Plan::tables.
   ResourceId resource = 0;
   uint32_t table = 0;
+  // TaskReturn: the result type (task_return_type's constant, which the
+  // adapters pass to prepare-call) and the options (memory, string
+  // encoding); WaitableSetWait/Poll: the memory the event is written to.
+  uint32_t result_type = 0;
+  std::optional<TypeId> result;
+  uint32_t slot = 0;         // ContextGet/Set
+  bool cancellable = false;  // ThreadYield, WaitableSetWait/Poll
 };
 
 struct Plan {

@@ -106,9 +106,11 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "fact/adapter.h"
 #include "fact/error.h"
+#include "fact/wasm/types.h"
 
 namespace fact::host {
 
@@ -121,13 +123,63 @@ using Destructor = std::function<Expected<void>(uint32_t rep)>;
 // `trap_if(not inst.may_leave)` consult it.
 using MayLeave = std::function<bool(uint32_t instance)>;
 
+// A core function of a guest, as the embedder names it: for libwabt, the
+// store reference a funcref value holds.
+struct GuestFunc {
+  uint64_t ref = 0;
+  friend bool operator==(const GuestFunc&, const GuestFunc&) = default;
+};
+
+// Calls a guest function: its results, or an error, which is a trap (the
+// message is the trap's).
+using GuestCall =
+    std::function<Expected<std::vector<wasm::Val>>(GuestFunc, const std::vector<wasm::Val>&)>;
+
+// Sets the may_leave flag of an instance (its flags global), which the host
+// clears while it runs a post-return function.
+using SetMayLeave = std::function<void(uint32_t instance, bool may_leave)>;
+
 struct HostOptions {
   // Wasmtime's Tunables::concurrency_support, as in fact::ModuleOptions:
   // when on, every call scope has its own context slots.
   bool concurrency_support = true;
   // Empty: every instance may always leave.
   MayLeave may_leave;
+  // Needed for calls with an async side (start calls, host calls of async
+  // functions): the host calls the callee and the adapter's helpers.
+  GuestCall call_guest;
+  SetMayLeave set_may_leave;
 };
+
+// How a function was lifted: `canon lift` without `async`, with `async`
+// and a callback (stackless: the callback is the event loop), or with
+// `async` alone (stackful: the callee blocks in built-ins).
+enum class LiftKind : uint8_t { Sync, Callback, Stackful };
+
+// What the host must know to run a call of a lifted function.
+struct LiftedFunc {
+  uint32_t instance = 0;
+  bool type_async = false;  // the function type has the async effect
+  LiftKind lift = LiftKind::Sync;
+  GuestFunc callee;
+  std::optional<GuestFunc> callback;     // LiftKind::Callback
+  std::optional<GuestFunc> post_return;  // LiftKind::Sync
+  // What task.return must match (canon_task_return): the result type, as
+  // the embedder numbers types (the constant adapters pass to
+  // prepare-call), the identity of the lift's memory and its string
+  // encoding.
+  uint32_t result_type = 0;
+  std::optional<uint64_t> memory;
+  StringEncoding string_encoding = StringEncoding::Utf8;
+};
+
+// Where a built-in writes through a pointer: the memory's current bytes
+// (asked for when needed, since running guest code may grow it).
+struct GuestMemory {
+  uint8_t* data = nullptr;
+  uint64_t size = 0;
+};
+using MemoryAccess = std::function<GuestMemory()>;
 
 // The copy state of a future or stream end (the spec's CopyState).
 enum class CopyState : uint8_t { Idle, Copying, CancellingCopy, Done };
@@ -151,6 +203,8 @@ struct HandleInfo {
     WritableFuture,
     ReadableStream,
     WritableStream,
+    Subtask,
+    WaitableSet,
   };
   Kind kind = Kind::Own;
   // Own/Borrow: the resource type; future and stream ends: the payload type.
@@ -262,6 +316,61 @@ class Host {
   Expected<uint32_t> error_context_new(uint32_t table, std::string debug_message);
   Expected<std::string> error_context_debug_message(uint32_t table, uint32_t handle) const;
   Expected<void> error_context_drop(uint32_t table, uint32_t handle);
+
+  // --- Calls with an async side (docs/import-abi.md, docs/host.md) ---------
+  //
+  // Every call that may block runs on a fiber of its own (fact/host/fiber.h);
+  // sync-typed calls run on their caller's stack. Blocking follows the
+  // Canonical ABI: an async-typed call suspends its fiber and the caller
+  // goes on; a sync-typed call runs the ready threads of its own instance
+  // until it can go on, and traps when there are none ("cannot block a
+  // synchronous task before returning", or "deadlock detected: event loop
+  // cannot make further progress" when other threads wait elsewhere).
+
+  // `sync.[prepare-call]{adapter}`: `args` are the import's arguments (the
+  // two helper funcrefs as GuestFunc refs, six i32 constants, the caller's
+  // parameters). `memory` is the identity of the lift's memory.
+  Expected<void> prepare_call(const std::vector<wasm::Val>& args, std::optional<uint64_t> memory);
+  // `sync.[start-call]{adapter}`: runs the prepared call until the callee
+  // has returned its result: the caller's flat results.
+  Expected<std::vector<wasm::Val>> sync_start_call(std::optional<GuestFunc> callback,
+                                                   GuestFunc callee, uint32_t param_count);
+  // `async.[start-call]`: starts the prepared call and runs it until it
+  // blocks or returns: RETURNED (2), or the subtask's state | handle << 4.
+  Expected<uint32_t> async_start_call(std::optional<GuestFunc> callback,
+                                      std::optional<GuestFunc> post_return, GuestFunc callee,
+                                      uint32_t param_count, uint32_t result_count, uint32_t flags);
+
+  // A call from the host into `func` (Store.invoke, then the event loop
+  // until the call returns): `caller` is the host's own instance,
+  // `on_start` gives the callee's flat arguments, `on_resolve` receives
+  // its flat results (core results of a sync lift, the arguments of
+  // task.return otherwise) and `post_return` runs after it for sync lifts.
+  Expected<void> call_from_host(
+      uint32_t caller, const LiftedFunc& func,
+      std::function<Expected<std::vector<wasm::Val>>()> on_start,
+      std::function<Expected<void>(const std::vector<wasm::Val>&)> on_resolve);
+
+  // Guest built-ins of the running call's instance (the CanonicalABI.md
+  // function of the same name).
+  Expected<void> task_return(uint32_t result_type, std::optional<uint64_t> memory,
+                             StringEncoding string_encoding, const std::vector<wasm::Val>& args);
+  Expected<uint32_t> waitable_set_new();
+  // Wait for / poll an event of the set, written as two u32 at `ptr`.
+  Expected<uint32_t> waitable_set_wait(uint32_t set, const MemoryAccess& memory, uint64_t ptr);
+  Expected<uint32_t> waitable_set_poll(uint32_t set, const MemoryAccess& memory, uint64_t ptr);
+  Expected<void> waitable_set_drop(uint32_t set);
+  Expected<void> waitable_join(uint32_t waitable, uint32_t set);
+  Expected<void> subtask_drop(uint32_t subtask);
+  Expected<void> backpressure_inc();
+  Expected<void> backpressure_dec();
+  // Lets the other ready threads run first: 0 (not cancelled).
+  Expected<uint32_t> thread_yield();
+
+  // Unwinds every suspended fiber: each blocking call in it returns a trap
+  // and its body ends. After a trap, and before the engine the fibers run
+  // guest code in goes away (the destructor does it too).
+  void unwind_suspended();
 
   // --- Inspection -------------------------------------------------------------
 

@@ -1,0 +1,201 @@
+// Scheduling: how a component thread waits (Thread.wait_until), which
+// thread runs next, backpressure and the exclusive lock
+// (Task.enter_implicit_thread), and the event loop of a host call
+// (Store.tick).
+//
+// Every call that may block runs on a fiber of its own: an async-typed
+// call. A sync-typed call runs on its caller's stack, because it may not
+// block before it returns (canon_lift) and so never needs to leave it. A
+// thread that waits is therefore either
+//   * under no sync-typed call on its stack: its fiber suspends, and the
+//     caller of the fiber's bottom call goes on (what the spec's
+//     canon_lift does when an async-typed callee blocks: the caller gets
+//     its subtask, or waits for it in turn);
+//   * above a sync-typed call C: the spec's end of canon_lift for C, which
+//     resumes ready threads of C's own instance (other than the holder of
+//     its exclusive lock) until C can go on, and traps when there are none.
+//     A thread above C is not in C's instance, so only C itself can go on.
+#include <algorithm>
+#include <cassert>
+#include <string>
+
+#include "fact/host/host.h"
+#include "host_state.h"
+
+namespace fact::host {
+namespace {
+
+constexpr const char* kCannotBlock = "wasm trap: cannot block a synchronous task before returning";
+constexpr const char* kDeadlock =
+    "wasm trap: deadlock detected: event loop cannot make further progress";
+constexpr const char* kUnwound = "wasm trap: the call was abandoned after an earlier trap";
+
+// Task.needs_exclusive: a call that shares its instance's one linear-memory
+// stack with the others of its kind (sync lifts, and callback lifts while
+// their callee runs) holds the exclusive lock while it runs.
+bool needs_exclusive(const CallScope& call) {
+  return call.type_async && call.func.lift != LiftKind::Stackful;
+}
+
+}  // namespace
+
+bool Host::State::has_backpressure(const CallScope& call) const {
+  const InstanceState& inst = instances.at(call.callee);
+  return inst.backpressure > 0 || (needs_exclusive(call) && inst.exclusive != nullptr);
+}
+
+Expected<void> Host::State::enter_implicit_thread(std::string_view op, CallScope& call) {
+  if (!call.type_async) return {};
+  InstanceState& inst = instances.at(call.callee);
+  // Callers that arrive while others wait queue behind them.
+  if (has_backpressure(call) || inst.waiting_to_enter > 0) {
+    ++inst.waiting_to_enter;
+    Expected<void> waited = wait_until(op, [this, &call] { return !has_backpressure(call); });
+    --inst.waiting_to_enter;
+    if (!waited) return waited;
+  }
+  if (needs_exclusive(call)) {
+    assert(inst.exclusive == nullptr);
+    inst.exclusive = &call.thread;
+    call.holds_exclusive = true;
+  }
+  return {};
+}
+
+void Host::State::exit_implicit_thread(CallScope& call) {
+  if (!call.holds_exclusive) return;
+  InstanceState& inst = instances.at(call.callee);
+  assert(inst.exclusive == &call.thread);
+  inst.exclusive = nullptr;
+  call.holds_exclusive = false;
+}
+
+namespace {
+
+// The first ready thread in the order they started waiting, those that
+// yielded last; only of `instance` (other than its exclusive holder) when
+// given, and not on `exclude`.
+Thread* next_ready(Host::State& state, std::optional<uint32_t> instance, const Stack* exclude) {
+  for (bool low : {false, true}) {
+    for (Thread* t : state.waiting) {
+      if (t->low_priority != low || t->stack == exclude) continue;
+      if (instance) {
+        if (t->task->callee != *instance) continue;
+        if (state.instances.at(*instance).exclusive == t) continue;
+      }
+      if (t->ready()) return t;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Expected<void> Host::State::wait_until(std::string_view op, std::function<bool()> ready,
+                                       bool yield) {
+  Stack* stack = current;
+  if (stack->unwinding) return Error{kUnwound};
+  CallScope* call = innermost();
+  if (!call) return trap(op, "the host cannot wait: no component call is running");
+  if (!yield && ready()) return {};
+
+  CallScope* sync_call = nullptr;
+  for (auto it = stack->chain.rbegin(); it != stack->chain.rend(); ++it) {
+    if (!(*it)->type_async) {
+      sync_call = *it;
+      break;
+    }
+  }
+  if (!sync_call) {
+    // Only async-typed calls on this stack, so it is a fiber: it waits, and
+    // its resumer goes on.
+    assert(stack->fiber && "async-typed calls run on fibers");
+    call->thread.ready = std::move(ready);
+    call->thread.low_priority = yield;
+    waiting.push_back(&call->thread);
+    for (CallScope* c : stack->chain) release(c->entered);
+    stack->fiber->suspend();
+    // Whoever resumed the fiber took the chain's instances again.
+    if (stack->unwinding) return Error{kUnwound};
+    return {};
+  }
+
+  bool others_ran = false;
+  for (;;) {
+    if (call == sync_call && (yield ? others_ran : ready())) return {};
+    Thread* next = next_ready(*this, sync_call->callee, stack);
+    if (!next) {
+      if (call == sync_call && yield) return {};
+      // Other threads wait, but none this call may run: the event loop of
+      // this sync call is stuck. None at all: the call blocked alone.
+      return Error{waiting.empty() ? kCannotBlock : kDeadlock};
+    }
+    if (auto resumed = resume(next); !resumed) return resumed;
+    others_ran = true;
+    if (stack->unwinding) return Error{kUnwound};
+  }
+}
+
+namespace {
+
+// Runs `stack` until its fiber suspends or ends; the fiber's trap, if it
+// ended with one.
+Expected<void> run_stack(Host::State& state, Stack* stack) {
+  for (CallScope* c : stack->chain) state.take(c->entered);
+  Stack* resumer = state.current;
+  state.current = stack;
+  stack->fiber->resume();
+  state.current = resumer;
+  if (!stack->fiber->finished()) return {};
+  std::optional<Error> trapped = std::move(stack->trap);
+  // A body that trapped leaves its calls behind: they end with the fiber.
+  for (CallScope* c : stack->chain) {
+    state.release(c->entered);
+    state.exit_implicit_thread(*c);
+    state.calls.erase(c->id);
+  }
+  state.fibers.erase(stack);
+  if (trapped) return *trapped;
+  return {};
+}
+
+}  // namespace
+
+Expected<void> Host::State::resume(Thread* thread) {
+  auto it = std::find(waiting.begin(), waiting.end(), thread);
+  assert(it != waiting.end());
+  waiting.erase(it);
+  thread->ready = nullptr;
+  thread->low_priority = false;
+  return run_stack(*this, thread->stack);
+}
+
+Expected<void> Host::State::start(Stack* stack) { return run_stack(*this, stack); }
+
+Expected<void> Host::State::run_until(std::function<bool()> done) {
+  while (!done()) {
+    Thread* next = next_ready(*this, std::nullopt, nullptr);
+    if (!next) return Error{kDeadlock};
+    if (auto resumed = resume(next); !resumed) return resumed;
+  }
+  return {};
+}
+
+void Host::State::unwind_fibers() {
+  std::vector<Stack*> suspended;
+  for (const auto& [key, stack] : fibers) {
+    if (stack->fiber->started() && !stack->fiber->finished()) suspended.push_back(stack.get());
+  }
+  waiting.clear();
+  for (Stack* stack : suspended) {
+    // A blocking call on it returns a trap, which unwinds the guest frames
+    // above it; the body then ends (run_stack forgets the fiber).
+    stack->unwinding = true;
+    (void)run_stack(*this, stack);
+  }
+  fibers.clear();
+}
+
+void Host::unwind_suspended() { state_->unwind_fibers(); }
+
+}  // namespace fact::host

@@ -1,0 +1,248 @@
+// Waitables, waitable sets and the built-ins of the running call's
+// instance that use them or the scheduler: waitable-set.new/wait/poll/drop,
+// waitable.join, subtask.drop, backpressure.inc/dec and thread.yield
+// (CanonicalABI.md, the functions of the same names).
+#include <cstring>
+#include <string>
+
+#include "fact/host/host.h"
+#include "host_state.h"
+
+namespace fact::host {
+namespace {
+
+std::string str(uint64_t value) { return std::to_string(value); }
+
+constexpr uint32_t kEventNone = 0;
+constexpr uint32_t kEventSubtask = 1;
+constexpr uint32_t kMaxBackpressure = 0xffff;
+
+// The running call's instance, which must be allowed to leave: every
+// built-in here starts with canon's `trap_if(not inst.may_leave)`.
+Expected<uint32_t> running_instance(Host::State& state, std::string_view op) {
+  const CallScope* call = state.innermost();
+  if (!call) return trap(op, "no component call is running");
+  if (!state.may_leave(call->callee)) {
+    return trap(op, "cannot leave component instance " + str(call->callee) +
+                        " (its may_leave flag is 0)");
+  }
+  return call->callee;
+}
+
+Expected<std::shared_ptr<WaitableSet>> find_set(Host::State& state, std::string_view op,
+                                                uint32_t instance, uint32_t index) {
+  auto element = find_element(state.instances.at(instance), op, instance, index);
+  if (!element) return element.error();
+  auto* set = std::get_if<WaitableSetHandle>(*element);
+  if (!set) {
+    return trap(op, "handle " + str(index) + " of instance " + str(instance) + " is " +
+                        describe(**element) + ", not a waitable set");
+  }
+  return set->set;
+}
+
+Subtask* subtask_at(InstanceState& inst, uint32_t index) {
+  Element* element = inst.handles.get(index);
+  auto* handle = element ? std::get_if<SubtaskHandle>(element) : nullptr;
+  return handle ? handle->subtask.get() : nullptr;
+}
+
+// unpack_event: the payloads go to memory as two u32 at `ptr`.
+Expected<uint32_t> write_event(std::string_view op, const MemoryAccess& memory, uint64_t ptr,
+                               const Event& event) {
+  if (!memory) return trap(op, "the built-in has no memory to write the event to");
+  const GuestMemory m = memory();
+  if (ptr % 4 != 0) return trap(op, "wasm trap: unaligned pointer (" + str(ptr) + ")");
+  if (ptr > m.size || m.size - ptr < 8) {
+    return trap(op, "wasm trap: pointer " + str(ptr) + " is out of bounds of memory");
+  }
+  const uint32_t payload[2] = {event[1], event[2]};
+  std::memcpy(m.data + ptr, payload, sizeof payload);
+  return event[0];
+}
+
+}  // namespace
+
+bool Host::State::has_event(const WaitableSet& set) {
+  InstanceState& inst = instances.at(set.instance);
+  for (uint32_t index : set.members) {
+    if (const Subtask* subtask = subtask_at(inst, index); subtask && subtask->pending_event) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<Event> Host::State::take_event(WaitableSet& set) {
+  InstanceState& inst = instances.at(set.instance);
+  for (uint32_t index : set.members) {
+    Subtask* subtask = subtask_at(inst, index);
+    if (!subtask || !subtask->pending_event) continue;
+    // subtask_event: computed now, from the subtask's current state.
+    subtask->pending_event = false;
+    if (subtask->resolved() && !subtask->resolve_delivered) deliver_resolve(*subtask);
+    return Event{kEventSubtask, index, static_cast<uint32_t>(subtask->state)};
+  }
+  return std::nullopt;
+}
+
+Expected<Event> Host::State::wait_for_event(std::string_view op,
+                                            const std::shared_ptr<WaitableSet>& set,
+                                            std::function<bool()> also) {
+  ++set->waiting;
+  Expected<void> waited =
+      wait_until(op, [this, set, also = std::move(also)] { return also() && has_event(*set); });
+  --set->waiting;
+  if (!waited) return waited.error();
+  return *take_event(*set);
+}
+
+Expected<uint32_t> Host::waitable_set_new() {
+  constexpr std::string_view op = "waitable-set.new";
+  auto instance = running_instance(*state_, op);
+  if (!instance) return instance.error();
+  InstanceState& inst = state_->instances.at(*instance);
+  if (auto room = check_not_full(inst, op, *instance); !room) return room.error();
+  auto set = std::make_shared<WaitableSet>();
+  set->instance = *instance;
+  return inst.handles.add(WaitableSetHandle{std::move(set)});
+}
+
+Expected<uint32_t> Host::waitable_set_wait(uint32_t set, const MemoryAccess& memory,
+                                           uint64_t ptr) {
+  constexpr std::string_view op = "waitable-set.wait";
+  auto instance = running_instance(*state_, op);
+  if (!instance) return instance.error();
+  auto found = find_set(*state_, op, *instance, set);
+  if (!found) return found.error();
+  auto event = state_->wait_for_event(op, *found, [] { return true; });
+  if (!event) return event.error();
+  return write_event(op, memory, ptr, *event);
+}
+
+Expected<uint32_t> Host::waitable_set_poll(uint32_t set, const MemoryAccess& memory,
+                                           uint64_t ptr) {
+  constexpr std::string_view op = "waitable-set.poll";
+  auto instance = running_instance(*state_, op);
+  if (!instance) return instance.error();
+  auto found = find_set(*state_, op, *instance, set);
+  if (!found) return found.error();
+  const std::optional<Event> event = state_->take_event(**found);
+  return write_event(op, memory, ptr, event.value_or(Event{kEventNone, 0, 0}));
+}
+
+Expected<void> Host::waitable_set_drop(uint32_t set) {
+  constexpr std::string_view op = "waitable-set.drop";
+  auto instance = running_instance(*state_, op);
+  if (!instance) return instance.error();
+  auto found = find_set(*state_, op, *instance, set);
+  if (!found) return found.error();
+  // WaitableSet.drop: no thread may wait on it, and no waitable may be left
+  // pointing at it.
+  if ((*found)->waiting > 0) {
+    return trap(op, "cannot drop waitable set with waiters (" + str((*found)->waiting) +
+                        " thread(s) wait on handle " + str(set) + ")");
+  }
+  if (!(*found)->members.empty()) {
+    return trap(op, "cannot drop waitable set with members (" + str((*found)->members.size()) +
+                        " waitable(s) joined handle " + str(set) + ")");
+  }
+  state_->instances.at(*instance).handles.remove(set);
+  return {};
+}
+
+Expected<void> Host::waitable_join(uint32_t waitable, uint32_t set) {
+  constexpr std::string_view op = "waitable.join";
+  auto instance = running_instance(*state_, op);
+  if (!instance) return instance.error();
+  InstanceState& inst = state_->instances.at(*instance);
+  auto element = find_element(inst, op, *instance, waitable);
+  if (!element) return element.error();
+  auto* handle = std::get_if<SubtaskHandle>(*element);
+  if (!handle) {
+    if (std::holds_alternative<CopyEnd>(**element)) {
+      return trap(op, "handle " + str(waitable) + " of instance " + str(*instance) + " is " +
+                          describe(**element) +
+                          ": future and stream ends cannot join waitable sets yet");
+    }
+    return trap(op, "handle " + str(waitable) + " of instance " + str(*instance) + " is " +
+                        describe(**element) + ", not a waitable");
+  }
+  std::shared_ptr<WaitableSet> target;
+  if (set != 0) {
+    auto found = find_set(*state_, op, *instance, set);
+    if (!found) return found.error();
+    target = *found;
+  }
+  Subtask& subtask = *handle->subtask;
+  if (subtask.set != 0) {
+    if (auto old = find_set(*state_, op, *instance, subtask.set)) (*old)->members.erase(waitable);
+  }
+  subtask.set = set;
+  if (target) target->members.insert(waitable);
+  return {};
+}
+
+Expected<void> Host::subtask_drop(uint32_t index) {
+  constexpr std::string_view op = "subtask.drop";
+  auto instance = running_instance(*state_, op);
+  if (!instance) return instance.error();
+  InstanceState& inst = state_->instances.at(*instance);
+  auto element = find_element(inst, op, *instance, index);
+  if (!element) return element.error();
+  auto* handle = std::get_if<SubtaskHandle>(*element);
+  if (!handle) {
+    return trap(op, "handle " + str(index) + " of instance " + str(*instance) + " is " +
+                        describe(**element) + ", not a subtask");
+  }
+  Subtask& subtask = *handle->subtask;
+  // Subtask.drop: the caller must have seen it resolve (and so have its
+  // lends back).
+  if (!subtask.resolve_delivered) {
+    return trap(op, "cannot drop a subtask which has not yet resolved (handle " + str(index) +
+                        " of instance " + str(*instance) + ")");
+  }
+  if (subtask.set != 0) {
+    if (auto set = find_set(*state_, op, *instance, subtask.set)) (*set)->members.erase(index);
+  }
+  inst.handles.remove(index);
+  return {};
+}
+
+Expected<void> Host::backpressure_inc() {
+  constexpr std::string_view op = "backpressure.inc";
+  auto instance = running_instance(*state_, op);
+  if (!instance) return instance.error();
+  InstanceState& inst = state_->instances.at(*instance);
+  if (inst.backpressure == kMaxBackpressure) {
+    return trap(op, "wasm trap: backpressure counter overflow (instance " + str(*instance) +
+                        " is at 65535)");
+  }
+  ++inst.backpressure;
+  return {};
+}
+
+Expected<void> Host::backpressure_dec() {
+  constexpr std::string_view op = "backpressure.dec";
+  auto instance = running_instance(*state_, op);
+  if (!instance) return instance.error();
+  InstanceState& inst = state_->instances.at(*instance);
+  if (inst.backpressure == 0) {
+    return trap(op, "wasm trap: backpressure counter overflow (instance " + str(*instance) +
+                        " is at 0)");
+  }
+  --inst.backpressure;
+  return {};
+}
+
+Expected<uint32_t> Host::thread_yield() {
+  constexpr std::string_view op = "thread.yield";
+  auto instance = running_instance(*state_, op);
+  if (!instance) return instance.error();
+  if (auto yielded = state_->wait_until(op, [] { return true; }, true); !yielded) {
+    return yielded.error();
+  }
+  return 0;
+}
+
+}  // namespace fact::host
