@@ -123,7 +123,8 @@ Expected<void> Host::State::run_call(CallScope& call,
         exit_implicit_thread(call);
         std::array<uint32_t, 3> event{0, 0, 0};
         if (code == static_cast<uint32_t>(CallbackCode::Yield)) {
-          auto waited = wait_until(op, [&inst] { return inst.exclusive == nullptr; }, true);
+          auto waited = wait_until(
+              op, [&inst] { return inst.exclusive == nullptr; }, true);
           if (!waited) return waited;
         } else {
           Element* element = inst.handles.get(set_index);
@@ -133,14 +134,15 @@ Expected<void> Host::State::run_call(CallScope& call,
                                 str(call.callee) + ", which is not a waitable set");
           }
           std::shared_ptr<WaitableSet> waited_on = set->set;
-          auto waited = wait_for_event(op, waited_on, [&inst] { return inst.exclusive == nullptr; });
+          auto waited =
+              wait_for_event(op, waited_on, [&inst] { return inst.exclusive == nullptr; });
           if (!waited) return waited.error();
           event = *waited;
         }
         inst.exclusive = &call.thread;
         call.holds_exclusive = true;
-        auto next = call_guest(*call.func.callback, {Val::i32(event[0]), Val::i32(event[1]),
-                                                     Val::i32(event[2])});
+        auto next = call_guest(*call.func.callback,
+                               {Val::i32(event[0]), Val::i32(event[1]), Val::i32(event[2])});
         if (!next) return next.error();
         if (next->size() != 1) return trap(op, "the callback returned no code");
         packed = static_cast<uint32_t>(next->front().bits);
@@ -208,8 +210,8 @@ Expected<CallScope*> make_prepared_call(Host::State& s, std::string_view op,
   s.current->prepared.reset();
   const bool prepared_async = p.result_count_or_async < 0;
   if (prepared_async != async_caller) {
-    return trap(op, "the prepare-call was for a " +
-                        std::string(prepared_async ? "async" : "sync") + " caller");
+    return trap(op, "the prepare-call was for a " + std::string(prepared_async ? "async" : "sync") +
+                        " caller");
   }
   auto entered = s.entering(op, p.caller, p.callee);
   if (!entered) return entered.error();
@@ -301,9 +303,9 @@ Expected<uint32_t> Host::async_start_call(std::optional<GuestFunc> callback,
   (void)result_count;
   if (flags > kStartFlagAsyncCallee) return trap(op, "unknown flags " + str(flags));
   const bool async_callee = flags == kStartFlagAsyncCallee;
-  auto call = make_prepared_call(s, op, async_callee ? callback : std::nullopt,
-                                 async_callee ? std::nullopt : post_return, callee, async_callee,
-                                 true);
+  auto call =
+      make_prepared_call(s, op, async_callee ? callback : std::nullopt,
+                         async_callee ? std::nullopt : post_return, callee, async_callee, true);
   if (!call) return call.error();
   const std::shared_ptr<Subtask> subtask = (*call)->subtask;
   const uint32_t caller = subtask->caller;
@@ -326,7 +328,8 @@ Expected<void> Host::call_from_host(
   constexpr std::string_view op = "call_from_host";
   State& s = *state_;
   if (!s.instances.contains(caller)) return trap(op, "unknown instance " + str(caller));
-  if (!s.instances.contains(func.instance)) return trap(op, "unknown instance " + str(func.instance));
+  if (!s.instances.contains(func.instance))
+    return trap(op, "unknown instance " + str(func.instance));
   if (s.current != &s.host_stack || !s.host_stack.chain.empty()) {
     return trap(op, "a host call must start from the host, with no call running");
   }
@@ -361,8 +364,8 @@ Expected<void> Host::task_return(uint32_t result_type, std::optional<uint64_t> m
   CallScope* call = s.innermost();
   if (!call) return trap(op, "no component call is running");
   if (!s.may_leave(call->callee)) {
-    return trap(op, "cannot leave component instance " + str(call->callee) +
-                        " (its may_leave flag is 0)");
+    return trap(
+        op, "cannot leave component instance " + str(call->callee) + " (its may_leave flag is 0)");
   }
   // canon_task_return's checks: an async lift, the same result type, and
   // the same memory and string encoding as the lift.

@@ -23,8 +23,8 @@ Expected<uint32_t> running_instance(Host::State& state, std::string_view op) {
   const CallScope* call = state.innermost();
   if (!call) return trap(op, "no component call is running");
   if (!state.may_leave(call->callee)) {
-    return trap(op, "cannot leave component instance " + str(call->callee) +
-                        " (its may_leave flag is 0)");
+    return trap(
+        op, "cannot leave component instance " + str(call->callee) + " (its may_leave flag is 0)");
   }
   return call->callee;
 }
@@ -108,8 +108,7 @@ Expected<uint32_t> Host::waitable_set_new() {
   return inst.handles.add(WaitableSetHandle{std::move(set)});
 }
 
-Expected<uint32_t> Host::waitable_set_wait(uint32_t set, const MemoryAccess& memory,
-                                           uint64_t ptr) {
+Expected<uint32_t> Host::waitable_set_wait(uint32_t set, const MemoryAccess& memory, uint64_t ptr) {
   constexpr std::string_view op = "waitable-set.wait";
   auto instance = running_instance(*state_, op);
   if (!instance) return instance.error();
@@ -120,8 +119,7 @@ Expected<uint32_t> Host::waitable_set_wait(uint32_t set, const MemoryAccess& mem
   return write_event(op, memory, ptr, *event);
 }
 
-Expected<uint32_t> Host::waitable_set_poll(uint32_t set, const MemoryAccess& memory,
-                                           uint64_t ptr) {
+Expected<uint32_t> Host::waitable_set_poll(uint32_t set, const MemoryAccess& memory, uint64_t ptr) {
   constexpr std::string_view op = "waitable-set.poll";
   auto instance = running_instance(*state_, op);
   if (!instance) return instance.error();
@@ -228,8 +226,8 @@ Expected<void> Host::backpressure_dec() {
   if (!instance) return instance.error();
   InstanceState& inst = state_->instances.at(*instance);
   if (inst.backpressure == 0) {
-    return trap(op, "wasm trap: backpressure counter overflow (instance " + str(*instance) +
-                        " is at 0)");
+    return trap(
+        op, "wasm trap: backpressure counter overflow (instance " + str(*instance) + " is at 0)");
   }
   --inst.backpressure;
   return {};
@@ -239,7 +237,9 @@ Expected<uint32_t> Host::thread_yield() {
   constexpr std::string_view op = "thread.yield";
   auto instance = running_instance(*state_, op);
   if (!instance) return instance.error();
-  if (auto yielded = state_->wait_until(op, [] { return true; }, true); !yielded) {
+  if (auto yielded = state_->wait_until(
+          op, [] { return true; }, true);
+      !yielded) {
     return yielded.error();
   }
   return 0;

@@ -1,0 +1,509 @@
+// The reference host's async runtime without an engine: guest functions are
+// C++ functions that call the host's built-ins, as core wasm would. Checks
+// the fibers, the scheduler (who runs when, the two blocking rules, the
+// event loop of host calls), subtasks and their events, waitable sets,
+// backpressure and the exclusive lock, context slots and task.return.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <set>
+#include <source_location>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fact/host/fiber.h"
+#include "fact/host/host.h"
+
+namespace fact::host {
+namespace {
+
+using wasm::Val;
+using Values = std::vector<Val>;
+
+template <class T>
+T must(Expected<T> result, std::source_location where = std::source_location::current()) {
+  if (!result) {
+    ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line())) << result.error().message;
+    return T{};
+  }
+  return std::move(result).value();
+}
+
+void must(Expected<void> result, std::source_location where = std::source_location::current()) {
+  if (!result) {
+    ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line())) << result.error().message;
+  }
+}
+
+template <class T>
+void expect_trap(const Expected<T>& result, std::string_view needle,
+                 std::source_location where = std::source_location::current()) {
+  if (result) {
+    ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line()))
+        << "expected a trap containing \"" << needle << "\"";
+    return;
+  }
+  if (result.error().message.find(needle) == std::string::npos) {
+    ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line()))
+        << "trap \"" << result.error().message << "\" does not contain \"" << needle << "\"";
+  }
+}
+
+TEST(Fiber, HandsControlBackAndForth) {
+  std::vector<int> order;
+  Fiber* self = nullptr;
+  Fiber fiber([&] {
+    order.push_back(1);
+    self->suspend();
+    order.push_back(3);
+  });
+  self = &fiber;
+  EXPECT_FALSE(fiber.started());
+  fiber.resume();
+  order.push_back(2);
+  EXPECT_TRUE(fiber.started());
+  EXPECT_FALSE(fiber.finished());
+  fiber.resume();
+  EXPECT_TRUE(fiber.finished());
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
+}
+
+TEST(Fiber, NestsAndNeverStarted) {
+  Fiber never([] {});
+  std::vector<int> order;
+  Fiber* inner_self = nullptr;
+  Fiber inner([&] {
+    order.push_back(2);
+    inner_self->suspend();
+    order.push_back(4);
+  });
+  inner_self = &inner;
+  Fiber outer([&] {
+    order.push_back(1);
+    inner.resume();
+    order.push_back(3);
+  });
+  outer.resume();
+  inner.resume();
+  EXPECT_TRUE(outer.finished());
+  EXPECT_TRUE(inner.finished());
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 4}));
+}
+
+// Instances: H (the host, as a caller), A and B.
+constexpr uint32_t H = 0, A = 1, B = 2;
+constexpr uint32_t kStatusReturned = 2;
+constexpr uint32_t kEventSubtask = 1;
+
+class AsyncHostTest : public ::testing::Test {
+ protected:
+  AsyncHostTest() : host(options()) {
+    for (uint32_t instance : {H, A, B}) must(host.add_instance(instance));
+  }
+
+  HostOptions options() {
+    HostOptions o;
+    o.call_guest = [this](GuestFunc f, const Values& args) -> Expected<Values> {
+      auto it = guests.find(f.ref);
+      if (it == guests.end()) return Error{"no guest function " + std::to_string(f.ref)};
+      return it->second(args);
+    };
+    o.may_leave = [this](uint32_t instance) { return !may_not_leave.count(instance); };
+    o.set_may_leave = [this](uint32_t instance, bool may) {
+      if (may) {
+        may_not_leave.erase(instance);
+      } else {
+        may_not_leave.insert(instance);
+      }
+    };
+    return o;
+  }
+
+  using Guest = std::function<Expected<Values>(const Values&)>;
+  GuestFunc guest(Guest body) {
+    const uint64_t ref = next_ref++;
+    guests.emplace(ref, std::move(body));
+    return GuestFunc{ref};
+  }
+
+  // An async-typed function of `instance`: stackful, or with `callback`.
+  LiftedFunc lifted(uint32_t instance, GuestFunc callee, std::optional<GuestFunc> callback = {},
+                    uint32_t result_type = 1) {
+    LiftedFunc f;
+    f.instance = instance;
+    f.type_async = true;
+    f.lift = callback ? LiftKind::Callback : LiftKind::Stackful;
+    f.callee = callee;
+    f.callback = callback;
+    f.result_type = result_type;
+    return f;
+  }
+
+  // Calls `f` from the host with no arguments; the flat results it returned.
+  Expected<Values> call(const LiftedFunc& f) {
+    Values got;
+    auto r = host.call_from_host(
+        H, f, [] { return Expected<Values>(Values{}); },
+        [&got](const Values& flat) {
+          got = flat;
+          return Expected<void>();
+        });
+    if (!r) return r.error();
+    return got;
+  }
+
+  // What an async adapter passes to prepare-call for a call from `caller`
+  // into `callee` (async-typed, returning u32 through a return pointer when
+  // `async_caller`), and the helpers it names.
+  Values prepare_args(uint32_t caller, uint32_t callee, bool async_caller, uint32_t retptr = 0) {
+    const GuestFunc start = guest([](const Values&) { return Expected<Values>(Values{}); });
+    const GuestFunc return_ = guest([this, async_caller](const Values& args) {
+      returned.push_back(static_cast<uint32_t>(args.at(0).bits));
+      if (async_caller) return Expected<Values>(Values{});
+      return Expected<Values>(Values{args.at(0)});
+    });
+    Values args{Val{wasm::ValType::funcref(), start.ref},
+                Val{wasm::ValType::funcref(), return_.ref},
+                Val::i32(caller),
+                Val::i32(callee),
+                Val::i32(1),
+                Val::i32(1),
+                Val::i32(0),
+                Val::i32(async_caller ? static_cast<uint32_t>(kPrepareAsyncWithResult) : 1)};
+    if (async_caller) args.push_back(Val::i32(retptr));
+    return args;
+  }
+
+  // A stackful callee that yields until `gate` is open, then returns
+  // `value`.
+  GuestFunc gated_callee(uint32_t value, const bool* gate) {
+    return guest([this, value, gate](const Values&) -> Expected<Values> {
+      while (!*gate) {
+        if (auto y = host.thread_yield(); !y) return y.error();
+      }
+      if (auto r = host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(value)}); !r) {
+        return r.error();
+      }
+      return Values{};
+    });
+  }
+
+  std::map<uint64_t, Guest> guests;
+  uint64_t next_ref = 1;
+  std::set<uint32_t> may_not_leave;
+  std::vector<uint32_t> returned;  // what [async-return] helpers received
+  Host host;
+};
+
+TEST_F(AsyncHostTest, StackfulCallReturnsThroughTaskReturn) {
+  const GuestFunc f = guest([this](const Values&) -> Expected<Values> {
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(42)}));
+    return Values{};
+  });
+  Values got = must(call(lifted(A, f)));
+  EXPECT_EQ(got, (Values{Val::i32(42)}));
+}
+
+TEST_F(AsyncHostTest, AsyncLiftWithoutResultTraps) {
+  const GuestFunc f = guest([](const Values&) { return Expected<Values>(Values{}); });
+  expect_trap(call(lifted(A, f)), "async-lifted export failed to produce a result");
+}
+
+TEST_F(AsyncHostTest, TaskReturnChecksTypeOptionsAndOnce) {
+  for (int which = 0; which < 3; ++which) {
+    const GuestFunc f = guest([this, which](const Values&) -> Expected<Values> {
+      if (which == 0) return host.task_return(2, std::nullopt, StringEncoding::Utf8, {}).error();
+      if (which == 1) {
+        return host.task_return(1, std::nullopt, StringEncoding::Utf16, {Val::i32(1)}).error();
+      }
+      must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(1)}));
+      auto again = host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(1)});
+      if (!again) return again.error();
+      return Values{};
+    });
+    auto r = call(lifted(A, f));
+    expect_trap(r, which < 2 ? "invalid `task.return` signature and/or options for current task"
+                             : "called more than once for current task");
+  }
+}
+
+TEST_F(AsyncHostTest, CallbackLoopYieldsThenExits) {
+  std::vector<std::vector<uint32_t>> events;
+  const GuestFunc callback = guest([this, &events](const Values& args) -> Expected<Values> {
+    events.push_back({static_cast<uint32_t>(args[0].bits), static_cast<uint32_t>(args[1].bits),
+                      static_cast<uint32_t>(args[2].bits)});
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(7)}));
+    return Values{Val::i32(0)};  // EXIT
+  });
+  const GuestFunc f = guest([](const Values&) { return Expected<Values>(Values{Val::i32(1)}); });
+  EXPECT_EQ(must(call(lifted(A, f, callback))), (Values{Val::i32(7)}));
+  EXPECT_EQ(events, (std::vector<std::vector<uint32_t>>{{0, 0, 0}}));
+}
+
+TEST_F(AsyncHostTest, UnknownCallbackCodeTraps) {
+  const GuestFunc callback = guest([](const Values&) { return Expected<Values>(Values{}); });
+  const GuestFunc f = guest([](const Values&) { return Expected<Values>(Values{Val::i32(3)}); });
+  expect_trap(call(lifted(A, f, callback)), "unsupported callback code");
+}
+
+TEST_F(AsyncHostTest, WaitingOnNothingDeadlocksAtTheRoot) {
+  const GuestFunc stackful = guest([this](const Values&) -> Expected<Values> {
+    const uint32_t set = must(host.waitable_set_new());
+    uint8_t memory[8] = {};
+    auto r = host.waitable_set_wait(
+        set, [&memory] { return GuestMemory{memory, sizeof memory}; }, 0);
+    if (!r) return r.error();
+    return Values{};
+  });
+  expect_trap(call(lifted(A, stackful)),
+              "wasm trap: deadlock detected: event loop cannot make further progress");
+
+  const GuestFunc callback = guest([](const Values&) -> Expected<Values> { return Values{}; });
+  const GuestFunc waits = guest([this](const Values&) -> Expected<Values> {
+    const uint32_t set = must(host.waitable_set_new());
+    return Values{Val::i32(2 | (set << 4))};  // WAIT on an empty set
+  });
+  expect_trap(call(lifted(B, waits, callback)), "deadlock detected");
+}
+
+TEST_F(AsyncHostTest, SyncTaskMayNotBlock) {
+  // A sync-typed call with no other thread to run: it blocked alone.
+  must(host.enter_host_call(A));
+  const uint32_t set = must(host.waitable_set_new());
+  uint8_t memory[8] = {};
+  expect_trap(host.waitable_set_wait(set, [&] { return GuestMemory{memory, 8}; }, 0),
+              "wasm trap: cannot block a synchronous task before returning");
+  EXPECT_EQ(must(host.thread_yield()), 0u);  // yielding alone goes on
+}
+
+TEST_F(AsyncHostTest, AsyncCallReturnsASubtaskThenItsEvent) {
+  bool gate = false;
+  const GuestFunc callee = gated_callee(99, &gate);
+  std::vector<uint32_t> seen;
+  const GuestFunc caller = guest([&, this](const Values&) -> Expected<Values> {
+    must(host.prepare_call(prepare_args(A, B, true, 64), std::nullopt));
+    const uint32_t packed =
+        must(host.async_start_call(std::nullopt, std::nullopt, callee, 0, 1, 1));
+    const uint32_t subtask = packed >> 4;
+    seen.push_back(packed & 0xf);  // STARTED: the callee yielded
+    expect_trap(host.subtask_drop(subtask), "cannot drop a subtask which has not yet resolved");
+    const uint32_t set = must(host.waitable_set_new());
+    must(host.waitable_join(subtask, set));
+    gate = true;
+    uint32_t memory[2] = {};
+    auto access = [&memory] {
+      return GuestMemory{reinterpret_cast<uint8_t*>(memory), sizeof memory};
+    };
+    const uint32_t code = must(host.waitable_set_wait(set, access, 0));
+    seen.insert(seen.end(), {code, memory[0], memory[1]});
+    expect_trap(host.waitable_set_drop(set), "cannot drop waitable set with members");
+    must(host.subtask_drop(subtask));
+    must(host.waitable_set_drop(set));
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(1)}));
+    return Values{};
+  });
+  must(call(lifted(A, caller)));
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0], 1u);  // STARTED
+  EXPECT_EQ(seen[1], kEventSubtask);
+  EXPECT_EQ(seen[3], kStatusReturned);
+  EXPECT_EQ(returned, (std::vector<uint32_t>{99}));
+}
+
+TEST_F(AsyncHostTest, AsyncCallThatReturnsAtOnceHasNoHandle) {
+  bool gate = true;
+  const GuestFunc callee = gated_callee(5, &gate);
+  const GuestFunc caller = guest([&, this](const Values&) -> Expected<Values> {
+    must(host.prepare_call(prepare_args(A, B, true, 64), std::nullopt));
+    EXPECT_EQ(must(host.async_start_call(std::nullopt, std::nullopt, callee, 0, 1, 1)),
+              kStatusReturned);
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(1)}));
+    return Values{};
+  });
+  must(call(lifted(A, caller)));
+  EXPECT_EQ(returned, (std::vector<uint32_t>{5}));
+}
+
+TEST_F(AsyncHostTest, SyncCallOfAsyncCalleeWaitsOnItsFiber) {
+  // The callee yields three times before it returns; its sync caller (an
+  // async-typed task, on a fiber of its own) waits meanwhile, and the root
+  // call's event loop runs the callee.
+  int yields = 0;
+  const GuestFunc callee = guest([&, this](const Values&) -> Expected<Values> {
+    while (yields < 3) {
+      ++yields;
+      if (auto y = host.thread_yield(); !y) return y.error();
+    }
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(11)}));
+    return Values{};
+  });
+  const GuestFunc caller = guest([&, this](const Values&) -> Expected<Values> {
+    must(host.prepare_call(prepare_args(A, B, false), std::nullopt));
+    Values results = must(host.sync_start_call(std::nullopt, callee, 0));
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, results));
+    return Values{};
+  });
+  EXPECT_EQ(must(call(lifted(A, caller))), (Values{Val::i32(11)}));
+  EXPECT_EQ(yields, 3);
+  EXPECT_EQ(returned, (std::vector<uint32_t>{11}));
+}
+
+TEST_F(AsyncHostTest, SyncTaskCallingABlockingAsyncCalleeTraps) {
+  // A sync-typed task may only run threads of its own instance while it
+  // waits: the blocked callee, in another instance, never runs again.
+  const GuestFunc callee = guest([this](const Values&) -> Expected<Values> {
+    const uint32_t set = must(host.waitable_set_new());
+    uint8_t memory[8] = {};
+    auto r = host.waitable_set_wait(set, [&] { return GuestMemory{memory, 8}; }, 0);
+    if (!r) return r.error();
+    return Values{};
+  });
+  must(host.enter_host_call(A));
+  must(host.prepare_call(prepare_args(A, B, false), std::nullopt));
+  expect_trap(host.sync_start_call(std::nullopt, callee, 0),
+              "deadlock detected: event loop cannot make further progress");
+}
+
+TEST_F(AsyncHostTest, BackpressureHoldsNewCallsUntilReleased) {
+  std::vector<std::string> log;
+  const GuestFunc callee = guest([&, this](const Values&) -> Expected<Values> {
+    log.push_back("callee runs");
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(3)}));
+    return Values{};
+  });
+  // B's own task turns backpressure on, then off after a yield.
+  const GuestFunc b_task = guest([&, this](const Values&) -> Expected<Values> {
+    must(host.backpressure_inc());
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    if (auto y = host.thread_yield(); !y) return y.error();
+    log.push_back("backpressure off");
+    must(host.backpressure_dec());
+    return Values{};
+  });
+  must(call(lifted(B, b_task)));
+  const GuestFunc caller = guest([&, this](const Values&) -> Expected<Values> {
+    must(host.prepare_call(prepare_args(A, B, true, 0), std::nullopt));
+    const uint32_t packed =
+        must(host.async_start_call(std::nullopt, std::nullopt, callee, 0, 1, 1));
+    log.push_back("state " + std::to_string(packed & 0xf));
+    const uint32_t set = must(host.waitable_set_new());
+    must(host.waitable_join(packed >> 4, set));
+    uint32_t memory[2] = {};
+    must(host.waitable_set_wait(
+        set, [&] { return GuestMemory{reinterpret_cast<uint8_t*>(memory), 8}; }, 0));
+    log.push_back("event state " + std::to_string(memory[1]));
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(1)}));
+    return Values{};
+  });
+  must(call(lifted(A, caller)));
+  EXPECT_EQ(log, (std::vector<std::string>{"state 0", "backpressure off", "callee runs",
+                                           "event state 2"}));
+}
+
+TEST_F(AsyncHostTest, BackpressureCounterLimits) {
+  const GuestFunc f = guest([this](const Values&) -> Expected<Values> {
+    expect_trap(host.backpressure_dec(), "backpressure counter overflow");
+    for (int i = 0; i < 0xffff; ++i) must(host.backpressure_inc());
+    expect_trap(host.backpressure_inc(), "backpressure counter overflow");
+    for (int i = 0; i < 0xffff; ++i) must(host.backpressure_dec());
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    return Values{};
+  });
+  must(call(lifted(A, f)));
+}
+
+TEST_F(AsyncHostTest, ContextSlotsBelongToEachThread) {
+  std::vector<uint32_t> seen;
+  auto task = [&, this](uint32_t mine) {
+    return guest([&, this, mine](const Values&) -> Expected<Values> {
+      must(host.context_set(0, mine));
+      must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+      if (auto y = host.thread_yield(); !y) return y.error();
+      seen.push_back(must(host.context_get(0)));
+      return Values{};
+    });
+  };
+  must(call(lifted(A, task(10))));
+  must(call(lifted(B, task(20))));
+  // Both still wait in their yields; a third call lets the event loop run
+  // them before it ends.
+  const GuestFunc last = guest([this](const Values&) -> Expected<Values> {
+    if (auto y = host.thread_yield(); !y) return y.error();
+    if (auto y = host.thread_yield(); !y) return y.error();
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    return Values{};
+  });
+  must(call(lifted(A, last)));
+  EXPECT_EQ(seen, (std::vector<uint32_t>{10, 20}));
+}
+
+TEST_F(AsyncHostTest, ReentranceIsRefusedWhileTheInstanceRuns) {
+  // A calls B, which calls back into A while A's call is still running.
+  const GuestFunc inner = guest([this](const Values&) -> Expected<Values> {
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    return Values{};
+  });
+  const GuestFunc middle = guest([&, this](const Values&) -> Expected<Values> {
+    must(host.prepare_call(prepare_args(B, A, true, 0), std::nullopt));
+    auto r = host.async_start_call(std::nullopt, std::nullopt, inner, 0, 1, 1);
+    if (!r) return r.error();
+    return Values{};
+  });
+  const GuestFunc outer = guest([&, this](const Values&) -> Expected<Values> {
+    must(host.prepare_call(prepare_args(A, B, true, 0), std::nullopt));
+    auto r = host.async_start_call(std::nullopt, std::nullopt, middle, 0, 1, 1);
+    if (!r) return r.error();
+    return Values{};
+  });
+  expect_trap(call(lifted(A, outer)), "cannot enter component instance 1");
+}
+
+TEST_F(AsyncHostTest, UnwindingEndsSuspendedFibers) {
+  std::string unwound;
+  const GuestFunc f = guest([&, this](const Values&) -> Expected<Values> {
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    auto y = host.thread_yield();
+    if (!y) unwound = y.error().message;
+    return y ? Expected<Values>(Values{}) : Expected<Values>(y.error());
+  });
+  must(call(lifted(A, f)));  // returns while `f` waits in its yield
+  EXPECT_EQ(unwound, "");
+  host.unwind_suspended();
+  EXPECT_NE(unwound.find("abandoned"), std::string::npos) << unwound;
+}
+
+TEST_F(AsyncHostTest, BuiltinsTrapWhenTheInstanceMayNotLeave) {
+  const GuestFunc f = guest([this](const Values&) -> Expected<Values> {
+    may_not_leave.insert(A);
+    expect_trap(host.waitable_set_new(), "cannot leave component instance");
+    expect_trap(host.thread_yield(), "cannot leave component instance");
+    expect_trap(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}),
+                "cannot leave component instance");
+    may_not_leave.erase(A);
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    return Values{};
+  });
+  must(call(lifted(A, f)));
+}
+
+TEST_F(AsyncHostTest, SyncLiftOfAsyncTypeRunsPostReturnWithMayLeaveCleared) {
+  bool post_return_ran = false;
+  const GuestFunc post = guest([&, this](const Values& args) -> Expected<Values> {
+    post_return_ran = true;
+    EXPECT_EQ(args, (Values{Val::i32(8)}));
+    EXPECT_TRUE(may_not_leave.count(A));
+    return Values{};
+  });
+  const GuestFunc f = guest([](const Values&) { return Expected<Values>(Values{Val::i32(8)}); });
+  LiftedFunc sync_lift = lifted(A, f);
+  sync_lift.lift = LiftKind::Sync;
+  sync_lift.post_return = post;
+  EXPECT_EQ(must(call(sync_lift)), (Values{Val::i32(8)}));
+  EXPECT_TRUE(post_return_ran);
+  EXPECT_FALSE(may_not_leave.count(A));
+}
+
+}  // namespace
+}  // namespace fact::host
