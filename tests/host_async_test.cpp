@@ -229,6 +229,26 @@ TEST_F(AsyncHostTest, TaskReturnChecksTypeOptionsAndOnce) {
   }
 }
 
+TEST_F(AsyncHostTest, TaskReturnWithoutMemoryMatchesAnyLiftMemory) {
+  // A task.return that needs no memory may leave it out even when the lift
+  // names one; one that names another memory does not match.
+  for (bool other_memory : {false, true}) {
+    const GuestFunc f = guest([this, other_memory](const Values&) -> Expected<Values> {
+      auto r = host.task_return(1, other_memory ? std::optional<uint64_t>(9) : std::nullopt,
+                                StringEncoding::Utf8, {Val::i32(1)});
+      if (!r) return r.error();
+      return Values{};
+    });
+    LiftedFunc with_memory = lifted(A, f);
+    with_memory.memory = 5;
+    if (other_memory) {
+      expect_trap(call(with_memory), "invalid `task.return` signature and/or options");
+    } else {
+      EXPECT_EQ(must(call(with_memory)), (Values{Val::i32(1)}));
+    }
+  }
+}
+
 TEST_F(AsyncHostTest, CallbackLoopYieldsThenExits) {
   std::vector<std::vector<uint32_t>> events;
   const GuestFunc callback = guest([this, &events](const Values& args) -> Expected<Values> {
@@ -253,7 +273,11 @@ TEST_F(AsyncHostTest, WaitingOnNothingDeadlocksAtTheRoot) {
     const uint32_t set = must(host.waitable_set_new());
     uint8_t memory[8] = {};
     auto r = host.waitable_set_wait(
-        set, [&memory] { return GuestMemory{memory, sizeof memory}; }, 0);
+        set,
+        [&memory] {
+          return GuestMemory{memory, sizeof memory};
+        },
+        0);
     if (!r) return r.error();
     return Values{};
   });
@@ -273,7 +297,12 @@ TEST_F(AsyncHostTest, SyncTaskMayNotBlock) {
   must(host.enter_host_call(A));
   const uint32_t set = must(host.waitable_set_new());
   uint8_t memory[8] = {};
-  expect_trap(host.waitable_set_wait(set, [&] { return GuestMemory{memory, 8}; }, 0),
+  expect_trap(host.waitable_set_wait(
+                  set,
+                  [&] {
+                    return GuestMemory{memory, 8};
+                  },
+                  0),
               "wasm trap: cannot block a synchronous task before returning");
   EXPECT_EQ(must(host.thread_yield()), 0u);  // yielding alone goes on
 }
@@ -356,7 +385,12 @@ TEST_F(AsyncHostTest, SyncTaskCallingABlockingAsyncCalleeTraps) {
   const GuestFunc callee = guest([this](const Values&) -> Expected<Values> {
     const uint32_t set = must(host.waitable_set_new());
     uint8_t memory[8] = {};
-    auto r = host.waitable_set_wait(set, [&] { return GuestMemory{memory, 8}; }, 0);
+    auto r = host.waitable_set_wait(
+        set,
+        [&] {
+          return GuestMemory{memory, 8};
+        },
+        0);
     if (!r) return r.error();
     return Values{};
   });
@@ -392,7 +426,11 @@ TEST_F(AsyncHostTest, BackpressureHoldsNewCallsUntilReleased) {
     must(host.waitable_join(packed >> 4, set));
     uint32_t memory[2] = {};
     must(host.waitable_set_wait(
-        set, [&] { return GuestMemory{reinterpret_cast<uint8_t*>(memory), 8}; }, 0));
+        set,
+        [&] {
+          return GuestMemory{reinterpret_cast<uint8_t*>(memory), 8};
+        },
+        0));
     log.push_back("event state " + std::to_string(memory[1]));
     must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(1)}));
     return Values{};
