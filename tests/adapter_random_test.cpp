@@ -16,6 +16,7 @@ constexpr uint64_t kDefaultSeed = 0x5EED0FAC7ull;
 constexpr int kCases = 2000;
 constexpr int kStringCases = 600;
 constexpr int kVariedCases = 400;
+constexpr int kAsyncCases = 600;
 
 uint64_t seed_from_env() {
   const char* text = std::getenv("FACT_TEST_SEED");
@@ -57,10 +58,20 @@ void respell(Value& value, Rng& rng) {
   for (Value& item : value.items) respell(item, rng);
 }
 
+// An adapter shape with an async side: (lower async, lift async, callback).
+struct AsyncShape {
+  bool lower_async, lift_async, callback;
+};
+constexpr AsyncShape kAsyncShapes[] = {
+    {true, true, true},   {true, true, false},  {false, true, true},
+    {false, true, false}, {true, false, false},
+};
+
 // Runs `cases` random round trips; `strings` adds string, list and map types
-// and random string encodings per side, and `varied` gives the strings
-// varied_text.
-void run_random_cases(int cases, bool strings, bool varied = false) {
+// and random string encodings per side, `varied` gives the strings
+// varied_text, and `async` makes the function types async and picks one of
+// the async adapter shapes for each case.
+void run_random_cases(int cases, bool strings, bool varied = false, bool async = false) {
   const uint64_t seed = seed_from_env();
   std::cout << "FACT_TEST_SEED=" << seed << "\n";
   auto started = std::chrono::steady_clock::now();
@@ -74,13 +85,18 @@ void run_random_cases(int cases, bool strings, bool varied = false) {
     // Each case has its own generator, so a failing case can be replayed
     // alone from the printed seed and index.
     Rng rng(seed ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(i + 1)) ^ (strings ? 0x5757 : 0) ^
-            (varied ? 0x7E77 : 0));
+            (varied ? 0x7E77 : 0) ^ (async ? 0xA5A5 : 0));
     TypeStore types;
     RandomTypeOptions options;
     options.max_depth = 4 + i % 2;
     options.strings_and_lists = strings;
     RandomTypes gen(types, rng, options);
     FuncTypeId f = gen.func_type(6);
+    if (async) {
+      FuncType async_type = types.get(f);
+      async_type.is_async = true;
+      f = types.func(std::move(async_type));
+    }
     const FuncType& ft = types.get(f);
     HarnessConfig config;
     config.lower.memory64 = chance(rng, 0.5);
@@ -88,6 +104,14 @@ void run_random_cases(int cases, bool strings, bool varied = false) {
     config.post_return = chance(rng, 0.3);
     config.module.debug = chance(rng, 0.2);
     config.module.concurrency_support = chance(rng, 0.8);
+    if (async) {
+      const AsyncShape shape = kAsyncShapes[rng() % std::size(kAsyncShapes)];
+      config.lower_async = shape.lower_async;
+      config.lift_async = shape.lift_async;
+      config.callback = shape.callback;
+      config.post_return = config.post_return && !shape.lift_async;
+      config.module.concurrency_support = true;
+    }
     if (strings) {
       config.lower.encoding = static_cast<StringEncoding>(rng() % 3);
       config.lift.encoding = static_cast<StringEncoding>(rng() % 3);
@@ -112,6 +136,8 @@ void run_random_cases(int cases, bool strings, bool varied = false) {
         (config.lift.memory64 ? " [callee memory64]" : "") +
         (config.post_return ? " [post-return]" : "") + (config.module.debug ? " [debug]" : "") +
         (config.module.concurrency_support ? "" : " [no concurrency]") +
+        (config.lower_async ? " [async lower]" : "") +
+        (config.lift_async ? (config.callback ? " [callback lift]" : " [stackful lift]") : "") +
         (strings ? std::string(" [") + string_encoding_name(config.lower.encoding) + " -> " +
                        string_encoding_name(config.lift.encoding) + "]"
                  : "") +
@@ -124,8 +150,12 @@ void run_random_cases(int cases, bool strings, bool varied = false) {
     }
     if (result) (*h)->set_callee_result(*result);
     CallResult r = (*h)->call(args);
+    // An async caller gets RETURNED: the callee returns without blocking.
+    const bool status_ok = !config.lower_async ||
+                           (r.core_results.size() == 1 && r.core_results[0] == wasm::Val::i32(2));
     bool ok = !r.trap && (*h)->received() && (*h)->received()->ok() &&
               (*h)->received()->value() == args && !r.lift_error && r.result == result &&
+              status_ok &&
               (!config.post_return || (*h)->post_return_args() == (*h)->callee_raw_results());
     if (!ok) {
       std::string detail;
@@ -143,6 +173,7 @@ void run_random_cases(int cases, bool strings, bool varied = false) {
       if (config.post_return && (*h)->post_return_args() != (*h)->callee_raw_results()) {
         detail += "\n  post-return args differ from the callee's results";
       }
+      if (!status_ok) detail += "\n  the async call's status is not RETURNED";
       fail(what + detail);
     }
   }
@@ -159,6 +190,10 @@ TEST(AdapterRandom, RoundTripsWithStringsListsAndMaps) { run_random_cases(kStrin
 
 TEST(AdapterRandom, RoundTripsWithVariedText) {
   run_random_cases(kVariedCases, true, /*varied=*/true);
+}
+
+TEST(AdapterRandom, AsyncRoundTrips) {
+  run_random_cases(kAsyncCases, true, /*varied=*/false, /*async=*/true);
 }
 
 }  // namespace

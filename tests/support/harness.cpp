@@ -14,6 +14,10 @@ constexpr uint64_t kPageSize = 65536;
 constexpr uint64_t kHostStart = 8;
 constexpr uint64_t kHeapStart = 2 * kPageSize;
 constexpr uint8_t kFillByte = 0xA5;
+// The task_return_type of the harness's adapters, which the callee's
+// task.return passes back.
+constexpr uint32_t kTaskReturnType = 1;
+constexpr uint32_t kStatusReturned = 2;
 
 using Handle = engine::Runtime::Handle;
 
@@ -152,11 +156,28 @@ Expected<void> AdapterHarness::build() {
                        std::vector<ValType>& core_results, bool& params_indirect,
                        bool& results_indirect) {
     const ValType ptr = memory64 ? ValType::I64 : ValType::I32;
+    const bool is_async = lift ? config_.lift_async : config_.lower_async;
     core_params = ref_.flatten(params, memory64);
     core_results = ref_.flatten(results, memory64);
-    params_indirect = core_params.size() > kMaxFlatParams;
-    results_indirect = core_results.size() > kMaxFlatResults;
+    params_indirect =
+        core_params.size() > (is_async && !lift ? kMaxFlatAsyncParams : kMaxFlatParams);
     if (params_indirect) core_params = {ptr};
+    if (is_async && lift) {
+      // The result goes through task.return (up to 16 flat values); the
+      // core function returns a callback code, or nothing.
+      results_indirect = core_results.size() > kMaxFlatParams;
+      core_results.clear();
+      if (config_.callback) core_results = {ValType::I32};
+      return;
+    }
+    if (is_async) {
+      // Written through a return pointer; the core result is the status.
+      results_indirect = !results.empty();
+      if (results_indirect) core_params.push_back(ptr);
+      core_results = {ValType::I32};
+      return;
+    }
+    results_indirect = core_results.size() > kMaxFlatResults;
     if (results_indirect) {
       if (lift) {
         core_results = {ptr};
@@ -166,6 +187,29 @@ Expected<void> AdapterHarness::build() {
       }
     }
   };
+  if (config_.callback && !config_.lift_async) return Error{"harness: a callback needs lift_async"};
+  if (config_.post_return && config_.lift_async) {
+    return Error{"harness: an async lift has no post-return"};
+  }
+  host_ = config_.host;
+  if (async_side() && !host_) {
+    host::HostOptions options;
+    options.call_guest = [this](host::GuestFunc f,
+                                const std::vector<Val>& args) -> Expected<std::vector<Val>> {
+      engine::CallOutcome out = runtime_.call(Handle{f.ref}, args);
+      if (out.trap) return Error{*out.trap};
+      return std::move(out.results);
+    };
+    options.may_leave = [this](uint32_t instance) { return flags(instance) != 0; };
+    options.set_may_leave = [this](uint32_t instance, bool may_leave) {
+      set_flags(instance, may_leave ? 1 : 0);
+    };
+    own_host_ = std::make_unique<host::Host>(std::move(options));
+    for (uint32_t instance : {config_.lower_instance, config_.lift_instance}) {
+      if (auto added = own_host_->add_instance(instance); !added) return added.error();
+    }
+    host_ = own_host_.get();
+  }
   signature(false, config_.lower.memory64, lower_params_, lower_results_, lower_params_indirect_,
             lower_results_indirect_);
   signature(true, config_.lift.memory64, lift_params_, lift_results_, lift_params_indirect_,
@@ -227,7 +271,9 @@ Expected<void> AdapterHarness::build() {
                 wat_types("result", lift_results_) + local_gets(lift_params_.size()) +
                 " (call $observe))\n";
   callee_wat += "  (func (export \"post_return\")" + wat_types("param", lift_results_) +
-                local_gets(lift_results_.size()) + " (call $observe_post_return)))\n";
+                local_gets(lift_results_.size()) + " (call $observe_post_return))\n";
+  // The callee returns EXIT at once, so the runtime never calls it.
+  callee_wat += "  (func (export \"callback\") (param i32 i32 i32) (result i32) unreachable))\n";
   auto callee_wasm = engine::wat_to_module(callee_wat);
   if (!callee_wasm)
     return Error{"callee module: " + callee_wasm.error().message + "\n" + callee_wat};
@@ -267,10 +313,13 @@ Expected<void> AdapterHarness::build() {
           Memory{CoreExport{core_instance, "memory"}, wasm::MemoryType{{}, s.memory64, false, 16}};
     if (s.needs_realloc) o.realloc = CoreExport{core_instance, "realloc"};
     if (callee && config_.post_return) o.post_return = CoreExport{1, "post_return"};
+    o.is_async = callee ? config_.lift_async : config_.lower_async;
+    if (callee && config_.callback) o.callback = CoreExport{1, "callback"};
     return o;
   };
-  Adapter adapter{lift_type_, lower_type_, side_options(true), side_options(false),
-                  CoreExport{1, "callee"}};
+  Adapter adapter{
+      lift_type_,     lower_type_, side_options(true), side_options(false), CoreExport{1, "callee"},
+      kTaskReturnType};
   AdapterModule module(types_, config_.module);
   if (auto r = module.adapt("adapter", adapter); !r) return Error{"adapt: " + r.error().message};
   adapter_wasm_ = module.encode();
@@ -311,8 +360,6 @@ Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports,
     if (const auto* e = std::get_if<binding::Export>(&import.binding)) {
       if (e->item.instance > 1)
         return Error{where + "names core instance " + std::to_string(e->item.instance)};
-      if (e->role == binding::Export::Role::Callback)
-        return Error{where + "callbacks are not supported by the harness"};
       auto item = runtime_.export_of(side(e->item.instance == 1).instance, e->item.name);
       if (!item) return Error{where + item.error().message};
       out.push_back(*item);
@@ -335,14 +382,53 @@ Expected<void> AdapterHarness::bind_imports(const std::vector<Import>& imports,
       out.push_back(host([message](const std::vector<Val>&, std::vector<Val>&) {
         return std::optional<std::string>(message);
       }));
+    } else if (const auto* p = std::get_if<binding::PrepareCall>(&import.binding)) {
+      if (!host_) return Error{where + "needs a host"};
+      std::optional<uint64_t> memory;
+      if (p->memory) memory = side(p->memory->instance == 1).memory.ref;
+      out.push_back(host([this, memory](const std::vector<Val>& args,
+                                        std::vector<Val>&) -> std::optional<std::string> {
+        auto r = host_->prepare_call(args, memory);
+        return r ? std::nullopt : std::optional<std::string>(r.error().message);
+      }));
+    } else if (std::holds_alternative<binding::SyncStartCall>(import.binding) ||
+               std::holds_alternative<binding::AsyncStartCall>(import.binding)) {
+      if (!host_) return Error{where + "needs a host"};
+      std::optional<host::GuestFunc> callback, post_return;
+      if (config_.callback) {
+        callback = host::GuestFunc{runtime_.export_of(callee_.instance, "callback")->ref};
+      }
+      if (config_.post_return) {
+        post_return = host::GuestFunc{runtime_.export_of(callee_.instance, "post_return")->ref};
+      }
+      const bool async_lower = std::holds_alternative<binding::AsyncStartCall>(import.binding);
+      out.push_back(host([this, callback, post_return, async_lower](
+                             const std::vector<Val>& args,
+                             std::vector<Val>& results) -> std::optional<std::string> {
+        const host::GuestFunc callee{args.at(0).bits};
+        const auto param_count = static_cast<uint32_t>(args.at(1).bits);
+        if (async_lower) {
+          auto r = host_->async_start_call(callback, post_return, callee, param_count,
+                                           static_cast<uint32_t>(args.at(2).bits),
+                                           static_cast<uint32_t>(args.at(3).bits));
+          if (!r) return r.error().message;
+          results.at(0).bits = *r;
+          return std::nullopt;
+        }
+        auto r = host_->sync_start_call(callback, callee, param_count);
+        if (!r) return r.error().message;
+        if (r->size() != results.size()) return "harness: start-call result count differs";
+        for (size_t i = 0; i < results.size(); ++i) results[i].bits = (*r)[i].bits;
+        return std::nullopt;
+      }));
     } else if (const auto* r = std::get_if<binding::RuntimeIntrinsic>(&import.binding)) {
       Intrinsic which = r->intrinsic;
-      if (config_.host) {
+      if (host_) {
         out.push_back(host([this, which](const std::vector<Val>& args, std::vector<Val>& results) {
           IntrinsicCall call{which, {}};
           for (const Val& a : args) call.args.push_back(a.bits);
           intrinsic_calls_.push_back(call);
-          return call_host(*config_.host, which, call.args, results);
+          return call_host(*host_, which, call.args, results);
         }));
         continue;
       }
@@ -508,6 +594,26 @@ std::optional<std::string> AdapterHarness::observe(const std::vector<Val>& param
   if (hooks_.callee) {
     if (auto trap = hooks_.callee()) return trap;
   }
+  if (config_.lift_async) {
+    // The result goes back through task.return, then the callback (if
+    // any) is told to exit.
+    std::vector<Val> flat;
+    if (!result_types().empty()) {
+      if (!callee_result_) return "harness: no callee result set";
+      auto lowered =
+          ref_.lower_flat_values(result_types(), {*callee_result_}, kMaxFlatParams, memory);
+      if (!lowered) return "harness: cannot lower the callee result: " + lowered.error().message;
+      flat = std::move(*lowered);
+    }
+    callee_raw_results_sent_ = flat;
+    std::optional<uint64_t> memory_identity;
+    if (callee_.needs_memory) memory_identity = callee_.memory.ref;
+    if (auto r = host_->task_return(kTaskReturnType, memory_identity, callee_.encoding, flat); !r) {
+      return r.error().message;
+    }
+    if (config_.callback) results.at(0) = Val::i32(0);  // EXIT
+    return std::nullopt;
+  }
   if (callee_raw_results_) {
     if (callee_raw_results_->size() != results.size())
       return "harness: wrong number of raw callee results";
@@ -525,7 +631,22 @@ std::optional<std::string> AdapterHarness::observe(const std::vector<Val>& param
 }
 
 CallResult AdapterHarness::call_raw(const std::vector<Val>& args) {
+  // An adapter with an async side runs inside a call into the caller's
+  // instance, where prepare-call finds its caller.
+  if (own_host_) {
+    if (auto entered = own_host_->enter_host_call(config_.lower_instance); !entered) {
+      return CallResult{entered.error().message, {}, {}, {}};
+    }
+  }
   engine::CallOutcome outcome = runtime_.call(run_, args);
+  if (own_host_) {
+    if (outcome.trap) {
+      // A trapped store: its suspended fibers can only unwind.
+      own_host_->unwind_suspended();
+    } else if (auto exited = own_host_->exit_host_call(); !exited) {
+      outcome.trap = exited.error().message;
+    }
+  }
   CallResult out;
   out.trap = std::move(outcome.trap);
   out.core_results = std::move(outcome.results);
@@ -548,7 +669,8 @@ CallResult AdapterHarness::call_raw(const std::vector<Val>& args) {
 
 Expected<std::vector<Val>> AdapterHarness::lower_args(const std::vector<Value>& args) {
   MemoryView memory = view(false);
-  auto flat = ref_.lower_flat_values(param_types(), args, kMaxFlatParams, memory);
+  const uint32_t max = config_.lower_async ? kMaxFlatAsyncParams : kMaxFlatParams;
+  auto flat = ref_.lower_flat_values(param_types(), args, max, memory);
   if (!flat) return Error{"harness: cannot lower the arguments: " + flat.error().message};
   return flat;
 }
@@ -574,7 +696,9 @@ CallResult AdapterHarness::call(const std::vector<Value>& args) {
   }
   CallResult out = call_raw(*flat);
   if (!out.trap && retptr) {
-    auto lifted = ref_.lift_flat_values(result_types(), {*retptr}, kMaxFlatResults, view(false));
+    // An async caller's result is always behind its return pointer.
+    const uint32_t max = config_.lower_async ? 0 : kMaxFlatResults;
+    auto lifted = ref_.lift_flat_values(result_types(), {*retptr}, max, view(false));
     if (lifted) {
       out.result = std::move(lifted->at(0));
     } else {

@@ -68,6 +68,14 @@ struct HarnessConfig {
   // the function types name. Otherwise recording stubs are bound and
   // adapters that transfer handles are refused.
   host::Host* host = nullptr;
+  // The `async` options (the function types must be async). An adapter
+  // with an async side runs on a reference host the harness makes (with
+  // both instances and no tables); `run` is called inside a host call into
+  // the caller's instance. The callee returns its result through
+  // task.return at once, so an async caller always gets RETURNED.
+  bool lower_async = false;
+  bool lift_async = false;
+  bool callback = false;  // with lift_async: a callback lift, else stackful
 };
 
 // Code that runs inside the guests, for tests that act as a guest would
@@ -151,6 +159,8 @@ class AdapterHarness {
     return callee ? callee_reallocs_ : caller_reallocs_;
   }
   const std::vector<IntrinsicCall>& intrinsic_calls() const { return intrinsic_calls_; }
+  // For an async caller: the status `run` returned.
+  bool async_side() const { return config_.lower_async || config_.lift_async; }
 
   // The `may_leave` global of runtime instance `instance` (1 initially).
   uint32_t flags(uint32_t instance) const;
@@ -226,6 +236,10 @@ class AdapterHarness {
   std::vector<ReallocCall> caller_reallocs_, callee_reallocs_;
   std::vector<IntrinsicCall> intrinsic_calls_;
   GuestHooks hooks_;
+  // The host bound to the adapter's runtime imports: config_.host, or one
+  // of the harness's own for an adapter with an async side.
+  host::Host* host_ = nullptr;
+  std::unique_ptr<host::Host> own_host_;
   // Context slots of each sync call level; entry 0 is the caller's.
   std::vector<std::array<uint32_t, 2>> context_frames_{{0, 0}};
 };
