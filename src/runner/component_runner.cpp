@@ -640,8 +640,16 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e,
     return Error{"`" + e.name + "` is the host import `" + e.host_import +
                  "` exported again, which fact run does not provide"};
   }
-  if (m.trapped)
-    return Error{"the component trapped earlier (" + *m.trapped + ") and cannot be called again"};
+  if (m.trapped) {
+    // A trap poisons the instances it went through; the runner does not
+    // know which, so it treats them all as poisoned: every later call
+    // traps as entering a poisoned instance does.
+    CallResult poisoned;
+    poisoned.trap =
+        "wasm trap: cannot enter component instance (the component trapped earlier: " + *m.trapped +
+        ")";
+    return poisoned;
+  }
   const TypeStore& store = types();
   const FuncType& type = store.get(e.type);
   std::vector<TypeId> params, results;

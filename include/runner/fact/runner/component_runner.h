@@ -51,7 +51,8 @@ class ComponentRunner {
 
   // Calls a root export with values of its parameter types. Errors are
   // about the call itself (a bad argument, a host import); traps are in the
-  // result. After a trap every further call is an error.
+  // result. After a trap the component is poisoned: every further call
+  // traps with "cannot enter component instance".
   //
   // Handles: the host is a component instance of its own, with its own
   // handle table. An own or borrow argument is the index of a handle the
