@@ -125,6 +125,21 @@ TEST_F(RunTest, BundledExampleTranscodesThroughItsAdapter) {
   EXPECT_EQ(r.out, "\"HELLO, W\xC3\xB6RLD\"\n\"\"\n\"ABC\xF0\x9F\x91\x8BXYZ\"\n");
 }
 
+// Async exports run like sync ones: the host's event loop drives each call
+// until it has returned its result (a callback lift that yields, an async
+// call through an adapter, a stackful lift returning a string).
+TEST_F(RunTest, AsyncExportsRunToTheirResult) {
+  ToolRun r = invoke("async-calls", {"count(3)", "double(4)", "greet(\"you\")", "count(0)"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "3\n8\n\"hi you\"\n0\n");
+  ToolRun deadlock = invoke("async-calls", {"wait()"});
+  EXPECT_EQ(deadlock.exit_code, 3);
+  EXPECT_NE(deadlock.err.find("`wait` trapped: wasm trap: deadlock detected: event loop cannot "
+                              "make further progress"),
+            std::string::npos)
+      << deadlock.err;
+}
+
 TEST_F(RunTest, TrapsPrintTheirMessageAndFail) {
   ToolRun r = invoke("root-exports", {"add(1, 1)", "fail()", "add(2, 2)"});
   EXPECT_EQ(r.exit_code, 3);
