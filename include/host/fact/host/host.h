@@ -1,5 +1,6 @@
-// A reference host for the handle, bracketing and context imports of fact's
-// adapter modules (docs/import-abi.md, "Runtime intrinsics"):
+// A reference host for the runtime imports of fact's adapter modules
+// (docs/import-abi.md, "Runtime intrinsics" and "Adapters with an async
+// side"):
 //
 //   resource.transfer-own      -> Host::resource_transfer_own
 //   resource.transfer-borrow   -> Host::resource_transfer_borrow
@@ -10,11 +11,16 @@
 //   async.exit-sync-call       -> Host::exit_sync_call
 //   context.get0 / get1        -> Host::context_get(0 / 1)
 //   context.set0 / set1        -> Host::context_set(0 / 1, value)
+//   sync.[prepare-call]{name}  -> Host::prepare_call
+//   sync.[start-call]{name}    -> Host::sync_start_call
+//   async.[start-call]{name}   -> Host::async_start_call
 //
 // plus the guest built-ins that create, inspect and drop what those imports
 // move around (canon resource.new/rep/drop, future/stream.new and drops,
-// error-context.new/drop). The transcoders are in transcode.h; the imports
-// of async adapters are not implemented here.
+// error-context.new/drop), and those of tasks (task.return, waitable sets,
+// subtask.drop, backpressure, thread.yield). The transcoders are in
+// transcode.h. The async side (tasks on fibers, the scheduler) is described
+// with its functions below and in docs/host.md.
 //
 // Semantics are the Canonical ABI's (CanonicalABI.md: Table, ResourceHandle,
 // lift_own/lift_borrow/lower_own/lower_borrow, canon_resource_*, Task and
