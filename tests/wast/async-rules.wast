@@ -311,6 +311,63 @@
 (component instance $p2 $pressure)
 (assert_return (invoke "contexts") (u32.const 3004))
 
+;; A set that a thread waits on cannot be dropped; backpressure counts from
+;; 0 to 65535.
+(component definition $limits
+  (core module $libc (memory (export "mem") 1))
+  (core instance $libc (instantiate $libc))
+  (core module $m
+    (import "" "task.return" (func $task.return (param i32)))
+    (import "" "waitable-set.new" (func $waitable-set.new (result i32)))
+    (import "" "waitable-set.wait" (func $waitable-set.wait (param i32 i32) (result i32)))
+    (import "" "waitable-set.drop" (func $waitable-set.drop (param i32)))
+    (import "" "backpressure.inc" (func $backpressure.inc))
+    (import "" "backpressure.dec" (func $backpressure.dec))
+    (global $ws (mut i32) (i32.const 0))
+    ;; returns, then waits on a new set for ever
+    (func (export "wait")
+      (global.set $ws (call $waitable-set.new))
+      (call $task.return (i32.const 0))
+      (drop (call $waitable-set.wait (global.get $ws) (i32.const 0))))
+    (func (export "drop") (call $waitable-set.drop (global.get $ws)))
+    ;; n increments, then as many decrements
+    (func (export "inc") (param $n i32)
+      (local $i i32)
+      (loop $up
+        (call $backpressure.inc)
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $up (i32.lt_u (local.get $i) (local.get $n))))
+      (loop $down
+        (call $backpressure.dec)
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (br_if $down (local.get $i))))
+    (func (export "dec") (call $backpressure.dec)))
+  (core func $task.return (canon task.return (result u32)))
+  (core func $waitable-set.new (canon waitable-set.new))
+  (core func $waitable-set.wait (canon waitable-set.wait (memory (core memory $libc "mem"))))
+  (core func $waitable-set.drop (canon waitable-set.drop))
+  (core func $backpressure.inc (canon backpressure.inc))
+  (core func $backpressure.dec (canon backpressure.dec))
+  (core instance $i (instantiate $m (with "" (instance
+    (export "task.return" (func $task.return))
+    (export "waitable-set.new" (func $waitable-set.new))
+    (export "waitable-set.wait" (func $waitable-set.wait))
+    (export "waitable-set.drop" (func $waitable-set.drop))
+    (export "backpressure.inc" (func $backpressure.inc))
+    (export "backpressure.dec" (func $backpressure.dec))))))
+  (func (export "wait") async (result u32) (canon lift (core func $i "wait") async))
+  (func (export "drop") (canon lift (core func $i "drop")))
+  (func (export "inc") (param "n" u32) (canon lift (core func $i "inc")))
+  (func (export "dec") (canon lift (core func $i "dec"))))
+(component instance $l1 $limits)
+(assert_return (invoke "wait") (u32.const 0))
+(assert_trap (invoke "drop") "cannot drop waitable set with waiters")
+(component instance $l2 $limits)
+(assert_return (invoke "inc" (u32.const 65535)))
+(assert_trap (invoke "inc" (u32.const 65536)) "backpressure counter overflow")
+(component instance $l3 $limits)
+(assert_trap (invoke "dec") "backpressure counter overflow")
+
 ;; Validation of async options and types.
 (assert_invalid
   (component
