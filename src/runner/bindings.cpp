@@ -47,7 +47,8 @@ Handle i32_builtin(engine::Runtime& runtime, size_t params, size_t results, Body
 
 }  // namespace
 
-Expected<std::optional<uint64_t>> ComponentRunner::Impl::memory_identity(const std::optional<fact::Memory>& memory) {
+Expected<std::optional<uint64_t>> ComponentRunner::Impl::memory_identity(
+    const std::optional<fact::Memory>& memory) {
   if (!memory) return std::optional<uint64_t>();
   auto h = export_handle(memory->export_);
   if (!h) return h.error();
@@ -77,8 +78,8 @@ Expected<Handle> ComponentRunner::Impl::async_builtin(const component::PlanTramp
       return runtime.host_func(
           type.params, type.results,
           [this, result_type = tr.result_type, identity = *identity,
-           encoding = tr.options.string_encoding](
-              const std::vector<Val>& args, std::vector<Val>&) -> std::optional<std::string> {
+           encoding = tr.options.string_encoding](const std::vector<Val>& args,
+                                                  std::vector<Val>&) -> std::optional<std::string> {
             auto r = host.task_return(result_type, identity, encoding, args);
             if (!r) return r.error().message;
             return std::nullopt;
@@ -93,15 +94,19 @@ Expected<Handle> ComponentRunner::Impl::async_builtin(const component::PlanTramp
         return none(host.context_set(slot, a[0]));
       });
     case K::BackpressureInc:
-      return i32_builtin(runtime, 0, 0, [this](const auto&) { return none(host.backpressure_inc()); });
+      return i32_builtin(runtime, 0, 0,
+                         [this](const auto&) { return none(host.backpressure_inc()); });
     case K::BackpressureDec:
-      return i32_builtin(runtime, 0, 0, [this](const auto&) { return none(host.backpressure_dec()); });
+      return i32_builtin(runtime, 0, 0,
+                         [this](const auto&) { return none(host.backpressure_dec()); });
     case K::ThreadYield:
       return i32_builtin(runtime, 0, 1, [this](const auto&) { return value(host.thread_yield()); });
     case K::SubtaskDrop:
-      return i32_builtin(runtime, 1, 0, [this](const auto& a) { return none(host.subtask_drop(a[0])); });
+      return i32_builtin(runtime, 1, 0,
+                         [this](const auto& a) { return none(host.subtask_drop(a[0])); });
     case K::WaitableSetNew:
-      return i32_builtin(runtime, 0, 1, [this](const auto&) { return value(host.waitable_set_new()); });
+      return i32_builtin(runtime, 0, 1,
+                         [this](const auto&) { return value(host.waitable_set_new()); });
     case K::WaitableSetDrop:
       return i32_builtin(runtime, 1, 0,
                          [this](const auto& a) { return none(host.waitable_set_drop(a[0])); });
@@ -130,7 +135,8 @@ Expected<Handle> ComponentRunner::Impl::async_builtin(const component::PlanTramp
                "` is not a built-in of the async host"};
 }
 
-wasm::FuncType ComponentRunner::Impl::task_return_type(const component::PlanTrampolineDef& tr) const {
+wasm::FuncType ComponentRunner::Impl::task_return_type(
+    const component::PlanTrampolineDef& tr) const {
   const TypeStore& store = result.flow.types.store();
   const bool memory64 = tr.options.memory && tr.options.memory->type.memory64;
   if (!tr.result) return {};
@@ -180,8 +186,9 @@ Expected<Handle> ComponentRunner::Impl::trampoline(uint32_t index) {
   return Error{"internal error: unknown trampoline kind"};
 }
 
-Expected<Handle> ComponentRunner::Impl::resolve(const component::PlanDef& def, const wasm::FuncType* signature,
-                         const std::vector<Handle>& memories) {
+Expected<Handle> ComponentRunner::Impl::resolve(const component::PlanDef& def,
+                                                const wasm::FuncType* signature,
+                                                const std::vector<Handle>& memories) {
   if (const auto* e = std::get_if<CoreExport>(&def)) return export_handle(*e);
   if (const auto* t = std::get_if<component::PlanTrampoline>(&def)) return trampoline(t->index);
   if (const auto* f = std::get_if<binding::InstanceFlags>(&def)) {
@@ -209,8 +216,7 @@ Expected<Handle> ComponentRunner::Impl::resolve(const component::PlanDef& def, c
     const Handle to = memories[t->to_memory];
     const Transcode op = t->op;
     return runtime.host_func(
-        params, results,
-        [this, op, from, to](const std::vector<Val>& args, std::vector<Val>& out) {
+        params, results, [this, op, from, to](const std::vector<Val>& args, std::vector<Val>& out) {
           return host::call_transcoder(
               op, host::RawMemory{runtime.memory_data(from), runtime.memory_size(from)},
               host::RawMemory{runtime.memory_data(to), runtime.memory_size(to)}, args, out);
@@ -244,8 +250,8 @@ Expected<Handle> ComponentRunner::Impl::resolve(const component::PlanDef& def, c
 }
 
 Expected<Handle> ComponentRunner::Impl::start_call(const component::PlanStartCallDef& sc,
-                            const std::vector<ValType>& params,
-                            const std::vector<ValType>& results) {
+                                                   const std::vector<ValType>& params,
+                                                   const std::vector<ValType>& results) {
   std::optional<host::GuestFunc> callback, post_return;
   if (sc.callback) {
     auto h = resolve(*sc.callback, nullptr);

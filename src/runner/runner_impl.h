@@ -39,7 +39,7 @@ inline std::vector<TypeId> children(const TypeNode& node) {
 
 // The first of `kinds` found inside `type` (itself included).
 inline std::optional<TypeKind> kind_inside(const TypeStore& store, TypeId type,
-                                    std::initializer_list<TypeKind> kinds) {
+                                           std::initializer_list<TypeKind> kinds) {
   const TypeNode& node = store.get(type);
   for (TypeKind k : kinds) {
     if (node.kind == k) return k;
@@ -56,7 +56,9 @@ inline std::optional<TypeKind> kind_inside(const TypeStore& store, TypeId type,
 template <class V, class Visit>
 Expected<void> visit_handles(const TypeStore& store, TypeId type, V& value, const Visit& visit) {
   const TypeNode& node = store.get(type);
-  auto each = [&](TypeId child, V& item) { return detail::visit_handles(store, child, item, visit); };
+  auto each = [&](TypeId child, V& item) {
+    return detail::visit_handles(store, child, item, visit);
+  };
   switch (node.kind) {
     case TypeKind::Own:
     case TypeKind::Borrow: return visit(node, value);
@@ -285,19 +287,20 @@ struct ComponentRunner::Impl {
   // results (own handles only) from the callee to the host.
   Expected<void> move_handles(TypeId type, Value& value, uint32_t from, uint32_t to) {
     const TypeStore& store = result.flow.types.store();
-    return detail::visit_handles(store, type, value, [&](const TypeNode& node, Value& v) -> Expected<void> {
-      auto from_table = resource_table(node.resource, from);
-      if (!from_table) return from_table.error();
-      auto to_table = resource_table(node.resource, to);
-      if (!to_table) return to_table.error();
-      const auto index = static_cast<uint32_t>(v.bits);
-      auto moved = node.kind == TypeKind::Own
-                       ? host.resource_transfer_own(index, *from_table, *to_table)
-                       : host.resource_transfer_borrow(index, *from_table, *to_table);
-      if (!moved) return moved.error();
-      v.bits = *moved;
-      return {};
-    });
+    return detail::visit_handles(
+        store, type, value, [&](const TypeNode& node, Value& v) -> Expected<void> {
+          auto from_table = resource_table(node.resource, from);
+          if (!from_table) return from_table.error();
+          auto to_table = resource_table(node.resource, to);
+          if (!to_table) return to_table.error();
+          const auto index = static_cast<uint32_t>(v.bits);
+          auto moved = node.kind == TypeKind::Own
+                           ? host.resource_transfer_own(index, *from_table, *to_table)
+                           : host.resource_transfer_borrow(index, *from_table, *to_table);
+          if (!moved) return moved.error();
+          v.bits = *moved;
+          return {};
+        });
   }
 };
 
