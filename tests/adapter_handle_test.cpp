@@ -550,26 +550,27 @@ TEST_P(HandleRun, HandleTrapsThroughTheAdapter) {
          return std::vector<Value>{Value::handle(TypeKind::Future, ends->writable)};
        },
        "future.transfer", "", false},
-      {"stream end in a waitable set", "func(f: stream<u8>)",
+      {"stream end told that its writer dropped", "func(f: stream<u8>)",
        [&](AdapterHarness&) {
          auto ends = host_->stream_new(base(0));
-         EXPECT_TRUE(host_
-                         ->set_copy_end_state(host::CopyKind::Stream, base(0), ends->readable,
-                                              host::CopyState::Idle, true)
-                         .ok());
+         EXPECT_TRUE(host_->stream_drop_writable(base(0), ends->writable).ok());
+         host::CopyOptions async;
+         async.async = true;
+         auto read = host_->stream_read(base(0), ends->readable, async, 0, 0);
+         EXPECT_TRUE(read.ok() && *read == 1u);  // DROPPED, nothing copied
          return std::vector<Value>{Value::handle(TypeKind::Stream, ends->readable)};
        },
-       "stream.transfer", "", false},
-      {"future being copied", "func(f: future)",
+       "stream.transfer", "after being notified that the writable end dropped", false},
+      {"future being read", "func(f: future)",
        [&](AdapterHarness&) {
          auto ends = host_->future_new(base(0));
-         EXPECT_TRUE(host_
-                         ->set_copy_end_state(host::CopyKind::Future, base(0), ends->readable,
-                                              host::CopyState::Copying, false)
-                         .ok());
+         host::CopyOptions async;
+         async.async = true;
+         auto read = host_->future_read(base(0), ends->readable, async, 0);
+         EXPECT_TRUE(read.ok() && *read == 0xffffffffu);  // BLOCKED
          return std::vector<Value>{Value::handle(TypeKind::Future, ends->readable)};
        },
-       "future.transfer", "", false},
+       "future.transfer", "cannot remove busy future", false},
       {"resource handle passed as an error-context", "func(e: error-context)",
        [&](AdapterHarness&) {
          return std::vector<Value>{Value::handle(TypeKind::ErrorContext, new_own(r0, 1))};

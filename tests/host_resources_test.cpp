@@ -591,40 +591,53 @@ TEST_F(HostCopyTest, TransferChecksKindTypeAndState) {
   expect_trap(host.future_transfer(future.readable, 0, 2), "are for different types (100 and 101)");
   expect_trap(host.future_transfer(future.readable, 0, 7), "unknown future table 7");
 
-  must(host.set_copy_end_state(CopyKind::Future, 0, future.readable, CopyState::Copying, false));
-  expect_trap(host.future_transfer(future.readable, 0, 1), "has a copy in progress");
-  must(host.set_copy_end_state(CopyKind::Future, 0, future.readable, CopyState::CancellingCopy,
-                               false));
-  expect_trap(host.future_transfer(future.readable, 0, 1), "has a copy in progress");
-  must(host.set_copy_end_state(CopyKind::Future, 0, future.readable, CopyState::Done, false));
-  expect_trap(host.future_transfer(future.readable, 0, 1), "is done: it can only be dropped");
-  must(host.set_copy_end_state(CopyKind::Future, 0, future.readable, CopyState::Idle, true));
-  expect_trap(host.future_transfer(future.readable, 0, 1), "is in a waitable set");
+  // Copy states come from real reads and writes (async: nothing waits).
+  CopyOptions async;
+  async.async = true;
+  EXPECT_EQ(must(host.future_read(0, future.readable, async, 0)), 0xffffffffu);  // BLOCKED
+  expect_trap(host.future_transfer(future.readable, 0, 1), "cannot remove busy future");
+  EXPECT_EQ(must(host.future_cancel_read(0, future.readable, true)), 2u);  // CANCELLED
+  EXPECT_EQ(info(A, future.readable).copy_state, CopyState::Idle);
+  // The write waits for a reader; the read completes both sides.
+  EXPECT_EQ(must(host.future_write(0, future.writable, async, 0)), 0xffffffffu);
+  EXPECT_EQ(must(host.future_read(0, future.readable, async, 0)), 0u);  // COMPLETED
+  EXPECT_EQ(info(A, future.readable).copy_state, CopyState::Done);
+  expect_trap(host.future_transfer(future.readable, 0, 1),
+              "cannot lift future after previous read succeeded");
+  expect_trap(host.future_read(0, future.readable, async, 0),
+              "cannot read from future after previous read succeeded");
   EXPECT_EQ(info(A, future.readable).kind, HandleInfo::Kind::ReadableFuture);
 
   // A moved end starts over: idle and in no set.
-  must(host.set_copy_end_state(CopyKind::Future, 0, future.readable, CopyState::Idle, false));
-  uint32_t moved = must(host.future_transfer(future.readable, 0, 1));
+  CopyEnds other = must(host.future_new(0));
+  uint32_t moved = must(host.future_transfer(other.readable, 0, 1));
   EXPECT_EQ(info(B, moved).copy_state, CopyState::Idle);
 }
 
 TEST_F(HostCopyTest, DropsFollowTheCopyState) {
+  CopyOptions async;
+  async.async = true;
   CopyEnds future = must(host.future_new(0));
   expect_trap(host.future_drop_writable(0, future.writable),
-              "cannot be dropped before its value is written");
+              "cannot drop future write end without first writing a value");
   expect_trap(host.future_drop_readable(0, future.writable), "not the readable end of a future");
-  must(host.set_copy_end_state(CopyKind::Future, 0, future.writable, CopyState::Done, false));
-  must(host.future_drop_writable(0, future.writable));
-  must(host.set_copy_end_state(CopyKind::Future, 0, future.readable, CopyState::Copying, true));
-  expect_trap(host.future_drop_readable(0, future.readable), "while a copy is in progress");
-  // In a waitable set is fine for a drop: it leaves the set.
-  must(host.set_copy_end_state(CopyKind::Future, 0, future.readable, CopyState::Idle, true));
+  EXPECT_EQ(must(host.future_read(0, future.readable, async, 0)), 0xffffffffu);
+  expect_trap(host.future_drop_readable(0, future.readable), "cannot drop busy future");
+  EXPECT_EQ(must(host.future_cancel_read(0, future.readable, true)), 2u);
+  // A pending write learns that the reader dropped: DROPPED, and the
+  // writable end is done, so it may be dropped without a value.
+  EXPECT_EQ(must(host.future_write(0, future.writable, async, 0)), 0xffffffffu);
   must(host.future_drop_readable(0, future.readable));
+  EXPECT_EQ(must(host.future_cancel_write(0, future.writable, true)), 1u);  // the DROPPED event
+  expect_trap(host.future_write(0, future.writable, async, 0),
+              "cannot write after being notified that the readable end dropped");
+  must(host.future_drop_writable(0, future.writable));
 
   CopyEnds stream = must(host.stream_new(0));
   must(host.stream_drop_writable(0, stream.writable));  // streams need no final write
-  expect_trap(host.stream_drop_readable(1, stream.readable),
-              "unknown handle index 1 (not in use in instance 1)");
+  expect_trap(
+      host.stream_drop_readable(1, stream.readable),
+      "unknown handle index " + std::to_string(stream.readable) + " (not in use in instance 1)");
   must(host.stream_drop_readable(0, stream.readable));
   EXPECT_EQ(host.live_handles(A), 0u);
 }

@@ -26,8 +26,35 @@ const char* trampoline_kind_name(Trampoline::Kind kind) {
     case K::WaitableSetPoll: return "waitable-set.poll";
     case K::WaitableSetDrop: return "waitable-set.drop";
     case K::WaitableJoin: return "waitable.join";
+    case K::SubtaskCancel: return "subtask.cancel";
+    case K::TaskCancel: return "task.cancel";
+    case K::StreamNew: return "stream.new";
+    case K::StreamRead: return "stream.read";
+    case K::StreamWrite: return "stream.write";
+    case K::StreamCancelRead: return "stream.cancel-read";
+    case K::StreamCancelWrite: return "stream.cancel-write";
+    case K::StreamDropReadable: return "stream.drop-readable";
+    case K::StreamDropWritable: return "stream.drop-writable";
+    case K::FutureNew: return "future.new";
+    case K::FutureRead: return "future.read";
+    case K::FutureWrite: return "future.write";
+    case K::FutureCancelRead: return "future.cancel-read";
+    case K::FutureCancelWrite: return "future.cancel-write";
+    case K::FutureDropReadable: return "future.drop-readable";
+    case K::FutureDropWritable: return "future.drop-writable";
+    case K::ErrorContextNew: return "error-context.new";
+    case K::ErrorContextDebugMessage: return "error-context.debug-message";
+    case K::ErrorContextDrop: return "error-context.drop";
   }
   return "?";
+}
+
+bool is_copy_builtin(Trampoline::Kind kind) {
+  return kind >= Trampoline::Kind::StreamNew && kind <= Trampoline::Kind::FutureDropWritable;
+}
+
+bool is_error_context_builtin(Trampoline::Kind kind) {
+  return kind >= Trampoline::Kind::ErrorContextNew && kind <= Trampoline::Kind::ErrorContextDrop;
 }
 
 uint32_t task_return_type(std::optional<TypeId> result) { return result ? result->index + 1 : 0; }

@@ -74,12 +74,29 @@ Expected<void> Inliner::step(Frame& f, const Canon& c) {
     case CanonKind::WaitableSetPoll:
     case CanonKind::WaitableSetDrop:
     case CanonKind::WaitableJoin: return async_builtin(f, c);
+    case CanonKind::StreamNew:
+    case CanonKind::StreamRead:
+    case CanonKind::StreamWrite:
+    case CanonKind::StreamCancelRead:
+    case CanonKind::StreamCancelWrite:
+    case CanonKind::StreamDropReadable:
+    case CanonKind::StreamDropWritable:
+    case CanonKind::FutureNew:
+    case CanonKind::FutureRead:
+    case CanonKind::FutureWrite:
+    case CanonKind::FutureCancelRead:
+    case CanonKind::FutureCancelWrite:
+    case CanonKind::FutureDropReadable:
+    case CanonKind::FutureDropWritable: return copy_builtin(f, c);
+    case CanonKind::ErrorContextNew:
+    case CanonKind::ErrorContextDebugMessage:
+    case CanonKind::ErrorContextDrop: return error_context_builtin(f, c);
     default:
       return fail(f, c.offset,
                   std::string("`canon ") + canon_name(c.kind) +
                       "` is not supported yet (fact supports lift, lower, the resource "
-                      "built-ins and those of tasks, subtasks, waitable sets, backpressure, "
-                      "context and thread.yield)");
+                      "built-ins, those of tasks, subtasks, waitable sets, backpressure, "
+                      "context, streams, futures and error contexts, and thread.yield)");
   }
 }
 

@@ -209,6 +209,12 @@ class Inliner {
   // thread.yield: trampolines the host provides.
   Expected<void> async_builtin(Frame& f, const Canon& c);
 
+  // --- futures, streams, error contexts, cancellation (inline_copy.cpp) ---
+
+  Expected<void> copy_builtin(Frame& f, const Canon& c);
+  Expected<void> error_context_builtin(Frame& f, const Canon& c);
+  Expected<void> cancel_builtin(Frame& f, const Canon& c);
+
   // --- what instantiation verifies (inline_checks.cpp) --------------------
 
   // The static rules of every core module type in `decls` (and in the

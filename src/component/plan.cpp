@@ -116,6 +116,14 @@ class PlanBuilder {
         out.resource = tr.resource;
         out.table = plan_.tables.table(TableMap::Kind::Resource, tr.resource, tr.instance);
       } else {
+        if (is_copy_builtin(tr.kind)) {
+          const bool stream = tr.kind <= Trampoline::Kind::StreamDropWritable;
+          out.copy_type = tr.copy_type;
+          out.table = plan_.tables.table(stream ? TableMap::Kind::Stream : TableMap::Kind::Future,
+                                         tr.copy_type.index, tr.instance);
+        } else if (is_error_context_builtin(tr.kind)) {
+          out.table = plan_.tables.table(TableMap::Kind::ErrorContext, 0, tr.instance);
+        }
         out.options = plan_options(tr.options);
         out.result = tr.result;
         out.result_type = task_return_type(tr.result);

@@ -11,11 +11,15 @@ namespace {
 
 std::string str(uint64_t value) { return std::to_string(value); }
 
+}  // namespace
+
 const char* kind_name(CopyKind kind) { return kind == CopyKind::Future ? "future" : "stream"; }
 
+namespace {
 std::map<uint32_t, TableBinding>& copy_tables(Host::State& state, CopyKind kind) {
   return kind == CopyKind::Future ? state.future_tables : state.stream_tables;
 }
+}  // namespace
 
 Expected<const TableBinding*> find_copy_table(Host::State& state, std::string_view op,
                                               CopyKind kind, uint32_t table) {
@@ -35,8 +39,6 @@ Expected<void> check_may_leave(const Host::State& state, std::string_view op, ui
   return {};
 }
 
-// The end `handle` of the table's instance: of `kind`, of the table's type,
-// and readable or writable as asked (either when `readable` is empty).
 Expected<CopyEnd*> find_end(Host::State& state, std::string_view op, CopyKind kind, uint32_t table,
                             const TableBinding& binding, uint32_t handle,
                             std::optional<bool> readable) {
@@ -61,6 +63,8 @@ Expected<CopyEnd*> find_end(Host::State& state, std::string_view op, CopyKind ki
   return end;
 }
 
+namespace {
+
 bool copying(CopyState state) {
   return state == CopyState::Copying || state == CopyState::CancellingCopy;
 }
@@ -73,37 +77,62 @@ Expected<CopyEnds> new_ends(Host::State& state, std::string_view op, CopyKind ki
   if (auto leave = check_may_leave(state, op, instance_index); !leave) return leave.error();
   InstanceState& instance = state.instances.at(instance_index);
   if (auto room = check_not_full(instance, op, instance_index); !room) return room.error();
+  auto shared = std::make_shared<SharedCopy>();
+  shared->kind = kind;
+  shared->type = (*binding)->type;
+  shared->element = (*binding)->element;
+  auto end = [&](bool readable) {
+    CopyEnd e;
+    e.kind = kind;
+    e.readable = readable;
+    e.type = (*binding)->type;
+    e.shared = shared;
+    return e;
+  };
   CopyEnds ends;
-  ends.readable = instance.handles.add(CopyEnd{kind, true, (*binding)->type});
+  ends.readable = instance.handles.add(end(true));
   if (auto room = check_not_full(instance, op, instance_index); !room) {
     instance.handles.remove(ends.readable);
     return room.error();
   }
-  ends.writable = instance.handles.add(CopyEnd{kind, false, (*binding)->type});
+  ends.writable = instance.handles.add(end(false));
   return ends;
 }
 
+// CopyEnd.drop, and WritableFutureEnd.drop's check that a value was
+// written (or the reader dropped first).
 Expected<void> drop_end(Host::State& state, std::string_view op, CopyKind kind, bool readable,
                         uint32_t table, uint32_t handle) {
   auto binding = find_copy_table(state, op, kind, table);
   if (!binding) return binding.error();
   const uint32_t instance_index = (*binding)->instance;
   if (auto leave = check_may_leave(state, op, instance_index); !leave) return leave.error();
-  auto end = find_end(state, op, kind, table, **binding, handle, readable);
-  if (!end) return end.error();
-  if (copying((*end)->state)) {
-    return trap(op, "handle " + str(handle) + " of instance " + str(instance_index) +
-                        " cannot be dropped while a copy is in progress");
+  auto found = find_end(state, op, kind, table, **binding, handle, readable);
+  if (!found) return found.error();
+  CopyEnd& end = **found;
+  if (copying(end.state)) {
+    return trap(op, "cannot drop busy " + std::string(kind_name(kind)) + " (handle " + str(handle) +
+                        " of instance " + str(instance_index) + " has a copy in progress)");
   }
-  if (kind == CopyKind::Future && !readable && (*end)->state != CopyState::Done) {
-    return trap(op, "the writable end " + str(handle) + " of a future of instance " +
-                        str(instance_index) + " cannot be dropped before its value is written");
+  if (kind == CopyKind::Future && !readable && end.state != CopyState::Done) {
+    return trap(op, "cannot drop future write end without first writing a value (handle " +
+                        str(handle) + " of instance " + str(instance_index) + ")");
   }
-  // Dropping leaves any waitable set implicitly (Waitable.drop).
-  state.instances.at(instance_index).handles.remove(handle);
+  // Dropping leaves any waitable set (Waitable.drop).
+  InstanceState& instance = state.instances.at(instance_index);
+  if (end.set != 0) {
+    if (auto* set = std::get_if<WaitableSetHandle>(instance.handles.get(end.set))) {
+      set->set->members.erase(handle);
+    }
+  }
+  std::shared_ptr<SharedCopy> shared = end.shared;
+  instance.handles.remove(handle);
+  if (shared) state.drop_shared(*shared);
   return {};
 }
 
+// lift_async_value, then a new readable end in dst on the same shared
+// state. The messages are Wasmtime's.
 Expected<uint32_t> transfer_end(Host::State& state, std::string_view op, CopyKind kind,
                                 uint32_t handle, uint32_t src_table, uint32_t dst_table) {
   auto src = find_copy_table(state, op, kind, src_table);
@@ -115,17 +144,29 @@ Expected<uint32_t> transfer_end(Host::State& state, std::string_view op, CopyKin
                         str(dst_table) + " are for different types (" + str((*src)->type) +
                         " and " + str((*dst)->type) + ")");
   }
-  auto end = find_end(state, op, kind, src_table, **src, handle, true);
-  if (!end) return end.error();
+  auto found = find_end(state, op, kind, src_table, **src, handle, true);
+  if (!found) return found.error();
+  const CopyEnd& end = **found;
+  const std::string name = kind_name(kind);
   const std::string which =
-      "the readable end " + str(handle) + " of instance " + str((*src)->instance);
-  if (copying((*end)->state)) return trap(op, which + " has a copy in progress");
-  if ((*end)->state == CopyState::Done) {
-    return trap(op, which + " is done: it can only be dropped");
+      " (the readable end " + str(handle) + " of instance " + str((*src)->instance) + ")";
+  if (copying(end.state)) return trap(op, "cannot remove busy " + name + which);
+  if (end.state == CopyState::Done) {
+    if (end.done_by == DoneBy::Completed) {
+      return trap(op, "cannot lift " + name + " after previous read succeeded" + which);
+    }
+    return trap(
+        op, "cannot lift " + name + " after being notified that the writable end dropped" + which);
   }
-  if ((*end)->in_waitable_set) return trap(op, which + " is in a waitable set");
-  return move_element(state, op, (*src)->instance, handle, (*dst)->instance,
-                      CopyEnd{kind, true, (*src)->type});
+  if (end.in_waitable_set()) {
+    return trap(op, "cannot lift " + name + " while it's in a waitable set" + which);
+  }
+  CopyEnd moved;
+  moved.kind = kind;
+  moved.readable = true;
+  moved.type = (*src)->type;
+  moved.shared = end.shared;
+  return move_element(state, op, (*src)->instance, handle, (*dst)->instance, std::move(moved));
 }
 
 Expected<uint32_t> find_error_context_table(Host::State& state, std::string_view op,
@@ -153,25 +194,27 @@ Expected<ErrorContextHandle*> find_error_context(Host::State& state, std::string
 
 }  // namespace
 
-Expected<void> Host::add_future_table(uint32_t table, uint32_t instance, uint32_t type) {
+Expected<void> Host::add_future_table(uint32_t table, uint32_t instance, uint32_t type,
+                                      ElementType element) {
   if (state_->future_tables.contains(table)) {
     return trap("add_future_table", "future table " + str(table) + " is already registered");
   }
   if (!state_->instances.contains(instance)) {
     return trap("add_future_table", "unknown instance " + str(instance));
   }
-  state_->future_tables[table] = TableBinding{instance, type};
+  state_->future_tables[table] = TableBinding{instance, type, element};
   return {};
 }
 
-Expected<void> Host::add_stream_table(uint32_t table, uint32_t instance, uint32_t type) {
+Expected<void> Host::add_stream_table(uint32_t table, uint32_t instance, uint32_t type,
+                                      ElementType element) {
   if (state_->stream_tables.contains(table)) {
     return trap("add_stream_table", "stream table " + str(table) + " is already registered");
   }
   if (!state_->instances.contains(instance)) {
     return trap("add_stream_table", "unknown instance " + str(instance));
   }
-  state_->stream_tables[table] = TableBinding{instance, type};
+  state_->stream_tables[table] = TableBinding{instance, type, element};
   return {};
 }
 
@@ -198,18 +241,6 @@ Expected<uint32_t> Host::future_transfer(uint32_t handle, uint32_t src_table, ui
 }
 Expected<uint32_t> Host::stream_transfer(uint32_t handle, uint32_t src_table, uint32_t dst_table) {
   return transfer_end(*state_, "stream.transfer", CopyKind::Stream, handle, src_table, dst_table);
-}
-
-Expected<void> Host::set_copy_end_state(CopyKind kind, uint32_t table, uint32_t handle,
-                                        CopyState copy_state, bool in_waitable_set) {
-  constexpr std::string_view op = "set_copy_end_state";
-  auto binding = find_copy_table(*state_, op, kind, table);
-  if (!binding) return binding.error();
-  auto end = find_end(*state_, op, kind, table, **binding, handle, std::nullopt);
-  if (!end) return end.error();
-  (*end)->state = copy_state;
-  (*end)->in_waitable_set = in_waitable_set;
-  return {};
 }
 
 Expected<uint32_t> Host::error_context_new(uint32_t table, std::string debug_message) {

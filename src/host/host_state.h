@@ -80,12 +80,57 @@ struct ErrorContextHandle {
   uint64_t id = 0;
 };
 
+// The result of a copy, as the event reports it (the spec's CopyResult).
+enum class CopyResult : uint8_t { Completed = 0, Dropped = 1, Cancelled = 2 };
+
+// A guest's buffer in a read or write (BufferGuestImpl): where the next
+// element goes or comes from, and how many have moved.
+struct GuestBuffer {
+  uint32_t instance = 0;
+  CopyOptions options;
+  uint64_t ptr = 0;
+  uint32_t length = 0;
+  uint32_t progress = 0;
+  uint32_t remain() const { return length - progress; }
+};
+
+// What an end knows of the other end: the spec's SharedStreamImpl and
+// SharedFutureImpl. `pending` is the end whose read or write waits for
+// the other side, by where it lives (it cannot move while it copies).
+struct SharedCopy {
+  CopyKind kind = CopyKind::Future;
+  uint32_t type = 0;
+  ElementType element;
+  bool dropped = false;
+  struct Pending {
+    uint32_t instance = 0;
+    uint32_t handle = 0;
+  };
+  std::optional<Pending> pending;
+};
+
+// Why an end is DONE, which decides the message of a later misuse.
+enum class DoneBy : uint8_t { None, Completed, OtherEndDropped };
+
 struct CopyEnd {
   CopyKind kind = CopyKind::Future;
   bool readable = true;
   uint32_t type = 0;
   CopyState state = CopyState::Idle;
-  bool in_waitable_set = false;
+  DoneBy done_by = DoneBy::None;
+  uint32_t set = 0;  // the waitable set it joined (0: none)
+  bool has_sync_waiter = false;
+  std::shared_ptr<SharedCopy> shared;
+  // While copying: this end's buffer.
+  std::optional<GuestBuffer> buffer;
+  // A copy event not yet delivered; `reclaim` when delivering it takes the
+  // buffer back from the other side (a partial copy, OnCopy).
+  struct PendingEvent {
+    CopyResult result = CopyResult::Completed;
+    bool reclaim = false;
+  };
+  std::optional<PendingEvent> pending_event;
+  bool in_waitable_set() const { return set != 0; }
 };
 
 struct Subtask;
@@ -130,6 +175,7 @@ struct ResourceTypeState {
 struct TableBinding {
   uint32_t instance = 0;
   uint32_t type = 0;
+  ElementType element;  // future and stream tables
 };
 
 // Where a lent handle lives, to give the lend back at the end of the call.
@@ -326,6 +372,17 @@ struct Host::State {
   // The event of the set's lowest member that has one.
   std::optional<Event> take_event(WaitableSet& set);
   void give_back(const std::vector<Lender>& lenders);
+
+  // --- futures and streams (copies.cpp) ---
+
+  // The end `handle` of `instance`, if it is a future or stream end.
+  CopyEnd* end_at(uint32_t instance, uint32_t handle);
+  // Takes the end's pending copy event (stream_event / future_event): the
+  // end goes back to IDLE or on to DONE.
+  Event deliver_copy_event(uint32_t instance, uint32_t handle);
+  // SharedCopy.drop: the end's side of the shared state is gone; a read or
+  // write waiting on the other end learns it (DROPPED).
+  void drop_shared(SharedCopy& shared);
 };
 
 // "op: message".
@@ -337,6 +394,16 @@ Expected<Element*> find_element(InstanceState& instance, std::string_view op,
                                 uint32_t instance_index, uint32_t handle);
 Expected<void> check_not_full(const InstanceState& instance, std::string_view op,
                               uint32_t instance_index);
+// "future" or "stream".
+const char* kind_name(CopyKind kind);
+Expected<void> check_may_leave(const Host::State& state, std::string_view op, uint32_t instance);
+Expected<const TableBinding*> find_copy_table(Host::State& state, std::string_view op,
+                                              CopyKind kind, uint32_t table);
+// The end `handle` of the table's instance: of `kind`, of the table's type,
+// and readable or writable as asked (either when `readable` is empty).
+Expected<CopyEnd*> find_end(Host::State& state, std::string_view op, CopyKind kind, uint32_t table,
+                            const TableBinding& binding, uint32_t handle,
+                            std::optional<bool> readable);
 // "an own handle", "the readable end of a future", ...
 std::string describe(const Element& element);
 // Replaces `handle` of `src_instance` by `moved` in `dst_instance`: the new

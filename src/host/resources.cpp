@@ -89,14 +89,6 @@ Expected<ResourceHandle*> find_unlent_own(Host::State& state, std::string_view o
   return resource;
 }
 
-Expected<void> check_may_leave(const Host::State& state, std::string_view op, uint32_t instance) {
-  if (!state.may_leave(instance)) {
-    return trap(op,
-                "cannot leave component instance " + str(instance) + " (its may_leave flag is 0)");
-  }
-  return {};
-}
-
 // resource.new and resource.rep are only valid for locally defined types.
 Expected<void> check_defined_by(const Host::State& state, std::string_view op,
                                 const TableBinding& binding) {
@@ -215,7 +207,7 @@ Expected<void> Host::add_resource_table(uint32_t table, uint32_t instance, uint3
   if (!state_->resource_types.contains(type)) {
     return trap(op, "unknown resource type " + str(type));
   }
-  state_->resource_tables[table] = TableBinding{instance, type};
+  state_->resource_tables[table] = TableBinding{instance, type, {}};
   return {};
 }
 
@@ -415,7 +407,7 @@ std::optional<HandleInfo> Host::inspect(uint32_t instance, uint32_t handle) cons
     }
     info.type = end.type;
     info.copy_state = end.state;
-    info.in_waitable_set = end.in_waitable_set;
+    info.in_waitable_set = end.in_waitable_set();
   }
   return info;
 }

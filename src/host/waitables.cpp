@@ -69,6 +69,7 @@ bool Host::State::has_event(const WaitableSet& set) {
     if (const Subtask* subtask = subtask_at(inst, index); subtask && subtask->pending_event) {
       return true;
     }
+    if (const CopyEnd* end = end_at(set.instance, index); end && end->pending_event) return true;
   }
   return false;
 }
@@ -76,6 +77,9 @@ bool Host::State::has_event(const WaitableSet& set) {
 std::optional<Event> Host::State::take_event(WaitableSet& set) {
   InstanceState& inst = instances.at(set.instance);
   for (uint32_t index : set.members) {
+    if (const CopyEnd* end = end_at(set.instance, index); end && end->pending_event) {
+      return deliver_copy_event(set.instance, index);
+    }
     Subtask* subtask = subtask_at(inst, index);
     if (!subtask || !subtask->pending_event) continue;
     // subtask_event: computed now, from the subtask's current state.
@@ -156,13 +160,20 @@ Expected<void> Host::waitable_join(uint32_t waitable, uint32_t set) {
   InstanceState& inst = state_->instances.at(*instance);
   auto element = find_element(inst, op, *instance, waitable);
   if (!element) return element.error();
-  auto* handle = std::get_if<SubtaskHandle>(*element);
-  if (!handle) {
-    if (std::holds_alternative<CopyEnd>(**element)) {
-      return trap(op, "handle " + str(waitable) + " of instance " + str(*instance) + " is " +
-                          describe(**element) +
-                          ": future and stream ends cannot join waitable sets yet");
+  // The waitable's `wset` field: a subtask's or a copy end's.
+  uint32_t* member_of = nullptr;
+  if (auto* handle = std::get_if<SubtaskHandle>(*element)) {
+    member_of = &handle->subtask->set;
+  } else if (auto* end = std::get_if<CopyEnd>(*element)) {
+    if (end->has_sync_waiter) {
+      return trap(op,
+                  "waitable cannot be used synchronously while added to a waitable set "
+                  "(handle " +
+                      str(waitable) + " of instance " + str(*instance) +
+                      " has a synchronous waiter)");
     }
+    member_of = &end->set;
+  } else {
     return trap(op, "handle " + str(waitable) + " of instance " + str(*instance) + " is " +
                         describe(**element) + ", not a waitable");
   }
@@ -172,11 +183,10 @@ Expected<void> Host::waitable_join(uint32_t waitable, uint32_t set) {
     if (!found) return found.error();
     target = *found;
   }
-  Subtask& subtask = *handle->subtask;
-  if (subtask.set != 0) {
-    if (auto old = find_set(*state_, op, *instance, subtask.set)) (*old)->members.erase(waitable);
+  if (*member_of != 0) {
+    if (auto old = find_set(*state_, op, *instance, *member_of)) (*old)->members.erase(waitable);
   }
-  subtask.set = set;
+  *member_of = set;
   if (target) target->members.insert(waitable);
   return {};
 }

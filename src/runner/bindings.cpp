@@ -150,6 +150,9 @@ Expected<Handle> ComponentRunner::Impl::trampoline(uint32_t index) {
   const component::PlanTrampolineDef& tr = plan.trampolines.at(index);
   using K = component::Trampoline::Kind;
   const uint32_t table = tr.table;
+  if (component::is_copy_builtin(tr.kind) || component::is_error_context_builtin(tr.kind)) {
+    return copy_builtin(tr);
+  }
   if (tr.kind != K::LowerImport && !component::is_resource_builtin(tr.kind)) {
     return async_builtin(tr);
   }

@@ -63,15 +63,6 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e,
   std::vector<TypeId> params, results;
   for (const Param& p : type.params) params.push_back(p.type);
   if (type.result) results.push_back(*type.result);
-  std::vector<TypeId> all = params;
-  all.insert(all.end(), results.begin(), results.end());
-  for (TypeId t : all) {
-    if (auto k =
-            kind_inside(store, t, {TypeKind::Future, TypeKind::Stream, TypeKind::ErrorContext})) {
-      return Error{"`" + e.name + "` passes values of type " + kind_name(*k) +
-                   ", which fact run does not support at the root (only own and borrow handles)"};
-    }
-  }
   for (TypeId t : results) {
     if (store.get(t).contains_borrow) {
       return Error{"`" + e.name + "` returns a borrow handle, which a function cannot return"};

@@ -50,7 +50,8 @@ inline std::optional<TypeKind> kind_inside(const TypeStore& store, TypeId type,
   return std::nullopt;
 }
 
-// Calls `visit(node, value)` on every own and borrow handle inside `value`,
+// Calls `visit(type, node, value)` on every handle inside `value` (own, borrow,
+// future, stream, error-context),
 // a well-formed value of `type`, depth first and left to right: the order
 // in which the Canonical ABI lifts and lowers them.
 template <class V, class Visit>
@@ -61,7 +62,10 @@ Expected<void> visit_handles(const TypeStore& store, TypeId type, V& value, cons
   };
   switch (node.kind) {
     case TypeKind::Own:
-    case TypeKind::Borrow: return visit(node, value);
+    case TypeKind::Borrow:
+    case TypeKind::Future:
+    case TypeKind::Stream:
+    case TypeKind::ErrorContext: return visit(type, node, value);
     case TypeKind::List:
     case TypeKind::FixedList:
       for (V& item : value.items) {
@@ -150,6 +154,9 @@ struct ComponentRunner::Impl {
       if (out.trap) return Error{*out.trap};
       return std::move(out.results);
     };
+    options.copy_elements = [this](uint32_t type, const host::CopySide& from,
+                                   const host::CopySide& to,
+                                   uint32_t count) { return copy_elements(type, from, to, count); };
     return options;
   }
 
@@ -187,10 +194,10 @@ struct ComponentRunner::Impl {
           added = host.add_resource_table(t, e.instance, e.key);
           break;
         case component::TableMap::Kind::Future:
-          added = host.add_future_table(t, e.instance, e.key);
+          added = host.add_future_table(t, e.instance, e.key, element_type(e.key));
           break;
         case component::TableMap::Kind::Stream:
-          added = host.add_stream_table(t, e.instance, e.key);
+          added = host.add_stream_table(t, e.instance, e.key, element_type(e.key));
           break;
         case component::TableMap::Kind::ErrorContext:
           added = host.add_error_context_table(t, e.instance);
@@ -241,6 +248,18 @@ struct ComponentRunner::Impl {
   // and thread.yield, on the reference host.
   Expected<Handle> async_builtin(const component::PlanTrampolineDef& tr);
 
+  // stream.*, future.* and error-context.* of one instance (copy_bindings.cpp).
+  Expected<Handle> copy_builtin(const component::PlanTrampolineDef& tr);
+  // The payload of the future or stream type `type` (a canonical TypeId),
+  // as the host checks and copies it.
+  host::ElementType element_type(uint32_t type) const;
+  // HostOptions::copy_elements: load from one memory, store into the
+  // other, moving own handles between the two instances' tables.
+  Expected<void> copy_elements(uint32_t type, const host::CopySide& from, const host::CopySide& to,
+                               uint32_t count);
+  // The canonical options of a stream or future read or write.
+  Expected<host::CopyOptions> copy_options(const component::PlanOptions& options);
+
   // task.return takes the result as a `canon lower` of it would pass it.
   wasm::FuncType task_return_type(const component::PlanTrampolineDef& tr) const;
 
@@ -261,18 +280,45 @@ struct ComponentRunner::Impl {
   // Sets `trapped_out` when the error is a trap of the instantiation.
   Expected<void> run_step(const component::PlanStep& step, bool& trapped_out);
 
-  // Own and borrow arguments must name handles the host holds, of the
-  // parameter's resource.
+  // The table of a handle type (own, borrow, future, stream,
+  // error-context) in `instance`. `type` is the canonical type.
+  Expected<uint32_t> table_of(TypeId type, const TypeNode& node, uint32_t instance) {
+    using Kind = component::TableMap::Kind;
+    switch (node.kind) {
+      case TypeKind::Own:
+      case TypeKind::Borrow: return resource_table(node.resource, instance);
+      default: break;
+    }
+    const Kind kind = node.kind == TypeKind::Future   ? Kind::Future
+                      : node.kind == TypeKind::Stream ? Kind::Stream
+                                                      : Kind::ErrorContext;
+    const uint32_t key = kind == Kind::ErrorContext ? 0 : type.index;
+    const uint32_t t = tables.table(kind, key, instance);
+    if (auto r = register_new_tables(); !r) return r.error();
+    return t;
+  }
+
+  // Handle arguments must name handles the host holds, of the parameter's
+  // type: an own handle of the resource, the readable end of a future or
+  // stream of that type, an error context.
   Expected<void> check_arg_handles(TypeId type, const Value& value) {
     const TypeStore& store = result.flow.types.store();
     return detail::visit_handles(
-        store, type, value, [&](const TypeNode& node, const Value& v) -> Expected<void> {
+        store, type, value, [&](TypeId, const TypeNode& node, const Value& v) -> Expected<void> {
           const auto index = static_cast<uint32_t>(v.bits);
           std::optional<host::HandleInfo> info = host.inspect(host_instance, index);
-          if (!info || info->kind != host::HandleInfo::Kind::Own) {
-            return Error{detail::handle_text(index) + " is not a handle the host holds"};
+          using HK = host::HandleInfo::Kind;
+          const HK wanted = node.kind == TypeKind::Future         ? HK::ReadableFuture
+                            : node.kind == TypeKind::Stream       ? HK::ReadableStream
+                            : node.kind == TypeKind::ErrorContext ? HK::ErrorContext
+                                                                  : HK::Own;
+          if (!info || info->kind != wanted) {
+            return Error{detail::handle_text(index) + " is not a " +
+                         (wanted == HK::Own ? std::string("handle")
+                                            : std::string(kind_name(node.kind)) + " end") +
+                         " the host holds"};
           }
-          if (info->type != node.resource) {
+          if ((wanted == HK::Own) && info->type != node.resource) {
             return Error{detail::handle_text(index) + " is a handle of " +
                          plan.resources.at(info->type).name + ", not of " +
                          plan.resources.at(node.resource).name};
@@ -282,25 +328,36 @@ struct ComponentRunner::Impl {
   }
 
   // lift_own/lift_borrow from `from`'s table, lower_own/lower_borrow into
-  // `to`'s: `value` then holds `to`'s handles (or reps, for a borrow of a
-  // resource `to` implements). Arguments go from the host to the callee,
+  // `to`'s (and the same for future and stream readable ends and error
+  // contexts): `value` then holds `to`'s handles (or reps, for a borrow of
+  // a resource `to` implements). Arguments go from the host to the callee,
   // results (own handles only) from the callee to the host.
   Expected<void> move_handles(TypeId type, Value& value, uint32_t from, uint32_t to) {
     const TypeStore& store = result.flow.types.store();
-    return detail::visit_handles(
-        store, type, value, [&](const TypeNode& node, Value& v) -> Expected<void> {
-          auto from_table = resource_table(node.resource, from);
-          if (!from_table) return from_table.error();
-          auto to_table = resource_table(node.resource, to);
-          if (!to_table) return to_table.error();
-          const auto index = static_cast<uint32_t>(v.bits);
-          auto moved = node.kind == TypeKind::Own
-                           ? host.resource_transfer_own(index, *from_table, *to_table)
-                           : host.resource_transfer_borrow(index, *from_table, *to_table);
-          if (!moved) return moved.error();
-          v.bits = *moved;
-          return {};
-        });
+    return detail::visit_handles(store, type, value, [&](TypeId t, const TypeNode& node, Value& v) {
+      return move_one(t, node, v, from, to);
+    });
+  }
+
+  Expected<void> move_one(TypeId type, const TypeNode& node, Value& v, uint32_t from, uint32_t to) {
+    auto from_table = table_of(type, node, from);
+    if (!from_table) return from_table.error();
+    auto to_table = table_of(type, node, to);
+    if (!to_table) return to_table.error();
+    const auto index = static_cast<uint32_t>(v.bits);
+    Expected<uint32_t> moved = Error{""};
+    switch (node.kind) {
+      case TypeKind::Own: moved = host.resource_transfer_own(index, *from_table, *to_table); break;
+      case TypeKind::Borrow:
+        moved = host.resource_transfer_borrow(index, *from_table, *to_table);
+        break;
+      case TypeKind::Future: moved = host.future_transfer(index, *from_table, *to_table); break;
+      case TypeKind::Stream: moved = host.stream_transfer(index, *from_table, *to_table); break;
+      default: moved = host.error_context_transfer(index, *from_table, *to_table); break;
+    }
+    if (!moved) return moved.error();
+    v.bits = *moved;
+    return {};
   }
 };
 

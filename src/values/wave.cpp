@@ -131,7 +131,10 @@ class Parser {
                                              : Value::ok(std::move(*payload));
       }
       case TypeKind::Own:
-      case TypeKind::Borrow: return handle(node.kind);
+      case TypeKind::Borrow:
+      case TypeKind::Future:
+      case TypeKind::Stream:
+      case TypeKind::ErrorContext: return handle(node.kind);
       default:
         return fail(std::string("values of type `") + kind_name(node.kind) +
                     "` cannot be written in WAVE here");
@@ -308,8 +311,9 @@ class Parser {
     }
   }
 
-  // fact's extension of WAVE, which has no syntax for resources: `#N` is
-  // the handle the host holds at index N of its table.
+  // fact's extension of WAVE, which has no syntax for resources, futures,
+  // streams or error contexts: `#N` is the handle the host holds at index
+  // N of its table (for a future or stream, its readable end).
   Expected<Value> handle(TypeKind kind) {
     if (!eat('#'))
       return fail(std::string("expected a handle (#N) for a value of type `") + kind_name(kind) +
@@ -663,7 +667,10 @@ void print(const TypeStore& store, TypeId type, const Value& v, std::string& out
       return;
     }
     case TypeKind::Own:
-    case TypeKind::Borrow: out += "#" + std::to_string(v.bits); return;
+    case TypeKind::Borrow:
+    case TypeKind::Future:
+    case TypeKind::Stream:
+    case TypeKind::ErrorContext: out += "#" + std::to_string(v.bits); return;
     default:
       out += std::string("<") + kind_name(node.kind) + " " + std::to_string(v.bits) + ">";
       return;

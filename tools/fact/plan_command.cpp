@@ -147,12 +147,36 @@ json plan_json(const component::ComponentResult& r, const component::Plan& plan)
         j["kind"] = component::trampoline_kind_name(tr.kind);
         j["slot"] = tr.slot;
         break;
+      case K::StreamRead:
+      case K::StreamWrite:
+      case K::FutureRead:
+      case K::FutureWrite:
+      case K::ErrorContextNew:
+      case K::ErrorContextDebugMessage:
+        j["kind"] = component::trampoline_kind_name(tr.kind);
+        j["options"] = options_json(tr.options.component_instance, tr.options.string_encoding,
+                                    tr.options.memory, tr.options.realloc, std::nullopt);
+        j["async"] = tr.options.is_async;
+        break;
+      case K::StreamCancelRead:
+      case K::StreamCancelWrite:
+      case K::FutureCancelRead:
+      case K::FutureCancelWrite:
+      case K::SubtaskCancel:
+        j["kind"] = component::trampoline_kind_name(tr.kind);
+        j["async"] = tr.cancellable;
+        break;
       default: j["kind"] = component::trampoline_kind_name(tr.kind); break;
     }
     if (component::is_resource_builtin(tr.kind)) {
       j["resource"] = tr.resource;
       j["table"] = tr.table;
     }
+    if (component::is_copy_builtin(tr.kind)) {
+      j["type"] = to_string(types, tr.copy_type);
+      j["table"] = tr.table;
+    }
+    if (component::is_error_context_builtin(tr.kind)) j["table"] = tr.table;
     trampolines.push_back(std::move(j));
   }
   out["trampolines"] = std::move(trampolines);

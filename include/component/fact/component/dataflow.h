@@ -77,20 +77,50 @@ struct Trampoline {
     WaitableSetPoll,
     WaitableSetDrop,
     WaitableJoin,
+    SubtaskCancel,
+    TaskCancel,
+    StreamNew,
+    StreamRead,
+    StreamWrite,
+    StreamCancelRead,
+    StreamCancelWrite,
+    StreamDropReadable,
+    StreamDropWritable,
+    FutureNew,
+    FutureRead,
+    FutureWrite,
+    FutureCancelRead,
+    FutureCancelWrite,
+    FutureDropReadable,
+    FutureDropWritable,
+    ErrorContextNew,
+    ErrorContextDebugMessage,
+    ErrorContextDrop,
   };
   Kind kind = Kind::LowerImport;
   uint32_t instance = 0;  // the component instance that made it
   std::string import;     // LowerImport: the host import path ("wasi:cli/stdout#print")
   FuncTypeId type;        // LowerImport: canonical type
   // LowerImport; TaskReturn (memory, string encoding); WaitableSetWait and
-  // WaitableSetPoll (memory).
+  // WaitableSetPoll (memory); stream and future reads and writes (memory,
+  // realloc, string encoding, async); error-context.new and
+  // debug-message (memory, string encoding; realloc for debug-message).
   OptionsDef options;
   ResourceId resource = 0;  // resource builtins
   // TaskReturn: the result type (canonical), if any.
   std::optional<TypeId> result;
-  uint32_t slot = 0;         // ContextGet, ContextSet
-  bool cancellable = false;  // ThreadYield, WaitableSetWait, WaitableSetPoll
+  uint32_t slot = 0;  // ContextGet, ContextSet
+  // ThreadYield, WaitableSetWait, WaitableSetPoll; the `async` immediate
+  // of SubtaskCancel and of the cancel-read/cancel-write built-ins.
+  bool cancellable = false;
+  // Stream* and Future*: the canonical stream or future type.
+  TypeId copy_type;
 };
+
+// Whether `kind` is a stream.* or future.* built-in.
+bool is_copy_builtin(Trampoline::Kind kind);
+// Whether `kind` is an error-context.* built-in.
+bool is_error_context_builtin(Trampoline::Kind kind);
 
 // Whether `kind` is one of the resource built-ins.
 bool is_resource_builtin(Trampoline::Kind kind);

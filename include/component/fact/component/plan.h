@@ -128,16 +128,21 @@ struct PlanTrampolineDef {
   FuncTypeId type;
   PlanOptions options;
   // ResourceNew/Rep/Drop: the resource and the handle table of
-  // (resource, component_instance) in Plan::tables.
+  // (resource, component_instance) in Plan::tables; stream.* and future.*:
+  // the table of (copy_type, component_instance); error-context.*: the
+  // instance's error-context table.
   ResourceId resource = 0;
   uint32_t table = 0;
+  TypeId copy_type;  // stream.* and future.*: the stream or future type
   // TaskReturn: the result type (task_return_type's constant, which the
   // adapters pass to prepare-call) and the options (memory, string
   // encoding); WaitableSetWait/Poll: the memory the event is written to.
   uint32_t result_type = 0;
   std::optional<TypeId> result;
-  uint32_t slot = 0;         // ContextGet/Set
-  bool cancellable = false;  // ThreadYield, WaitableSetWait/Poll
+  uint32_t slot = 0;  // ContextGet/Set
+  // ThreadYield, WaitableSetWait/Poll; the `async` immediate of
+  // subtask.cancel and of the cancel-read/cancel-write built-ins.
+  bool cancellable = false;
 };
 
 struct Plan {

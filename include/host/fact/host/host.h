@@ -145,6 +145,49 @@ using GuestCall =
 // clears while it runs a post-return function.
 using SetMayLeave = std::function<void(uint32_t instance, bool may_leave)>;
 
+// Where a built-in writes through a pointer: the memory's current bytes
+// (asked for when needed, since running guest code may grow it).
+struct GuestMemory {
+  uint8_t* data = nullptr;
+  uint64_t size = 0;
+};
+using MemoryAccess = std::function<GuestMemory()>;
+
+// The payload type of a future or stream, as the host needs it to check
+// and advance buffers (alignment, elem_size) and to decide how elements
+// move.
+struct ElementType {
+  bool present = false;  // false: `future` / `stream` without a payload
+  // An integer or float type (the spec's none_or_number_type): copied
+  // byte for byte, and one instance may both read and write it.
+  bool number = false;
+  uint32_t size32 = 0, align32 = 1;  // in a 32-bit memory
+  uint32_t size64 = 0, align64 = 1;  // in a 64-bit memory
+};
+
+// The canonical options of a stream or future built-in (read, write).
+struct CopyOptions {
+  MemoryAccess memory;
+  bool memory64 = false;
+  StringEncoding string_encoding = StringEncoding::Utf8;
+  std::optional<GuestFunc> realloc;
+  bool async = false;
+};
+
+// One side of a copy between two guest buffers.
+struct CopySide {
+  uint32_t instance = 0;
+  const CopyOptions* options = nullptr;
+  uint64_t ptr = 0;  // the first element; aligned and in bounds
+};
+
+// Moves `count` elements of a payload that is not a number: lifts them from
+// `from` (load) and lowers them into `to` (store, with `to`'s realloc and
+// string encoding). `type` is the table's type, as the embedder registered
+// it. An error is a trap.
+using CopyElements = std::function<Expected<void>(uint32_t type, const CopySide& from,
+                                                  const CopySide& to, uint32_t count)>;
+
 struct HostOptions {
   // Wasmtime's Tunables::concurrency_support, as in fact::ModuleOptions:
   // when on, every call scope has its own context slots.
@@ -155,6 +198,8 @@ struct HostOptions {
   // functions): the host calls the callee and the adapter's helpers.
   GuestCall call_guest;
   SetMayLeave set_may_leave;
+  // Needed for futures and streams whose payload is not a number.
+  CopyElements copy_elements;
 };
 
 // How a function was lifted: `canon lift` without `async`, with `async`
@@ -178,14 +223,6 @@ struct LiftedFunc {
   std::optional<uint64_t> memory;
   StringEncoding string_encoding = StringEncoding::Utf8;
 };
-
-// Where a built-in writes through a pointer: the memory's current bytes
-// (asked for when needed, since running guest code may grow it).
-struct GuestMemory {
-  uint8_t* data = nullptr;
-  uint64_t size = 0;
-};
-using MemoryAccess = std::function<GuestMemory()>;
 
 // The copy state of a future or stream end (the spec's CopyState).
 enum class CopyState : uint8_t { Idle, Copying, CancellingCopy, Done };
@@ -240,9 +277,12 @@ class Host {
   Expected<void> add_resource_type(uint32_t type, std::optional<uint32_t> implementer,
                                    Destructor destructor = {});
   Expected<void> add_resource_table(uint32_t table, uint32_t instance, uint32_t type);
-  // `type` identifies the future's or stream's payload type (opaque).
-  Expected<void> add_future_table(uint32_t table, uint32_t instance, uint32_t type);
-  Expected<void> add_stream_table(uint32_t table, uint32_t instance, uint32_t type);
+  // `type` identifies the future or stream type (opaque: ends of one type
+  // only meet ends of the same type); `element` describes its payload.
+  Expected<void> add_future_table(uint32_t table, uint32_t instance, uint32_t type,
+                                  ElementType element = {});
+  Expected<void> add_stream_table(uint32_t table, uint32_t instance, uint32_t type,
+                                  ElementType element = {});
   Expected<void> add_error_context_table(uint32_t table, uint32_t instance);
 
   // --- Adapter imports --------------------------------------------------------
@@ -313,11 +353,23 @@ class Host {
   Expected<void> future_drop_writable(uint32_t table, uint32_t handle);
   Expected<void> stream_drop_readable(uint32_t table, uint32_t handle);
   Expected<void> stream_drop_writable(uint32_t table, uint32_t handle);
-  // For the async built-ins (read/write/cancel, waitable.join) layered on
-  // this host: record an end's copy state and waitable-set membership, which
-  // transfers and drops check.
-  Expected<void> set_copy_end_state(CopyKind kind, uint32_t table, uint32_t handle, CopyState state,
-                                    bool in_waitable_set);
+  // stream.read / stream.write (stream_copy): `count` elements at `ptr`.
+  // The result is the packed `result | progress << 4`, or BLOCKED
+  // (0xffffffff) when an async copy has to wait.
+  Expected<uint32_t> stream_read(uint32_t table, uint32_t handle, const CopyOptions& options,
+                                 uint64_t ptr, uint64_t count);
+  Expected<uint32_t> stream_write(uint32_t table, uint32_t handle, const CopyOptions& options,
+                                  uint64_t ptr, uint64_t count);
+  // future.read / future.write (future_copy): one element at `ptr`.
+  Expected<uint32_t> future_read(uint32_t table, uint32_t handle, const CopyOptions& options,
+                                 uint64_t ptr);
+  Expected<uint32_t> future_write(uint32_t table, uint32_t handle, const CopyOptions& options,
+                                  uint64_t ptr);
+  // {stream,future}.cancel-{read,write} (cancel_copy).
+  Expected<uint32_t> stream_cancel_read(uint32_t table, uint32_t handle, bool async);
+  Expected<uint32_t> stream_cancel_write(uint32_t table, uint32_t handle, bool async);
+  Expected<uint32_t> future_cancel_read(uint32_t table, uint32_t handle, bool async);
+  Expected<uint32_t> future_cancel_write(uint32_t table, uint32_t handle, bool async);
 
   Expected<uint32_t> error_context_new(uint32_t table, std::string debug_message);
   Expected<std::string> error_context_debug_message(uint32_t table, uint32_t handle) const;
