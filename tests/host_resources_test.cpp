@@ -622,7 +622,7 @@ TEST_F(HostCopyTest, DropsFollowTheCopyState) {
               "cannot drop future write end without first writing a value");
   expect_trap(host.future_drop_readable(0, future.writable), "not the readable end of a future");
   EXPECT_EQ(must(host.future_read(0, future.readable, async, 0)), 0xffffffffu);
-  expect_trap(host.future_drop_readable(0, future.readable), "cannot drop busy future");
+  expect_trap(host.future_drop_readable(0, future.readable), "cannot remove busy future");
   EXPECT_EQ(must(host.future_cancel_read(0, future.readable, true)), 2u);
   // A pending write learns that the reader dropped: DROPPED, and the
   // writable end is done, so it may be dropped without a value.

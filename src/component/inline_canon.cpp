@@ -91,12 +91,15 @@ Expected<void> Inliner::step(Frame& f, const Canon& c) {
     case CanonKind::ErrorContextNew:
     case CanonKind::ErrorContextDebugMessage:
     case CanonKind::ErrorContextDrop: return error_context_builtin(f, c);
+    case CanonKind::SubtaskCancel:
+    case CanonKind::TaskCancel: return cancel_builtin(f, c);
     default:
       return fail(f, c.offset,
                   std::string("`canon ") + canon_name(c.kind) +
                       "` is not supported yet (fact supports lift, lower, the resource "
                       "built-ins, those of tasks, subtasks, waitable sets, backpressure, "
-                      "context, streams, futures and error contexts, and thread.yield)");
+                      "context, streams, futures, error contexts and cancellation, and "
+                      "thread.yield)");
   }
 }
 

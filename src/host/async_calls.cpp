@@ -17,6 +17,7 @@ using wasm::Val;
 std::string str(uint64_t value) { return std::to_string(value); }
 
 constexpr uint32_t kStatusReturned = 2;
+constexpr uint32_t kEventTaskCancelled = 6;
 constexpr const char* kNoResult = "wasm trap: async-lifted export failed to produce a result";
 constexpr const char* kReturnTwice =
     "`task.return` or `task.cancel` called more than once for current task";
@@ -83,7 +84,9 @@ void Host::State::deliver_resolve(Subtask& subtask) {
 Expected<void> Host::State::run_call(CallScope& call,
                                      std::function<Expected<std::vector<Val>>()> on_start) {
   constexpr std::string_view op = "canon lift";
-  if (auto entered = enter_implicit_thread(op, call); !entered) return entered;
+  auto entered = enter_implicit_thread(op, call);
+  if (!entered) return entered.error();
+  if (!*entered) return finish_call(call);
   call.state = CallScope::State::Started;
   auto args = on_start();
   if (!args) return args.error();
@@ -123,9 +126,10 @@ Expected<void> Host::State::run_call(CallScope& call,
         exit_implicit_thread(call);
         std::array<uint32_t, 3> event{0, 0, 0};
         if (code == static_cast<uint32_t>(CallbackCode::Yield)) {
-          auto waited = wait_until(
-              op, [&inst] { return inst.exclusive == nullptr; }, true);
-          if (!waited) return waited;
+          auto cancelled = wait_cancellable(
+              op, [&inst] { return inst.exclusive == nullptr; }, true, true);
+          if (!cancelled) return cancelled.error();
+          if (*cancelled) event = {kEventTaskCancelled, 0, 0};
         } else {
           Element* element = inst.handles.get(set_index);
           auto* set = element ? std::get_if<WaitableSetHandle>(element) : nullptr;
@@ -134,10 +138,16 @@ Expected<void> Host::State::run_call(CallScope& call,
                                 str(call.callee) + ", which is not a waitable set");
           }
           std::shared_ptr<WaitableSet> waited_on = set->set;
-          auto waited =
-              wait_for_event(op, waited_on, [&inst] { return inst.exclusive == nullptr; });
+          auto waited = wait_for_event(
+              op, waited_on, [&inst] { return inst.exclusive == nullptr; }, true);
           if (!waited) return waited.error();
           event = *waited;
+        }
+        // A cancelled callback wait ends at once: the lock may still be
+        // held by another call, which then runs first.
+        if (inst.exclusive != nullptr) {
+          auto waited = wait_until(op, [&inst] { return inst.exclusive == nullptr; });
+          if (!waited) return waited;
         }
         inst.exclusive = &call.thread;
         call.holds_exclusive = true;
@@ -150,6 +160,10 @@ Expected<void> Host::State::run_call(CallScope& call,
       break;
     }
   }
+  return finish_call(call);
+}
+
+Expected<void> Host::State::finish_call(CallScope& call) {
   // Task.exit_implicit_thread: the call's last thread ends.
   exit_implicit_thread(call);
   if (call.state != CallScope::State::Resolved) return Error{kNoResult};
@@ -238,6 +252,7 @@ Expected<CallScope*> make_prepared_call(Host::State& s, std::string_view op,
   call.func.string_encoding = p.string_encoding;
   call.subtask = std::make_shared<Subtask>();
   call.subtask->caller = p.caller;
+  call.subtask->callee_call = call.id;
   s.calls.emplace(call.id, std::move(owned));
 
   std::vector<Val> params = p.params;
@@ -256,6 +271,15 @@ Expected<CallScope*> make_prepared_call(Host::State& s, std::string_view op,
     if (!lowered) return Expected<void>(lowered.error());
     subtask->flat_results = std::move(*lowered);
     subtask->state = Subtask::State::Returned;
+    progress(*subtask);
+    return Expected<void>();
+  };
+  // OnResolve(None): the callee resolved by task.cancel.
+  call.on_cancel = [subtask] {
+    subtask->state = subtask->state == Subtask::State::Starting
+                         ? Subtask::State::CancelledBeforeStarted
+                         : Subtask::State::CancelledBeforeReturned;
+    subtask->flat_results.clear();
     progress(*subtask);
     return Expected<void>();
   };
@@ -381,6 +405,34 @@ Expected<void> Host::task_return(uint32_t result_type, std::optional<uint64_t> m
                         "lift's)");
   }
   return resolve(op, *call, args);
+}
+
+Expected<void> Host::task_cancel() {
+  constexpr std::string_view op = "task.cancel";
+  State& s = *state_;
+  CallScope* call = s.innermost();
+  if (!call) return trap(op, "no component call is running");
+  if (!s.may_leave(call->callee)) {
+    return trap(
+        op, "cannot leave component instance " + str(call->callee) + " (its may_leave flag is 0)");
+  }
+  if (call->origin != CallScope::Origin::AsyncCall || call->func.lift == LiftKind::Sync) {
+    return trap(op, "the current task was lifted synchronously");
+  }
+  // Task.cancel: only once cancellation was delivered, and without
+  // outstanding borrows.
+  if (call->state == CallScope::State::Resolved) return trap(op, kReturnTwice);
+  if (call->state != CallScope::State::CancelDelivered) {
+    return trap(op, "`task.cancel` called by a task that has not been cancelled");
+  }
+  if (call->num_borrows > 0) {
+    return trap(op, "borrow handles still remain at the end of the call: instance " +
+                        str(call->callee) + " did not drop " + str(call->num_borrows) +
+                        " borrow handle(s) it received");
+  }
+  if (!call->on_cancel) return trap(op, "the caller of this task cannot be told of a cancel");
+  call->state = CallScope::State::Resolved;
+  return call->on_cancel();
 }
 
 }  // namespace fact::host

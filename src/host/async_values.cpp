@@ -111,8 +111,10 @@ Expected<void> drop_end(Host::State& state, std::string_view op, CopyKind kind, 
   if (!found) return found.error();
   CopyEnd& end = **found;
   if (copying(end.state)) {
-    return trap(op, "cannot drop busy " + std::string(kind_name(kind)) + " (handle " + str(handle) +
-                        " of instance " + str(instance_index) + " has a copy in progress)");
+    // Wasmtime's words: a readable end is removed, a writable one dropped.
+    return trap(op, std::string(readable ? "cannot remove busy " : "cannot drop busy ") +
+                        kind_name(kind) + " (handle " + str(handle) + " of instance " +
+                        str(instance_index) + " has a copy in progress)");
   }
   if (kind == CopyKind::Future && !readable && end.state != CopyState::Done) {
     return trap(op, "cannot drop future write end without first writing a value (handle " +

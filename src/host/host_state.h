@@ -198,14 +198,27 @@ struct Thread {
   std::function<bool()> ready;
   // Yielded: runs after the threads that wait for something.
   bool low_priority = false;
+  // Waiting where cancellation may be delivered (Thread.cancellable), and
+  // resumed to have it delivered.
+  bool cancellable = false;
+  bool cancelled = false;
 };
 
 // The caller's side of a call with an async side (canon_lower's Subtask).
 // Shared by the callee's task and, once the call blocked, the caller's
 // table.
 struct Subtask {
-  enum class State : uint8_t { Starting = 0, Started = 1, Returned = 2 };
+  enum class State : uint8_t {
+    Starting = 0,
+    Started = 1,
+    Returned = 2,
+    CancelledBeforeStarted = 3,
+    CancelledBeforeReturned = 4,
+  };
   State state = State::Starting;
+  uint64_t callee_call = 0;  // the callee's CallScope id (its task)
+  bool cancellation_requested = false;
+  bool has_sync_waiter = false;   // a synchronous subtask.cancel waits for it
   uint32_t caller = 0;            // instance
   std::optional<uint32_t> index;  // in the caller's table, once it has one
   uint32_t set = 0;               // the waitable set it joined (0: none)
@@ -213,7 +226,7 @@ struct Subtask {
   bool resolve_delivered = false;
   std::vector<Lender> lenders;          // given back when the resolve is delivered
   std::vector<wasm::Val> flat_results;  // of a sync caller, from [async-return]
-  bool resolved() const { return state == State::Returned; }
+  bool resolved() const { return state >= State::Returned; }
 };
 
 struct WaitableSet {
@@ -231,7 +244,7 @@ using Event = std::array<uint32_t, 3>;
 // and the bookkeeping of the call that made it (lends, entered instances).
 struct CallScope {
   enum class Origin : uint8_t { SyncCall, HostCall, Destructor, AsyncCall };
-  enum class State : uint8_t { Initial, Started, Resolved };
+  enum class State : uint8_t { Initial, Started, PendingCancel, CancelDelivered, Resolved };
   Origin origin = Origin::SyncCall;
   uint64_t id = 0;
   std::optional<uint32_t> caller;
@@ -251,6 +264,9 @@ struct CallScope {
   // when it returns.
   LiftedFunc func;
   std::function<Expected<void>(const std::vector<wasm::Val>&)> on_resolve;
+  // OnResolve(None): the task resolved by task.cancel (its caller's
+  // subtask is then cancelled before it started or returned).
+  std::function<Expected<void>()> on_cancel;
   std::shared_ptr<Subtask> subtask;
 };
 
@@ -336,6 +352,15 @@ struct Host::State {
   // Thread.wait_until for the innermost call of the running stack: returns
   // once `ready()` holds. A `yield` goes on after others had their turn.
   Expected<void> wait_until(std::string_view op, std::function<bool()> ready, bool yield = false);
+  // The same, where cancellation may be delivered: true when it was (the
+  // wait ended without `ready()`).
+  Expected<bool> wait_cancellable(std::string_view op, std::function<bool()> ready, bool yield,
+                                  bool cancellable);
+  // Task.deliver_pending_cancel for the innermost call.
+  bool deliver_pending_cancel(bool cancellable);
+  // Task.request_cancellation of `task` by `caller`.
+  Expected<void> request_cancellation(std::string_view op, CallScope& task,
+                                      std::optional<uint32_t> caller);
   // Runs `thread`, the innermost call of a suspended fiber, until that
   // fiber suspends again or ends; a trap in it is returned.
   Expected<void> resume(Thread* thread);
@@ -345,7 +370,9 @@ struct Host::State {
   Expected<void> run_until(std::function<bool()> done);
   // Task.enter_implicit_thread: waits for backpressure, takes the
   // exclusive lock when the call needs it.
-  Expected<void> enter_implicit_thread(std::string_view op, CallScope& call);
+  // False when the call was cancelled while it waited (it then resolved
+  // by task.cancel, and runs no guest code).
+  Expected<bool> enter_implicit_thread(std::string_view op, CallScope& call);
   void exit_implicit_thread(CallScope& call);
   bool has_backpressure(const CallScope& call) const;
   // Every suspended fiber is resumed to unwind (a blocking call returns a
@@ -358,6 +385,9 @@ struct Host::State {
   // callback loop), exit.
   Expected<void> run_call(CallScope& call,
                           std::function<Expected<std::vector<wasm::Val>>()> on_start);
+  // The end of a call's body: its implicit thread exits, and it must have
+  // resolved.
+  Expected<void> finish_call(CallScope& call);
   Expected<std::vector<wasm::Val>> call_guest(GuestFunc func, const std::vector<wasm::Val>& args);
   // Subtask.deliver_resolve.
   void deliver_resolve(Subtask& subtask);
@@ -365,9 +395,10 @@ struct Host::State {
   // --- waitables (waitables.cpp) ---
 
   // WaitableSet.wait_for_event_and: waits until `also()` holds and the set
-  // has an event, and takes it.
+  // has an event, and takes it (TASK_CANCELLED when cancellation is
+  // delivered meanwhile).
   Expected<Event> wait_for_event(std::string_view op, const std::shared_ptr<WaitableSet>& set,
-                                 std::function<bool()> also);
+                                 std::function<bool()> also, bool cancellable = false);
   bool has_event(const WaitableSet& set);
   // The event of the set's lowest member that has one.
   std::optional<Event> take_event(WaitableSet& set);

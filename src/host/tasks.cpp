@@ -44,21 +44,64 @@ bool Host::State::has_backpressure(const CallScope& call) const {
   return inst.backpressure > 0 || (needs_exclusive(call) && inst.exclusive != nullptr);
 }
 
-Expected<void> Host::State::enter_implicit_thread(std::string_view op, CallScope& call) {
-  if (!call.type_async) return {};
+Expected<bool> Host::State::enter_implicit_thread(std::string_view op, CallScope& call) {
+  if (!call.type_async) return true;
   InstanceState& inst = instances.at(call.callee);
   // Callers that arrive while others wait queue behind them.
   if (has_backpressure(call) || inst.waiting_to_enter > 0) {
     ++inst.waiting_to_enter;
-    Expected<void> waited = wait_until(op, [this, &call] { return !has_backpressure(call); });
+    Expected<bool> cancelled = wait_cancellable(
+        op, [this, &call] { return !has_backpressure(call); }, false, true);
     --inst.waiting_to_enter;
-    if (!waited) return waited;
+    if (!cancelled) return cancelled.error();
+    if (*cancelled) {
+      // Task.cancel before the callee ever ran: its caller sees
+      // CANCELLED_BEFORE_STARTED.
+      call.state = CallScope::State::Resolved;
+      if (call.on_cancel) {
+        if (auto r = call.on_cancel(); !r) return r.error();
+      }
+      return false;
+    }
   }
   if (needs_exclusive(call)) {
     assert(inst.exclusive == nullptr);
     inst.exclusive = &call.thread;
     call.holds_exclusive = true;
   }
+  return true;
+}
+
+bool Host::State::deliver_pending_cancel(bool cancellable) {
+  CallScope* call = innermost();
+  if (!cancellable || !call || call->state != CallScope::State::PendingCancel) return false;
+  call->state = CallScope::State::CancelDelivered;
+  return true;
+}
+
+Expected<void> Host::State::request_cancellation(std::string_view op, CallScope& task,
+                                                 std::optional<uint32_t> caller) {
+  Thread& thread = task.thread;
+  const bool suspended =
+      std::find(waiting.begin(), waiting.end(), &thread) != waiting.end() && thread.cancellable;
+  if (task.state == CallScope::State::Initial) {
+    // Still waiting to enter (backpressure): cancelled at once, no guest
+    // code runs.
+    task.state = CallScope::State::CancelDelivered;
+    if (!suspended) return trap(op, "internal error: a task that has not started is not waiting");
+    thread.cancelled = true;
+    return resume(&thread);
+  }
+  const InstanceState& inst = instances.at(task.callee);
+  const bool exclusive_elsewhere =
+      needs_exclusive(task) && inst.exclusive != nullptr && inst.exclusive != &thread;
+  if (suspended && !exclusive_elsewhere && entering(op, caller, task.callee)) {
+    task.state = CallScope::State::CancelDelivered;
+    thread.cancelled = true;
+    return resume(&thread);
+  }
+  // Delivered at its next cancellable wait.
+  task.state = CallScope::State::PendingCancel;
   return {};
 }
 
@@ -93,11 +136,19 @@ Thread* next_ready(Host::State& state, std::optional<uint32_t> instance, const S
 
 Expected<void> Host::State::wait_until(std::string_view op, std::function<bool()> ready,
                                        bool yield) {
+  auto cancelled = wait_cancellable(op, std::move(ready), yield, false);
+  if (!cancelled) return cancelled.error();
+  return {};
+}
+
+Expected<bool> Host::State::wait_cancellable(std::string_view op, std::function<bool()> ready,
+                                             bool yield, bool cancellable) {
   Stack* stack = current;
   if (stack->unwinding) return Error{kUnwound};
   CallScope* call = innermost();
   if (!call) return trap(op, "the host cannot wait: no component call is running");
-  if (!yield && ready()) return {};
+  if (deliver_pending_cancel(cancellable)) return true;
+  if (!yield && ready()) return false;
 
   CallScope* sync_call = nullptr;
   for (auto it = stack->chain.rbegin(); it != stack->chain.rend(); ++it) {
@@ -112,25 +163,29 @@ Expected<void> Host::State::wait_until(std::string_view op, std::function<bool()
     assert(stack->fiber && "async-typed calls run on fibers");
     call->thread.ready = std::move(ready);
     call->thread.low_priority = yield;
+    call->thread.cancellable = cancellable;
     waiting.push_back(&call->thread);
     for (CallScope* c : stack->chain) release(c->entered);
     stack->fiber->suspend();
     // Whoever resumed the fiber took the chain's instances again.
     if (stack->unwinding) return Error{kUnwound};
-    return {};
+    call->thread.cancellable = false;
+    const bool cancelled = call->thread.cancelled;
+    call->thread.cancelled = false;
+    return cancelled;
   }
 
   bool others_ran = false;
   for (;;) {
-    if (call == sync_call && (yield ? others_ran : ready())) return {};
+    if (call == sync_call && (yield ? others_ran : ready())) return false;
     Thread* next = next_ready(*this, sync_call->callee, stack);
     if (!next) {
-      if (call == sync_call && yield) return {};
+      if (call == sync_call && yield) return false;
       // Other threads wait, but none this call may run: the event loop of
       // this sync call is stuck. None at all: the call blocked alone.
       return Error{waiting.empty() ? kCannotBlock : kDeadlock};
     }
-    if (auto resumed = resume(next); !resumed) return resumed;
+    if (auto resumed = resume(next); !resumed) return resumed.error();
     others_ran = true;
     if (stack->unwinding) return Error{kUnwound};
   }

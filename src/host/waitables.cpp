@@ -15,6 +15,8 @@ std::string str(uint64_t value) { return std::to_string(value); }
 
 constexpr uint32_t kEventNone = 0;
 constexpr uint32_t kEventSubtask = 1;
+constexpr uint32_t kEventTaskCancelled = 6;
+constexpr uint32_t kBlocked = 0xffffffff;
 constexpr uint32_t kMaxBackpressure = 0xffff;
 
 // The running call's instance, which must be allowed to leave: every
@@ -92,12 +94,14 @@ std::optional<Event> Host::State::take_event(WaitableSet& set) {
 
 Expected<Event> Host::State::wait_for_event(std::string_view op,
                                             const std::shared_ptr<WaitableSet>& set,
-                                            std::function<bool()> also) {
+                                            std::function<bool()> also, bool cancellable) {
   ++set->waiting;
-  Expected<void> waited =
-      wait_until(op, [this, set, also = std::move(also)] { return also() && has_event(*set); });
+  Expected<bool> cancelled = wait_cancellable(
+      op, [this, set, also = std::move(also)] { return also() && has_event(*set); }, false,
+      cancellable);
   --set->waiting;
-  if (!waited) return waited.error();
+  if (!cancelled) return cancelled.error();
+  if (*cancelled) return Event{kEventTaskCancelled, 0, 0};
   return *take_event(*set);
 }
 
@@ -112,23 +116,29 @@ Expected<uint32_t> Host::waitable_set_new() {
   return inst.handles.add(WaitableSetHandle{std::move(set)});
 }
 
-Expected<uint32_t> Host::waitable_set_wait(uint32_t set, const MemoryAccess& memory, uint64_t ptr) {
+Expected<uint32_t> Host::waitable_set_wait(uint32_t set, const MemoryAccess& memory, uint64_t ptr,
+                                           bool cancellable) {
   constexpr std::string_view op = "waitable-set.wait";
   auto instance = running_instance(*state_, op);
   if (!instance) return instance.error();
   auto found = find_set(*state_, op, *instance, set);
   if (!found) return found.error();
-  auto event = state_->wait_for_event(op, *found, [] { return true; });
+  auto event = state_->wait_for_event(
+      op, *found, [] { return true; }, cancellable);
   if (!event) return event.error();
   return write_event(op, memory, ptr, *event);
 }
 
-Expected<uint32_t> Host::waitable_set_poll(uint32_t set, const MemoryAccess& memory, uint64_t ptr) {
+Expected<uint32_t> Host::waitable_set_poll(uint32_t set, const MemoryAccess& memory, uint64_t ptr,
+                                           bool cancellable) {
   constexpr std::string_view op = "waitable-set.poll";
   auto instance = running_instance(*state_, op);
   if (!instance) return instance.error();
   auto found = find_set(*state_, op, *instance, set);
   if (!found) return found.error();
+  if (state_->deliver_pending_cancel(cancellable)) {
+    return write_event(op, memory, ptr, Event{kEventTaskCancelled, 0, 0});
+  }
   const std::optional<Event> event = state_->take_event(**found);
   return write_event(op, memory, ptr, event.value_or(Event{kEventNone, 0, 0}));
 }
@@ -163,6 +173,13 @@ Expected<void> Host::waitable_join(uint32_t waitable, uint32_t set) {
   // The waitable's `wset` field: a subtask's or a copy end's.
   uint32_t* member_of = nullptr;
   if (auto* handle = std::get_if<SubtaskHandle>(*element)) {
+    if (handle->subtask->has_sync_waiter) {
+      return trap(op,
+                  "waitable cannot be used synchronously while added to a waitable set "
+                  "(handle " +
+                      str(waitable) + " of instance " + str(*instance) +
+                      " has a synchronous waiter)");
+    }
     member_of = &handle->subtask->set;
   } else if (auto* end = std::get_if<CopyEnd>(*element)) {
     if (end->has_sync_waiter) {
@@ -243,16 +260,57 @@ Expected<void> Host::backpressure_dec() {
   return {};
 }
 
-Expected<uint32_t> Host::thread_yield() {
+Expected<uint32_t> Host::thread_yield(bool cancellable) {
   constexpr std::string_view op = "thread.yield";
   auto instance = running_instance(*state_, op);
   if (!instance) return instance.error();
-  if (auto yielded = state_->wait_until(
-          op, [] { return true; }, true);
-      !yielded) {
-    return yielded.error();
+  auto cancelled = state_->wait_cancellable(
+      op, [] { return true; }, true, cancellable);
+  if (!cancelled) return cancelled.error();
+  return *cancelled ? 1 : 0;
+}
+
+Expected<uint32_t> Host::subtask_cancel(uint32_t index, bool async) {
+  constexpr std::string_view op = "subtask.cancel";
+  auto instance = running_instance(*state_, op);
+  if (!instance) return instance.error();
+  InstanceState& inst = state_->instances.at(*instance);
+  auto element = find_element(inst, op, *instance, index);
+  if (!element) return element.error();
+  auto* handle = std::get_if<SubtaskHandle>(*element);
+  if (!handle) {
+    return trap(op, "handle " + str(index) + " of instance " + str(*instance) + " is " +
+                        describe(**element) + ", not a subtask");
   }
-  return 0;
+  const std::shared_ptr<Subtask> subtask = handle->subtask;
+  const std::string where = " (handle " + str(index) + " of instance " + str(*instance) + ")";
+  if (subtask->resolve_delivered) {
+    return trap(op, "`subtask.cancel` called after terminal status delivered" + where);
+  }
+  if (subtask->cancellation_requested) {
+    return trap(op, "`subtask.cancel` called twice for the same subtask" + where);
+  }
+  if (subtask->set != 0 && !async) {
+    return trap(op, "waitable cannot be used synchronously while added to a waitable set" + where);
+  }
+  if (!subtask->resolved()) {
+    subtask->cancellation_requested = true;
+    if (CallScope* task = state_->find_scope(subtask->callee_call)) {
+      if (auto r = state_->request_cancellation(op, *task, *instance); !r) return r.error();
+    }
+    if (!subtask->resolved()) {
+      if (async) return kBlocked;
+      // Waitable.wait_for_pending_event, not cancellable.
+      subtask->has_sync_waiter = true;
+      auto waited = state_->wait_until(op, [subtask] { return subtask->pending_event; });
+      subtask->has_sync_waiter = false;
+      if (!waited) return waited.error();
+    }
+  }
+  // The resolve event, delivered now: the lends come back.
+  subtask->pending_event = false;
+  if (!subtask->resolve_delivered) state_->deliver_resolve(*subtask);
+  return static_cast<uint32_t>(subtask->state);
 }
 
 }  // namespace fact::host

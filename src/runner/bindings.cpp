@@ -100,7 +100,15 @@ Expected<Handle> ComponentRunner::Impl::async_builtin(const component::PlanTramp
       return i32_builtin(runtime, 0, 0,
                          [this](const auto&) { return none(host.backpressure_dec()); });
     case K::ThreadYield:
-      return i32_builtin(runtime, 0, 1, [this](const auto&) { return value(host.thread_yield()); });
+      return i32_builtin(runtime, 0, 1, [this, cancellable = tr.cancellable](const auto&) {
+        return value(host.thread_yield(cancellable));
+      });
+    case K::SubtaskCancel:
+      return i32_builtin(runtime, 1, 1, [this, async = tr.cancellable](const auto& a) {
+        return value(host.subtask_cancel(a[0], async));
+      });
+    case K::TaskCancel:
+      return i32_builtin(runtime, 0, 0, [this](const auto&) { return none(host.task_cancel()); });
     case K::SubtaskDrop:
       return i32_builtin(runtime, 1, 0,
                          [this](const auto& a) { return none(host.subtask_drop(a[0])); });
@@ -119,11 +127,12 @@ Expected<Handle> ComponentRunner::Impl::async_builtin(const component::PlanTramp
       const bool memory64 = tr.options.memory && tr.options.memory->type.memory64;
       return runtime.host_func(
           {ValType::I32, memory64 ? ValType::I64 : ValType::I32}, {ValType::I32},
-          [this, wait, access = memory_access(memory)](
+          [this, wait, cancellable = tr.cancellable, access = memory_access(memory)](
               const std::vector<Val>& args, std::vector<Val>& out) -> std::optional<std::string> {
             const auto set = static_cast<uint32_t>(args.at(0).bits);
-            Expected<uint32_t> r = wait ? host.waitable_set_wait(set, access, args.at(1).bits)
-                                        : host.waitable_set_poll(set, access, args.at(1).bits);
+            Expected<uint32_t> r =
+                wait ? host.waitable_set_wait(set, access, args.at(1).bits, cancellable)
+                     : host.waitable_set_poll(set, access, args.at(1).bits, cancellable);
             if (!r) return r.error().message;
             out.at(0).bits = *r;
             return std::nullopt;

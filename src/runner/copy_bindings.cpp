@@ -283,12 +283,12 @@ Expected<Handle> ComponentRunner::Impl::copy_builtin(const component::PlanTrampo
             const uint64_t word_size = options.memory64 ? 8 : 4;
             refresh();
             if (at % word_size != 0) {
-              return std::string(op) + ": wasm trap: unaligned pointer (" + std::to_string(at) +
-                     ")";
+              return std::string(op) + ": invalid debug message pointer: unaligned (" +
+                     std::to_string(at) + ")";
             }
             if (at > view.size || view.size - at < 2 * word_size) {
-              return std::string(op) + ": wasm trap: pointer " + std::to_string(at) +
-                     " is out of bounds of memory";
+              return std::string(op) + ": invalid debug message pointer: out of bounds (" +
+                     std::to_string(at) + ")";
             }
             for (size_t i = 0; i < 2; ++i) {
               const uint64_t v = flat->at(i).bits;

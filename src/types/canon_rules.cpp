@@ -5,10 +5,13 @@
 
 namespace fact {
 // CanonicalABI.md's contains(T, p) for "is a string, list or map" (a map is
-// a list of entries). Like the spec's `contains`, it looks into the payload
-// types of futures and streams, although their values travel as table
-// indices. Fixed-length lists only count through their elements. Each
-// distinct type is visited once, however often it is shared.
+// a list of entries), except that it does not look into the payload types
+// of futures and streams: their values travel as table indices, and their
+// elements are lifted and lowered with the options of stream.read/write,
+// never with those of the function. wasm-tools' validator and Wasmtime
+// agree (their async scripts lift `stream<list<u8>>` results without a
+// memory); docs/divergences.md. Fixed-length lists only count through their
+// elements. Each distinct type is visited once, however often it is shared.
 bool contains_list_or_string(const TypeStore& store, TypeId root) {
   std::vector<TypeId> pending{root};
   std::unordered_set<uint32_t> seen{root.index};
@@ -22,11 +25,7 @@ bool contains_list_or_string(const TypeStore& store, TypeId root) {
       case TypeKind::String:
       case TypeKind::List:
       case TypeKind::Map: return true;
-      case TypeKind::FixedList:
-      case TypeKind::Future:
-      case TypeKind::Stream:
-        if (node.element) visit(*node.element);
-        break;
+      case TypeKind::FixedList: visit(*node.element); break;
       case TypeKind::Record:
         for (const Field& field : node.fields) visit(field.type);
         break;

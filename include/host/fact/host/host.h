@@ -415,15 +415,27 @@ class Host {
                              StringEncoding string_encoding, const std::vector<wasm::Val>& args);
   Expected<uint32_t> waitable_set_new();
   // Wait for / poll an event of the set, written as two u32 at `ptr`.
-  Expected<uint32_t> waitable_set_wait(uint32_t set, const MemoryAccess& memory, uint64_t ptr);
-  Expected<uint32_t> waitable_set_poll(uint32_t set, const MemoryAccess& memory, uint64_t ptr);
+  // `cancellable`: a cancellation of the task is delivered as the event
+  // TASK_CANCELLED (6).
+  Expected<uint32_t> waitable_set_wait(uint32_t set, const MemoryAccess& memory, uint64_t ptr,
+                                       bool cancellable = false);
+  Expected<uint32_t> waitable_set_poll(uint32_t set, const MemoryAccess& memory, uint64_t ptr,
+                                       bool cancellable = false);
   Expected<void> waitable_set_drop(uint32_t set);
   Expected<void> waitable_join(uint32_t waitable, uint32_t set);
   Expected<void> subtask_drop(uint32_t subtask);
   Expected<void> backpressure_inc();
   Expected<void> backpressure_dec();
-  // Lets the other ready threads run first: 0 (not cancelled).
-  Expected<uint32_t> thread_yield();
+  // Lets the other ready threads run first: 0, or 1 when `cancellable`
+  // and the task was cancelled meanwhile.
+  Expected<uint32_t> thread_yield(bool cancellable = false);
+  // canon subtask.cancel: asks the callee to hurry; its final state
+  // (RETURNED, CANCELLED_BEFORE_STARTED = 3, CANCELLED_BEFORE_RETURNED = 4),
+  // or BLOCKED (0xffffffff) when `async` and it has not resolved yet.
+  Expected<uint32_t> subtask_cancel(uint32_t subtask, bool async);
+  // canon task.cancel: the running task resolves without a result, once
+  // its cancellation was delivered.
+  Expected<void> task_cancel();
 
   // Unwinds every suspended fiber: each blocking call in it returns a trap
   // and its body ends. After a trap, and before the engine the fibers run
