@@ -333,7 +333,9 @@ Expected<uint32_t> Host::async_start_call(std::optional<GuestFunc> callback,
   if (!call) return call.error();
   const std::shared_ptr<Subtask> subtask = (*call)->subtask;
   const uint32_t caller = subtask->caller;
+  const uint64_t id = (*call)->id;
   if (auto started = s.start((*call)->thread.stack); !started) return started.error();
+  if (auto handed = s.hand_over_exclusive(id); !handed) return handed.error();
   if (subtask->resolved()) {
     // Returned before it blocked: no handle, and the lends are back.
     s.deliver_resolve(*subtask);

@@ -366,6 +366,12 @@ struct Host::State {
   Expected<void> resume(Thread* thread);
   // Starts `stack`, a new fiber, and runs it until it suspends or ends.
   Expected<void> start(Stack* stack);
+  // After an async start-call: while the new call `id` waits only for its
+  // instance's exclusive lock and the holder can go on, the holder runs
+  // (and then the new call), so the call starts before the start-call
+  // returns. Wasmtime's start-call drives ready work the same way, and the
+  // suites rely on it (docs/divergences.md).
+  Expected<void> hand_over_exclusive(uint64_t id);
   // The event loop of a host call: runs ready threads until `done()`.
   Expected<void> run_until(std::function<bool()> done);
   // Task.enter_implicit_thread: waits for backpressure, takes the

@@ -227,6 +227,25 @@ Expected<void> Host::State::resume(Thread* thread) {
 
 Expected<void> Host::State::start(Stack* stack) { return run_stack(*this, stack); }
 
+Expected<void> Host::State::hand_over_exclusive(uint64_t id) {
+  auto is_ready = [this](const Thread* t) {
+    return t && std::find(waiting.begin(), waiting.end(), t) != waiting.end() && t->ready();
+  };
+  for (;;) {
+    CallScope* task = find_scope(id);
+    if (!task || task->state != CallScope::State::Initial) return {};
+    const InstanceState& inst = instances.at(task->callee);
+    Thread* next = nullptr;
+    if (is_ready(&task->thread)) {
+      next = &task->thread;
+    } else if (inst.backpressure == 0 && is_ready(inst.exclusive)) {
+      next = const_cast<Thread*>(inst.exclusive);
+    }
+    if (!next) return {};
+    if (auto resumed = resume(next); !resumed) return resumed;
+  }
+}
+
 Expected<void> Host::State::run_until(std::function<bool()> done) {
   while (!done()) {
     Thread* next = next_ready(*this, std::nullopt, nullptr);

@@ -63,6 +63,14 @@ Expected<uint32_t> write_event(std::string_view op, const MemoryAccess& memory, 
   return event[0];
 }
 
+// The running call's instance, for the built-ins the spec does not guard
+// with may_leave (backpressure.inc/dec: a realloc may call them).
+Expected<uint32_t> current_instance(Host::State& state, std::string_view op) {
+  const CallScope* call = state.innermost();
+  if (!call) return trap(op, "no component call is running");
+  return call->callee;
+}
+
 }  // namespace
 
 bool Host::State::has_event(const WaitableSet& set) {
@@ -236,7 +244,7 @@ Expected<void> Host::subtask_drop(uint32_t index) {
 
 Expected<void> Host::backpressure_inc() {
   constexpr std::string_view op = "backpressure.inc";
-  auto instance = running_instance(*state_, op);
+  auto instance = current_instance(*state_, op);
   if (!instance) return instance.error();
   InstanceState& inst = state_->instances.at(*instance);
   if (inst.backpressure == kMaxBackpressure) {
@@ -249,7 +257,7 @@ Expected<void> Host::backpressure_inc() {
 
 Expected<void> Host::backpressure_dec() {
   constexpr std::string_view op = "backpressure.dec";
-  auto instance = running_instance(*state_, op);
+  auto instance = current_instance(*state_, op);
   if (!instance) return instance.error();
   InstanceState& inst = state_->instances.at(*instance);
   if (inst.backpressure == 0) {

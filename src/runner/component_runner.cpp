@@ -117,7 +117,7 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e,
     auto word = [&](uint64_t v) {
       return memory64 ? Val::i64(v) : Val::i32(static_cast<uint32_t>(v));
     };
-    engine::CallOutcome out = m.runtime.call(*realloc, {word(0), word(0), word(align), word(size)});
+    engine::CallOutcome out = m.call_realloc(*realloc, {word(0), word(0), word(align), word(size)});
     refresh();
     if (out.trap) {
       realloc_trap = out.trap;

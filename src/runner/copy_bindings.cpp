@@ -26,6 +26,8 @@ bool is_number(TypeKind kind) {
   }
 }
 
+constexpr uint64_t kCopyBudget = uint64_t{4} << 20;
+
 Val word(bool memory64, uint64_t v) {
   return memory64 ? Val::i64(v) : Val::i32(static_cast<uint32_t>(v));
 }
@@ -88,7 +90,12 @@ Expected<void> ComponentRunner::Impl::copy_elements(uint32_t type, const host::C
   };
   // Buffer.read then Buffer.write: every element is lifted before the
   // first is lowered (lowering may call realloc, which may grow memory).
-  const values::MemoryView src = view_of(from);
+  // The host holds every element while it copies: it reads at most 4 Mi
+  // list elements (or 64-byte pieces of strings) per copy, however the
+  // guest's lists alias each other.
+  uint64_t budget = kCopyBudget;
+  values::MemoryView src = view_of(from);
+  src.budget = &budget;
   const uint32_t src_size = ref.elem_size(element, src.memory64);
   std::vector<Value> items;
   items.reserve(count);
@@ -106,7 +113,7 @@ Expected<void> ComponentRunner::Impl::copy_elements(uint32_t type, const host::C
     if (!options.realloc) return Error{"the reader's options have no `realloc`"};
     const bool m64 = options.memory64;
     engine::CallOutcome out =
-        runtime.call(Handle{options.realloc->ref},
+        call_realloc(Handle{options.realloc->ref},
                      {word(m64, 0), word(m64, 0), word(m64, align), word(m64, size)});
     const host::GuestMemory m = options.memory();
     dst.data = m.data;
@@ -269,7 +276,7 @@ Expected<Handle> ComponentRunner::Impl::copy_builtin(const component::PlanTrampo
             view.allocate = [&](uint64_t align, uint64_t size) -> Expected<uint64_t> {
               const bool m64 = options.memory64;
               engine::CallOutcome out =
-                  runtime.call(Handle{options.realloc->ref},
+                  call_realloc(Handle{options.realloc->ref},
                                {word(m64, 0), word(m64, 0), word(m64, align), word(m64, size)});
               refresh();
               if (out.trap) return Error{*out.trap};

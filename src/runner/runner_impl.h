@@ -231,6 +231,22 @@ struct ComponentRunner::Impl {
     return {};
   }
 
+  // A realloc the host calls (to lower arguments at the root, or stream,
+  // future and debug-message values) runs with context slots of its own,
+  // zero on entry, and what it stores there does not leak into the thread
+  // it allocates for (as Wasmtime does).
+  engine::CallOutcome call_realloc(Handle realloc, const std::vector<Val>& args) {
+    uint32_t saved[2] = {};
+    for (uint32_t slot = 0; slot < 2; ++slot) {
+      const Expected<uint32_t> value = host.context_get(slot);
+      saved[slot] = value ? *value : 0;
+      (void)host.context_set(slot, 0);
+    }
+    engine::CallOutcome out = runtime.call(realloc, args);
+    for (uint32_t slot = 0; slot < 2; ++slot) (void)host.context_set(slot, saved[slot]);
+    return out;
+  }
+
   Expected<Handle> export_handle(const CoreExport& e) {
     if (e.instance >= instances.size() || !instances[e.instance]) {
       return Error{"internal error: instance " + std::to_string(e.instance) +

@@ -99,6 +99,22 @@ Expected<Value> Reference::lift(TypeId type, FlatReader& reader, const MemoryVie
   return Error{"unhandled type"};
 }
 
+namespace {
+
+// Takes `units` from the view's budget, if it has one.
+Expected<void> spend(const MemoryView& memory, uint64_t units) {
+  if (!memory.budget) return {};
+  if (*memory.budget < units) {
+    return Error{
+        "fuel allocated for hostcalls has been exhausted (the value's strings and lists "
+        "exceed what the host copies at once)"};
+  }
+  *memory.budget -= units;
+  return {};
+}
+
+}  // namespace
+
 Expected<Value> Reference::load_string(const MemoryView& memory, uint64_t ptr,
                                        uint64_t tagged_units) const {
   const uint64_t tag = uint64_t{1} << (memory.memory64 ? 63 : 31);
@@ -123,6 +139,7 @@ Expected<Value> Reference::load_string(const MemoryView& memory, uint64_t ptr,
     return reference_trap(TrapCode::StringOutOfBounds,
                           "string of " + std::to_string(byte_length) + " bytes");
   }
+  if (auto spent = spend(memory, byte_length / 64 + 1); !spent) return spent.error();
   if (ptr % align != 0)
     return reference_trap(TrapCode::UnalignedPointer, "string at " + std::to_string(ptr));
   if (!in_bounds(memory, ptr, byte_length)) {
@@ -165,6 +182,7 @@ Expected<Value> Reference::load_list(const TypeNode& list, const MemoryView& mem
     return reference_trap(TrapCode::ListOutOfBounds,
                           "list of " + std::to_string(length) + " elements");
   }
+  if (auto spent = spend(memory, length); !spent) return spent.error();
   if (ptr % align != 0)
     return reference_trap(TrapCode::UnalignedPointer, "list at " + std::to_string(ptr));
   if (!in_bounds(memory, ptr, length * size)) {

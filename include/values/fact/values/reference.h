@@ -32,6 +32,11 @@ struct MemoryView {
   StringEncoding encoding = StringEncoding::Utf8;
   // The side's realloc(0, 0, align, size), for strings and lists.
   std::function<Expected<uint64_t>(uint64_t align, uint64_t size)> allocate;
+  // When set: how much loads may still read, counting one unit per list
+  // element and per 64 bytes of string; a load past it fails (a host that
+  // copies values through itself bounds its work and memory, whatever the
+  // guest's lists alias).
+  uint64_t* budget = nullptr;
 };
 
 // What a trap found by the reference looks like: the message starts with
