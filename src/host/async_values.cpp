@@ -261,6 +261,7 @@ Expected<std::string> Host::error_context_debug_message(uint32_t table, uint32_t
   constexpr std::string_view op = "error-context.debug-message";
   auto instance_index = find_error_context_table(*state_, op, table);
   if (!instance_index) return instance_index.error();
+  if (auto leave = check_may_leave(*state_, op, *instance_index); !leave) return leave.error();
   auto context = find_error_context(*state_, op, *instance_index, handle);
   if (!context) return context.error();
   return state_->error_contexts.at((*context)->id).debug_message;

@@ -203,12 +203,7 @@ Expected<Handle> ComponentRunner::Impl::resolve(const component::PlanDef& def,
                                                 const std::vector<Handle>& memories) {
   if (const auto* e = std::get_if<CoreExport>(&def)) return export_handle(*e);
   if (const auto* t = std::get_if<component::PlanTrampoline>(&def)) return trampoline(t->index);
-  if (const auto* f = std::get_if<binding::InstanceFlags>(&def)) {
-    auto it = flags.find(f->instance);
-    if (it == flags.end())
-      it = flags.emplace(f->instance, runtime.global(ValType::I32, true, 1)).first;
-    return it->second;
-  }
+  if (const auto* f = std::get_if<binding::InstanceFlags>(&def)) return flags_of(f->instance);
   if (!signature) return Error{"internal error: a runtime function without a signature"};
   const std::vector<ValType> params = signature->params;
   const std::vector<ValType> results = signature->results;

@@ -229,7 +229,12 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e,
     }
   }
   if (post_return) {
+    // canon_lift: the callee may not leave (call imports or built-ins such
+    // as error-context.new) while its post-return runs.
+    const Handle flags = m.flags_of(callee);
+    m.runtime.global_set(flags, 0);
     engine::CallOutcome post = m.runtime.call(*post_return, out.results);
+    m.runtime.global_set(flags, 1);
     if (post.trap) {
       return trap(*post.trap);
     }

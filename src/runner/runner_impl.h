@@ -142,9 +142,7 @@ struct ComponentRunner::Impl {
       return it == flags.end() || runtime.global_get(it->second) != 0;
     };
     options.set_may_leave = [this](uint32_t instance, bool may_leave) {
-      if (auto it = flags.find(instance); it != flags.end()) {
-        runtime.global_set(it->second, may_leave ? 1 : 0);
-      }
+      runtime.global_set(flags_of(instance), may_leave ? 1 : 0);
     };
     // A GuestFunc is the store reference a funcref holds, which is also
     // what the facade's handles are.
@@ -229,6 +227,16 @@ struct ComponentRunner::Impl {
     if (out.trap)
       return Error{"resource.drop: the destructor of " + res.name + " trapped: " + *out.trap};
     return {};
+  }
+
+  // The may_leave flags global of a component instance (1 until cleared),
+  // made on first use: adapters import it, and the host clears it around
+  // a root call's post-return.
+  Handle flags_of(uint32_t instance) {
+    auto it = flags.find(instance);
+    if (it == flags.end())
+      it = flags.emplace(instance, runtime.global(ValType::I32, true, 1)).first;
+    return it->second;
   }
 
   // A realloc the host calls (to lower arguments at the root, or stream,
