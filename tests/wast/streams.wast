@@ -307,7 +307,7 @@
 
 ;; error-context.new keeps a debug message; debug-message writes it back
 ;; with the built-in's realloc; a dropped handle is gone.
-(component
+(component definition $errors
   (core module $libc
     (memory (export "mem") 1)
     (global $next (mut i32) (i32.const 4096))
@@ -351,6 +351,8 @@
   (func (export "drop-twice") (canon lift (core func $i "drop-twice")))
   (func (export "post-return")
     (canon lift (core func $i "noop") (post-return (core func $i "new-in-post-return")))))
-(assert_return (invoke "round-trip") (u32.const 0x73706f6f))
-(assert_trap (invoke "drop-twice") "unknown handle index")
-(assert_trap (invoke "post-return") "cannot leave component instance")
+(component instance $e1 $errors)
+(assert_return (invoke $e1 "round-trip") (u32.const 0x73706f6f))
+(assert_trap (invoke $e1 "drop-twice") "unknown handle index")
+(component instance $e2 $errors)
+(assert_trap (invoke $e2 "post-return") "cannot leave component instance")
