@@ -140,6 +140,23 @@ TEST_F(RunTest, AsyncExportsRunToTheirResult) {
       << deadlock.err;
 }
 
+TEST_F(RunTest, FuturesStreamsAndErrorContextsAreHandles) {
+  // A stream's readable end and an error context come back as handles the
+  // host holds; the stream end can be passed back (the callee drops it).
+  ToolRun r = invoke("copy-ends", {"make()", "oops()", "take(#1)"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "#1\n#2\n1\n");
+  ToolRun gone = invoke("copy-ends", {"make()", "take(#1)", "take(#1)"});
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_NE(gone.err.find("argument 1 of `take`: #1 is not a stream end the host holds"),
+            std::string::npos)
+      << gone.err;
+  ToolRun wrong = invoke("copy-ends", {"oops()", "take(#1)"});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("#1 is not a stream end the host holds"), std::string::npos)
+      << wrong.err;
+}
+
 TEST_F(RunTest, TrapsPrintTheirMessageAndFail) {
   ToolRun r = invoke("root-exports", {"add(1, 1)", "fail()", "add(2, 2)"});
   EXPECT_EQ(r.exit_code, 3);
