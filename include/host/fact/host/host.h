@@ -15,11 +15,12 @@
 //   sync.[start-call]{name}    -> Host::sync_start_call
 //   async.[start-call]{name}   -> Host::async_start_call
 //
-// plus the guest built-ins that create, inspect and drop what those imports
-// move around (canon resource.new/rep/drop, future/stream.new and drops,
-// error-context.new/drop), and those of tasks (task.return, waitable sets,
-// subtask.drop, backpressure, thread.yield). The transcoders are in
-// transcode.h. The async side (tasks on fibers, the scheduler) is described
+// plus the guest built-ins that create, use and drop what those imports
+// move around (canon resource.new/rep/drop; future/stream.new, read, write,
+// cancel-read, cancel-write and drops; error-context.new/debug-message/
+// drop), and those of tasks (task.return, task.cancel, waitable sets,
+// subtask.drop, subtask.cancel, backpressure, thread.yield). The
+// transcoders are in transcode.h. The async side (tasks on fibers, the scheduler) is described
 // with its functions below and in docs/host.md.
 //
 // Semantics are the Canonical ABI's (CanonicalABI.md: Table, ResourceHandle,

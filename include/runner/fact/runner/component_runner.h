@@ -60,8 +60,9 @@ class ComponentRunner {
   // arguments move it into the callee (the host's handle is gone), borrow
   // arguments lend it for the duration of the call. Own handles in the
   // result move into the host's table, and the result holds their new
-  // indices. Future, stream and error-context values are not supported at
-  // the root (an error).
+  // indices. Futures, streams and error contexts work the same way: a
+  // readable end (or an error context) in a result moves into the host's
+  // table, and an argument names one the host holds.
   Expected<CallResult> call(const component::PlanExport& e, const std::vector<Value>& args);
 
  private:
