@@ -1,7 +1,8 @@
 ;; Streams, futures and error contexts: the rendezvous copy with packed
 ;; results and progress, BLOCKED, events in waitable sets, partial copies,
 ;; drops, write-once futures, every trap with its message, a stream of
-;; 16 MiB, strings across encodings and memories, and error contexts.
+;; 16 MiB, strings across encodings and memories, tuples and options between
+;; memories (with an invalid char), and error contexts.
 
 ;; One instance writes and reads numbers (allowed within an instance).
 (component definition $numbers
@@ -356,3 +357,90 @@
 (assert_trap (invoke $e1 "drop-twice") "unknown handle index")
 (component instance $e2 $errors)
 (assert_trap (invoke $e2 "post-return") "cannot leave component instance")
+
+;; Records and variants through a stream between two memories: fields at
+;; their offsets (padding untouched), and an invalid char traps the copy.
+(component
+  (component $P
+    (type $ts (stream (tuple u8 u32)))
+    (type $cs (stream (option char)))
+    (core module $libc (memory (export "mem") 1))
+    (core instance $libc (instantiate $libc))
+    (core func $ts.new (canon stream.new $ts))
+    (core func $ts.write (canon stream.write $ts async (memory (core memory $libc "mem"))))
+    (core func $cs.new (canon stream.new $cs))
+    (core func $cs.write (canon stream.write $cs async (memory (core memory $libc "mem"))))
+    (core module $m
+      (import "" "mem" (memory 1))
+      (import "" "ts.new" (func $ts.new (result i64)))
+      (import "" "ts.write" (func $ts.write (param i32 i32 i32) (result i32)))
+      (import "" "cs.new" (func $cs.new (result i64)))
+      (import "" "cs.write" (func $cs.write (param i32 i32 i32) (result i32)))
+      (func (export "tuples") (result i32)
+        (local $ends i64)
+        (local.set $ends (call $ts.new))
+        (i32.store8 (i32.const 0) (i32.const 7))
+        (i32.store (i32.const 4) (i32.const 70000))
+        (i32.store8 (i32.const 8) (i32.const 9))
+        (i32.store (i32.const 12) (i32.const 90000))
+        (drop (call $ts.write (i32.wrap_i64 (i64.shr_u (local.get $ends) (i64.const 32)))
+                              (i32.const 0) (i32.const 2)))
+        (i32.wrap_i64 (local.get $ends)))
+      ;; some(U+D800): not a Unicode scalar value
+      (func (export "chars") (result i32)
+        (local $ends i64)
+        (local.set $ends (call $cs.new))
+        (i32.store8 (i32.const 32) (i32.const 1))
+        (i32.store (i32.const 36) (i32.const 0xd800))
+        (drop (call $cs.write (i32.wrap_i64 (i64.shr_u (local.get $ends) (i64.const 32)))
+                              (i32.const 32) (i32.const 1)))
+        (i32.wrap_i64 (local.get $ends))))
+    (core instance $i (instantiate $m (with "" (instance
+      (export "mem" (memory $libc "mem"))
+      (export "ts.new" (func $ts.new))
+      (export "ts.write" (func $ts.write))
+      (export "cs.new" (func $cs.new))
+      (export "cs.write" (func $cs.write))))))
+    (func (export "tuples") (result $ts) (canon lift (core func $i "tuples")))
+    (func (export "chars") (result $cs) (canon lift (core func $i "chars"))))
+  (component $C
+    (type $ts (stream (tuple u8 u32)))
+    (type $cs (stream (option char)))
+    (import "tuples" (func $tuples (result $ts)))
+    (import "chars" (func $chars (result $cs)))
+    (core module $libc (memory (export "mem") 1))
+    (core instance $libc (instantiate $libc))
+    (core func $tuples (canon lower (func $tuples)))
+    (core func $chars (canon lower (func $chars)))
+    (core func $ts.read (canon stream.read $ts (memory (core memory $libc "mem"))))
+    (core func $cs.read (canon stream.read $cs (memory (core memory $libc "mem"))))
+    (core module $m
+      (import "" "mem" (memory 1))
+      (import "" "tuples" (func $tuples (result i32)))
+      (import "" "chars" (func $chars (result i32)))
+      (import "" "ts.read" (func $ts.read (param i32 i32 i32) (result i32)))
+      (import "" "cs.read" (func $cs.read (param i32 i32 i32) (result i32)))
+      (func (export "tuples") (result i32)
+        ;; padding bytes keep what they held
+        (i32.store (i32.const 64) (i32.const 0xeeeeeeee))
+        (if (i32.ne (call $ts.read (call $tuples) (i32.const 64) (i32.const 2)) (i32.const 0x20))
+          (then unreachable))
+        (if (i32.ne (i32.load (i32.const 64)) (i32.const 0xeeeeee07)) (then unreachable))
+        (if (i32.ne (i32.load8_u (i32.const 72)) (i32.const 9)) (then unreachable))
+        (i32.add (i32.load (i32.const 68)) (i32.load (i32.const 76))))
+      (func (export "chars") (result i32)
+        (call $cs.read (call $chars) (i32.const 64) (i32.const 1))))
+    (core instance $i (instantiate $m (with "" (instance
+      (export "mem" (memory $libc "mem"))
+      (export "tuples" (func $tuples))
+      (export "chars" (func $chars))
+      (export "ts.read" (func $ts.read))
+      (export "cs.read" (func $cs.read))))))
+    (func (export "tuples") (result u32) (canon lift (core func $i "tuples")))
+    (func (export "chars") (result u32) (canon lift (core func $i "chars"))))
+  (instance $p (instantiate $P))
+  (instance $c (instantiate $C (with "tuples" (func $p "tuples")) (with "chars" (func $p "chars"))))
+  (export "tuples" (func $c "tuples"))
+  (export "chars" (func $c "chars")))
+(assert_return (invoke "tuples") (u32.const 160000))
+(assert_trap (invoke "chars") "invalid `char` bit pattern")
