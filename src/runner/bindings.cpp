@@ -166,9 +166,7 @@ Expected<Handle> ComponentRunner::Impl::trampoline(uint32_t index) {
     return async_builtin(tr);
   }
   switch (tr.kind) {
-    case K::LowerImport:
-      return Error{"component import `" + tr.import +
-                   "` is not satisfied: fact run provides no host imports"};
+    case K::LowerImport: return lower_import(tr);
     case K::ResourceDrop:
       return runtime.host_func({ValType::I32}, {},
                                [this, table](const std::vector<Val>& args,

@@ -11,8 +11,10 @@ ComponentRunner::ComponentRunner(std::unique_ptr<Impl> impl) : impl_(std::move(i
 ComponentRunner::~ComponentRunner() = default;
 
 Expected<std::unique_ptr<ComponentRunner>> ComponentRunner::create(
-    const component::ComponentResult& result, const component::Plan& plan, bool* trapped) {
+    const component::ComponentResult& result, const component::Plan& plan, bool* trapped,
+    HostFunctions host_functions) {
   auto impl = std::make_unique<Impl>(result, plan);
+  impl->host_functions = std::move(host_functions);
   if (auto r = impl->register_with_host(); !r) return Error{"internal error: " + r.error().message};
   for (const component::PlanStep& step : plan.steps) {
     bool step_trapped = false;

@@ -120,6 +120,7 @@ struct ComponentRunner::Impl {
   // component instance, numbered after those of the component.
   uint32_t host_instance = 0;
   std::map<component::ResourceId, Handle> destructors;  // resolved on first use
+  HostFunctions host_functions;
   // A trap leaves the instances in an unknown state (a call scope open,
   // memory half written): like a trapped component instance, the runner
   // refuses further calls.
@@ -271,6 +272,9 @@ struct ComponentRunner::Impl {
   // The built-ins of tasks, subtasks, waitable sets, backpressure, context
   // and thread.yield, on the reference host.
   Expected<Handle> async_builtin(const component::PlanTrampolineDef& tr);
+
+  // A lowered host import, bound to its host function (host_imports.cpp).
+  Expected<Handle> lower_import(const component::PlanTrampolineDef& tr);
 
   // stream.*, future.* and error-context.* of one instance (copy_bindings.cpp).
   Expected<Handle> copy_builtin(const component::PlanTrampolineDef& tr);

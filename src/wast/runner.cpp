@@ -12,6 +12,7 @@
 #include "fact/engine/modules.h"
 #include "fact/runner/component_runner.h"
 #include "fact/wasm/cursor.h"
+#include "host.h"
 
 namespace fact::wast {
 namespace {
@@ -100,7 +101,8 @@ Expected<std::shared_ptr<const Compiled>> compile(const std::vector<uint8_t>& by
 }
 
 Expected<std::shared_ptr<Instance>> instantiate(std::shared_ptr<const Compiled> compiled) {
-  auto runner = ComponentRunner::create(compiled->result, compiled->plan);
+  auto runner =
+      ComponentRunner::create(compiled->result, compiled->plan, nullptr, wast_host_functions());
   if (!runner) return runner.error();
   auto instance = std::make_shared<Instance>();
   instance->compiled = std::move(compiled);

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +23,21 @@ namespace fact::runner {
 
 using values::Value;
 
+// A function the embedder provides for a component import: its type in
+// fact's type syntax (`func(x: u32) -> string`, fact/type_expr.h), which
+// must be the imported function's, and its implementation on component
+// values (the arguments are checked against the type; an error is a trap
+// of the calling component, with that message).
+struct HostFunction {
+  std::string type;
+  std::function<Expected<std::optional<Value>>(const std::vector<Value>& args)> call;
+};
+
+// Host functions by import path: `f` for a function the root imports,
+// `host#f` for the function `f` of an imported instance `host`, and
+// `host#nested#f` inside an instance it exports.
+using HostFunctions = std::map<std::string, HostFunction, std::less<>>;
+
 struct CallResult {
   std::optional<Value> result;      // nullopt for a function without result
   std::optional<std::string> trap;  // set when the call trapped
@@ -33,12 +50,15 @@ class ComponentRunner {
   ComponentRunner& operator=(const ComponentRunner&) = delete;
 
   // Runs every step of `plan`. `result` and `plan` must outlive the runner.
-  // Fails on what cannot be run (a host import, which fact run does not
-  // provide: the error names it) and on traps during instantiation, which
-  // also set `*trapped` when it is given.
+  // Fails on what cannot be run (an import none of `host_functions`
+  // provides, or provides with another type: the error names it) and on
+  // traps during instantiation, which also set `*trapped` when it is given.
+  // Host functions are synchronous and take and return no handles (own,
+  // borrow, future, stream, error-context); others are refused by name.
   static Expected<std::unique_ptr<ComponentRunner>> create(const component::ComponentResult& result,
                                                            const component::Plan& plan,
-                                                           bool* trapped = nullptr);
+                                                           bool* trapped = nullptr,
+                                                           HostFunctions host_functions = {});
 
   // The root export `name` ("f" or "inst#f"), if there is one.
   const component::PlanExport* find_export(std::string_view name) const;
