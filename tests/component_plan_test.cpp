@@ -140,6 +140,43 @@ TEST(ComponentPlan, HostImportsBecomeTrampolines) {
             std::string::npos);
 }
 
+TEST(ComponentRunner, HostFunctionsImplementImports) {
+  auto loaded = load("host-imports");
+  ASSERT_TRUE(loaded);
+  // `run` prints 1 directly and 2 through the adapter of `wrap`.
+  std::vector<uint32_t> printed;
+  runner::HostFunctions host;
+  host["wasi:cli/stdout@0.2.0#print"] = {
+      "func(code: u32)",
+      [&](const std::vector<values::Value>& args) -> Expected<std::optional<values::Value>> {
+        printed.push_back(static_cast<uint32_t>(args.at(0).bits));
+        if (printed.size() > 2) return Error{"printed too much"};
+        return std::optional<values::Value>();
+      }};
+  auto runner = runner::ComponentRunner::create(loaded->result, loaded->plan, nullptr, host);
+  ASSERT_TRUE(runner) << runner.error().message;
+  const PlanExport* run = (*runner)->find_export("run");
+  ASSERT_NE(run, nullptr);
+  auto first = (*runner)->call(*run, {});
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_FALSE(first->trap) << *first->trap;
+  EXPECT_EQ(printed, (std::vector<uint32_t>{1, 2}));
+  // An error of the host function is a trap of the caller.
+  auto second = (*runner)->call(*run, {});
+  ASSERT_TRUE(second);
+  ASSERT_TRUE(second->trap);
+  EXPECT_NE(second->trap->find("printed too much"), std::string::npos) << *second->trap;
+
+  // A host function of another type is refused by name.
+  host["wasi:cli/stdout@0.2.0#print"].type = "func(code: u64)";
+  auto mismatched = runner::ComponentRunner::create(loaded->result, loaded->plan, nullptr, host);
+  ASSERT_FALSE(mismatched);
+  EXPECT_NE(mismatched.error().message.find("has type `func(code: u32)`, but the host function "
+                                            "has type `func(code: u64)`"),
+            std::string::npos)
+      << mismatched.error().message;
+}
+
 TEST(ComponentRunner, CallsWithValuesAndReportsTraps) {
   auto loaded = load("root-exports");
   ASSERT_TRUE(loaded);
