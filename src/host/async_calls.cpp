@@ -47,14 +47,21 @@ Stack* new_fiber(Host::State& state, CallScope& call,
   return stack;
 }
 
-// Task.return_: the call's result goes to its caller.
-Expected<void> resolve(std::string_view op, CallScope& call, const std::vector<Val>& flat) {
-  if (call.state == CallScope::State::Resolved) return trap(op, kReturnTwice);
+// Task.return_ and Task.cancel: the caller may assume its lends are back
+// when it learns the task resolved.
+Expected<void> check_no_borrows(std::string_view op, const CallScope& call) {
   if (call.num_borrows > 0) {
     return trap(op, "borrow handles still remain at the end of the call: instance " +
                         str(call.callee) + " did not drop " + str(call.num_borrows) +
                         " borrow handle(s) it received");
   }
+  return {};
+}
+
+// Task.return_: the call's result goes to its caller.
+Expected<void> resolve(std::string_view op, CallScope& call, const std::vector<Val>& flat) {
+  if (call.state == CallScope::State::Resolved) return trap(op, kReturnTwice);
+  if (auto none = check_no_borrows(op, call); !none) return none;
   call.state = CallScope::State::Resolved;
   return call.on_resolve(flat);
 }
@@ -66,6 +73,16 @@ void progress(Subtask& subtask) {
 }
 
 }  // namespace
+
+Expected<CallScope*> Host::State::running_call(std::string_view op) {
+  CallScope* call = innermost();
+  if (!call) return trap(op, "no component call is running");
+  if (!may_leave(call->callee)) {
+    return trap(
+        op, "cannot leave component instance " + str(call->callee) + " (its may_leave flag is 0)");
+  }
+  return call;
+}
 
 Expected<std::vector<Val>> Host::State::call_guest(GuestFunc func, const std::vector<Val>& args) {
   if (!options.call_guest) {
@@ -386,13 +403,9 @@ Expected<void> Host::call_from_host(
 Expected<void> Host::task_return(uint32_t result_type, std::optional<uint64_t> memory,
                                  StringEncoding string_encoding, const std::vector<Val>& args) {
   constexpr std::string_view op = "task.return";
-  State& s = *state_;
-  CallScope* call = s.innermost();
-  if (!call) return trap(op, "no component call is running");
-  if (!s.may_leave(call->callee)) {
-    return trap(
-        op, "cannot leave component instance " + str(call->callee) + " (its may_leave flag is 0)");
-  }
+  auto running = state_->running_call(op);
+  if (!running) return running.error();
+  CallScope* call = *running;
   // canon_task_return's checks: an async lift, the same result type, and
   // the same memory and string encoding as the lift.
   if (call->origin != CallScope::Origin::AsyncCall || call->func.lift == LiftKind::Sync) {
@@ -411,13 +424,9 @@ Expected<void> Host::task_return(uint32_t result_type, std::optional<uint64_t> m
 
 Expected<void> Host::task_cancel() {
   constexpr std::string_view op = "task.cancel";
-  State& s = *state_;
-  CallScope* call = s.innermost();
-  if (!call) return trap(op, "no component call is running");
-  if (!s.may_leave(call->callee)) {
-    return trap(
-        op, "cannot leave component instance " + str(call->callee) + " (its may_leave flag is 0)");
-  }
+  auto running = state_->running_call(op);
+  if (!running) return running.error();
+  CallScope* call = *running;
   if (call->origin != CallScope::Origin::AsyncCall || call->func.lift == LiftKind::Sync) {
     return trap(op, "the current task was lifted synchronously");
   }
@@ -427,11 +436,7 @@ Expected<void> Host::task_cancel() {
   if (call->state != CallScope::State::CancelDelivered) {
     return trap(op, "`task.cancel` called by a task that has not been cancelled");
   }
-  if (call->num_borrows > 0) {
-    return trap(op, "borrow handles still remain at the end of the call: instance " +
-                        str(call->callee) + " did not drop " + str(call->num_borrows) +
-                        " borrow handle(s) it received");
-  }
+  if (auto none = check_no_borrows(op, *call); !none) return none;
   if (!call->on_cancel) return trap(op, "the caller of this task cannot be told of a cancel");
   call->state = CallScope::State::Resolved;
   return call->on_cancel();

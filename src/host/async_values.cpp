@@ -63,6 +63,17 @@ Expected<CopyEnd*> find_end(Host::State& state, std::string_view op, CopyKind ki
   return end;
 }
 
+Expected<BuiltinEnd> find_end_of_builtin(Host::State& state, std::string_view op, CopyKind kind,
+                                         uint32_t table, uint32_t handle, bool readable) {
+  auto binding = find_copy_table(state, op, kind, table);
+  if (!binding) return binding.error();
+  const uint32_t instance = (*binding)->instance;
+  if (auto leave = check_may_leave(state, op, instance); !leave) return leave.error();
+  auto found = find_end(state, op, kind, table, **binding, handle, readable);
+  if (!found) return found.error();
+  return BuiltinEnd{instance, *found};
+}
+
 namespace {
 
 bool copying(CopyState state) {
@@ -103,13 +114,10 @@ Expected<CopyEnds> new_ends(Host::State& state, std::string_view op, CopyKind ki
 // written (or the reader dropped first).
 Expected<void> drop_end(Host::State& state, std::string_view op, CopyKind kind, bool readable,
                         uint32_t table, uint32_t handle) {
-  auto binding = find_copy_table(state, op, kind, table);
-  if (!binding) return binding.error();
-  const uint32_t instance_index = (*binding)->instance;
-  if (auto leave = check_may_leave(state, op, instance_index); !leave) return leave.error();
-  auto found = find_end(state, op, kind, table, **binding, handle, readable);
+  auto found = find_end_of_builtin(state, op, kind, table, handle, readable);
   if (!found) return found.error();
-  CopyEnd& end = **found;
+  const uint32_t instance_index = found->instance;
+  CopyEnd& end = *found->end;
   if (copying(end.state)) {
     // Wasmtime's words: a readable end is removed, a writable one dropped.
     return trap(op, std::string(readable ? "cannot remove busy " : "cannot drop busy ") +

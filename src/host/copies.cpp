@@ -265,13 +265,10 @@ Expected<void> wait_for_pending_event(Host::State& state, std::string_view op, u
 Expected<uint32_t> copy(Host::State& state, std::string_view op, CopyKind kind, bool readable,
                         uint32_t table, uint32_t handle, const CopyOptions& options, uint64_t ptr,
                         uint64_t count) {
-  auto binding = find_copy_table(state, op, kind, table);
-  if (!binding) return binding.error();
-  const uint32_t instance = (*binding)->instance;
-  if (auto leave = check_may_leave(state, op, instance); !leave) return leave.error();
-  auto found = find_end(state, op, kind, table, **binding, handle, readable);
+  auto found = find_end_of_builtin(state, op, kind, table, handle, readable);
   if (!found) return found.error();
-  CopyEnd& end = **found;
+  const uint32_t instance = found->instance;
+  CopyEnd& end = *found->end;
   if (end.state != CopyState::Idle) return not_idle(op, end, instance, handle);
   if (end.in_waitable_set() && !options.async) {
     return trap(op, std::string(kSyncAndAsync) + " (handle " + str(handle) + " of instance " +
@@ -299,13 +296,10 @@ Expected<uint32_t> copy(Host::State& state, std::string_view op, CopyKind kind, 
 // cancel_copy.
 Expected<uint32_t> cancel(Host::State& state, std::string_view op, CopyKind kind, bool readable,
                           uint32_t table, uint32_t handle, bool async) {
-  auto binding = find_copy_table(state, op, kind, table);
-  if (!binding) return binding.error();
-  const uint32_t instance = (*binding)->instance;
-  if (auto leave = check_may_leave(state, op, instance); !leave) return leave.error();
-  auto found = find_end(state, op, kind, table, **binding, handle, readable);
+  auto found = find_end_of_builtin(state, op, kind, table, handle, readable);
   if (!found) return found.error();
-  CopyEnd& end = **found;
+  const uint32_t instance = found->instance;
+  CopyEnd& end = *found->end;
   const std::string where = " (handle " + str(handle) + " of instance " + str(instance) + ")";
   if (end.state != CopyState::Copying || end.has_sync_waiter) {
     return trap(op, std::string("there is no ") + kind_name(kind) +

@@ -331,6 +331,9 @@ struct Host::State {
   CallScope* find_scope(uint64_t id);
   // The innermost call of the running stack, if any.
   CallScope* innermost() { return current->chain.empty() ? nullptr : current->chain.back(); }
+  // The innermost call, whose instance must be allowed to leave: the
+  // built-ins start with canon's `trap_if(not inst.may_leave)`.
+  Expected<CallScope*> running_call(std::string_view op);
   std::array<uint32_t, 2>& current_context();
 
   // Store.lift's reentrance check and enter_from: the instances entering
@@ -441,6 +444,14 @@ Expected<const TableBinding*> find_copy_table(Host::State& state, std::string_vi
 Expected<CopyEnd*> find_end(Host::State& state, std::string_view op, CopyKind kind, uint32_t table,
                             const TableBinding& binding, uint32_t handle,
                             std::optional<bool> readable);
+// The end `handle` of a future or stream built-in's table, after canon's
+// `trap_if(not inst.may_leave)` for the table's instance.
+struct BuiltinEnd {
+  uint32_t instance = 0;
+  CopyEnd* end = nullptr;
+};
+Expected<BuiltinEnd> find_end_of_builtin(Host::State& state, std::string_view op, CopyKind kind,
+                                         uint32_t table, uint32_t handle, bool readable);
 // "an own handle", "the readable end of a future", ...
 std::string describe(const Element& element);
 // Replaces `handle` of `src_instance` by `moved` in `dst_instance`: the new

@@ -19,16 +19,11 @@ constexpr uint32_t kEventTaskCancelled = 6;
 constexpr uint32_t kBlocked = 0xffffffff;
 constexpr uint32_t kMaxBackpressure = 0xffff;
 
-// The running call's instance, which must be allowed to leave: every
-// built-in here starts with canon's `trap_if(not inst.may_leave)`.
+// The running call's instance, which must be allowed to leave.
 Expected<uint32_t> running_instance(Host::State& state, std::string_view op) {
-  const CallScope* call = state.innermost();
-  if (!call) return trap(op, "no component call is running");
-  if (!state.may_leave(call->callee)) {
-    return trap(
-        op, "cannot leave component instance " + str(call->callee) + " (its may_leave flag is 0)");
-  }
-  return call->callee;
+  auto call = state.running_call(op);
+  if (!call) return call.error();
+  return (*call)->callee;
 }
 
 Expected<std::shared_ptr<WaitableSet>> find_set(Host::State& state, std::string_view op,
@@ -41,6 +36,19 @@ Expected<std::shared_ptr<WaitableSet>> find_set(Host::State& state, std::string_
                         describe(**element) + ", not a waitable set");
   }
   return set->set;
+}
+
+// The subtask `index` of `instance`'s table.
+Expected<std::shared_ptr<Subtask>> find_subtask(Host::State& state, std::string_view op,
+                                                uint32_t instance, uint32_t index) {
+  auto element = find_element(state.instances.at(instance), op, instance, index);
+  if (!element) return element.error();
+  auto* handle = std::get_if<SubtaskHandle>(*element);
+  if (!handle) {
+    return trap(op, "handle " + str(index) + " of instance " + str(instance) + " is " +
+                        describe(**element) + ", not a subtask");
+  }
+  return handle->subtask;
 }
 
 Subtask* subtask_at(InstanceState& inst, uint32_t index) {
@@ -221,14 +229,9 @@ Expected<void> Host::subtask_drop(uint32_t index) {
   auto instance = running_instance(*state_, op);
   if (!instance) return instance.error();
   InstanceState& inst = state_->instances.at(*instance);
-  auto element = find_element(inst, op, *instance, index);
-  if (!element) return element.error();
-  auto* handle = std::get_if<SubtaskHandle>(*element);
-  if (!handle) {
-    return trap(op, "handle " + str(index) + " of instance " + str(*instance) + " is " +
-                        describe(**element) + ", not a subtask");
-  }
-  Subtask& subtask = *handle->subtask;
+  auto found = find_subtask(*state_, op, *instance, index);
+  if (!found) return found.error();
+  Subtask& subtask = **found;
   // Subtask.drop: the caller must have seen it resolve (and so have its
   // lends back).
   if (!subtask.resolve_delivered) {
@@ -282,15 +285,9 @@ Expected<uint32_t> Host::subtask_cancel(uint32_t index, bool async) {
   constexpr std::string_view op = "subtask.cancel";
   auto instance = running_instance(*state_, op);
   if (!instance) return instance.error();
-  InstanceState& inst = state_->instances.at(*instance);
-  auto element = find_element(inst, op, *instance, index);
-  if (!element) return element.error();
-  auto* handle = std::get_if<SubtaskHandle>(*element);
-  if (!handle) {
-    return trap(op, "handle " + str(index) + " of instance " + str(*instance) + " is " +
-                        describe(**element) + ", not a subtask");
-  }
-  const std::shared_ptr<Subtask> subtask = handle->subtask;
+  auto found = find_subtask(*state_, op, *instance, index);
+  if (!found) return found.error();
+  const std::shared_ptr<Subtask> subtask = *found;
   const std::string where = " (handle " + str(index) + " of instance " + str(*instance) + ")";
   if (subtask->resolve_delivered) {
     return trap(op, "`subtask.cancel` called after terminal status delivered" + where);
