@@ -84,17 +84,8 @@ void Compiler::store_pointer_pair(const Destination& dst, uint32_t ptr, uint32_t
 // allows.
 bool Compiler::copyable_as_bytes(TypeId type) const {
   const TypeNode& n = node(type);
+  if (is_number(n.kind)) return true;
   switch (n.kind) {
-    case TypeKind::U8:
-    case TypeKind::S8:
-    case TypeKind::U16:
-    case TypeKind::S16:
-    case TypeKind::U32:
-    case TypeKind::S32:
-    case TypeKind::U64:
-    case TypeKind::S64:
-    case TypeKind::F32:
-    case TypeKind::F64: return true;
     case TypeKind::Record:
       for (const Field& f : n.fields) {
         if (!copyable_as_bytes(f.type)) return false;

@@ -55,6 +55,14 @@ wasm::FuncType Inliner::core_type_of(FuncTypeId type, const OptionsDef& o,
   return flatten_functype(out_.types.store(), type, so, context).func_type();
 }
 
+Expected<void> Inliner::add_trampoline(Frame& f, Trampoline t, CoreEntity entity) {
+  entity.def =
+      CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
+  out_.trampolines.push_back(std::move(t));
+  f.core_funcs.push_back(std::move(entity));
+  return {};
+}
+
 Expected<void> Inliner::step(Frame& f, const Canon& c) {
   switch (c.kind) {
     case CanonKind::Lift: return lift(f, c);
@@ -137,11 +145,7 @@ Expected<void> Inliner::lower(Frame& f, const Canon& c) {
     t.import = host->path;
     t.type = item.type;
     t.options = std::move(*opts);
-    entity.def =
-        CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
-    out_.trampolines.push_back(std::move(t));
-    f.core_funcs.push_back(std::move(entity));
-    return {};
+    return add_trampoline(f, std::move(t), std::move(entity));
   }
   const auto& lifted = std::get<std::shared_ptr<LiftedFunc>>(item.def);
   if (auto m = describe_mismatch(out_.types.store(), lifted->type, item.type)) {
@@ -206,11 +210,7 @@ Expected<void> Inliner::resource_builtin(Frame& f, const Canon& c) {
                 std::string("`canon ") + canon_name(c.kind) +
                     "` needs a resource defined by this component");
   }
-  entity.def =
-      CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
-  out_.trampolines.push_back(std::move(t));
-  f.core_funcs.push_back(std::move(entity));
-  return {};
+  return add_trampoline(f, std::move(t), std::move(entity));
 }
 
 Expected<void> Inliner::async_builtin(Frame& f, const Canon& c) {
@@ -314,11 +314,7 @@ Expected<void> Inliner::async_builtin(Frame& f, const Canon& c) {
     }
     default: return fail(f, c.offset, "internal error: `" + name + "` is not an async built-in");
   }
-  entity.def =
-      CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
-  out_.trampolines.push_back(std::move(t));
-  f.core_funcs.push_back(std::move(entity));
-  return {};
+  return add_trampoline(f, std::move(t), std::move(entity));
 }
 
 }  // namespace fact::component::inlining

@@ -108,11 +108,7 @@ Expected<void> Inliner::copy_builtin(Frame& f, const Canon& c) {
     case Op::DropReadable:
     case Op::DropWritable: entity.type = wasm::FuncType{{ValType::I32}, {}}; break;
   }
-  entity.def =
-      CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
-  out_.trampolines.push_back(std::move(t));
-  f.core_funcs.push_back(std::move(entity));
-  return {};
+  return add_trampoline(f, std::move(t), std::move(entity));
 }
 
 Expected<void> Inliner::error_context_builtin(Frame& f, const Canon& c) {
@@ -145,11 +141,7 @@ Expected<void> Inliner::error_context_builtin(Frame& f, const Canon& c) {
     entity.type = message_out ? wasm::FuncType{{ValType::I32, ptr}, {}}
                               : wasm::FuncType{{ptr, ptr}, {ValType::I32}};
   }
-  entity.def =
-      CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
-  out_.trampolines.push_back(std::move(t));
-  f.core_funcs.push_back(std::move(entity));
-  return {};
+  return add_trampoline(f, std::move(t), std::move(entity));
 }
 
 Expected<void> Inliner::cancel_builtin(Frame& f, const Canon& c) {
@@ -164,11 +156,7 @@ Expected<void> Inliner::cancel_builtin(Frame& f, const Canon& c) {
     t.cancellable = c.flag;
     entity.type = wasm::FuncType{{ValType::I32}, {ValType::I32}};
   }
-  entity.def =
-      CoreDef{CoreDef::Kind::Trampoline, static_cast<uint32_t>(out_.trampolines.size()), ""};
-  out_.trampolines.push_back(std::move(t));
-  f.core_funcs.push_back(std::move(entity));
-  return {};
+  return add_trampoline(f, std::move(t), std::move(entity));
 }
 
 }  // namespace fact::component::inlining

@@ -202,6 +202,9 @@ class Inliner {
   Expected<OptionsDef> options(Frame& f, const CanonOptions& o, CanonSide side, size_t at);
   wasm::FuncType core_type_of(FuncTypeId type, const OptionsDef& o, SignatureContext context);
   Expected<void> step(Frame& f, const Canon& c);
+  // Makes `t` the core function `entity` of the frame: a built-in or host
+  // import the host provides.
+  Expected<void> add_trampoline(Frame& f, Trampoline t, CoreEntity entity);
   Expected<void> lift(Frame& f, const Canon& c);
   Expected<void> lower(Frame& f, const Canon& c);
   Expected<void> resource_builtin(Frame& f, const Canon& c);

@@ -10,22 +10,6 @@
 namespace fact::runner {
 namespace {
 
-bool is_number(TypeKind kind) {
-  switch (kind) {
-    case TypeKind::U8:
-    case TypeKind::S8:
-    case TypeKind::U16:
-    case TypeKind::S16:
-    case TypeKind::U32:
-    case TypeKind::S32:
-    case TypeKind::U64:
-    case TypeKind::S64:
-    case TypeKind::F32:
-    case TypeKind::F64: return true;
-    default: return false;
-  }
-}
-
 constexpr uint64_t kCopyBudget = uint64_t{4} << 20;
 
 Val word(bool memory64, uint64_t v) {
@@ -68,6 +52,28 @@ Expected<host::CopyOptions> ComponentRunner::Impl::copy_options(
   return out;
 }
 
+void ComponentRunner::Impl::view_memory(values::MemoryView& view, const host::CopyOptions& options,
+                                        std::string no_realloc) {
+  const host::GuestMemory m = options.memory ? options.memory() : host::GuestMemory{};
+  view.data = m.data;
+  view.size = m.size;
+  view.memory64 = options.memory64;
+  view.encoding = options.string_encoding;
+  view.allocate = [this, &view, &options, no_realloc = std::move(no_realloc)](
+                      uint64_t align, uint64_t size) -> Expected<uint64_t> {
+    if (!options.realloc) return Error{no_realloc};
+    const bool m64 = options.memory64;
+    engine::CallOutcome out =
+        call_realloc(Handle{options.realloc->ref},
+                     {word(m64, 0), word(m64, 0), word(m64, align), word(m64, size)});
+    const host::GuestMemory grown = options.memory();
+    view.data = grown.data;
+    view.size = grown.size;
+    if (out.trap) return Error{*out.trap};
+    return out.results.at(0).bits;
+  };
+}
+
 Expected<void> ComponentRunner::Impl::copy_elements(uint32_t type, const host::CopySide& from,
                                                     const host::CopySide& to, uint32_t count) {
   const TypeStore& store = result.flow.types.store();
@@ -79,22 +85,14 @@ Expected<void> ComponentRunner::Impl::copy_elements(uint32_t type, const host::C
                  ")"};
   }
   const values::Reference ref(store);
-  auto view_of = [](const host::CopySide& side) {
-    values::MemoryView view;
-    const host::GuestMemory m = side.options->memory();
-    view.data = m.data;
-    view.size = m.size;
-    view.memory64 = side.options->memory64;
-    view.encoding = side.options->string_encoding;
-    return view;
-  };
   // Buffer.read then Buffer.write: every element is lifted before the
   // first is lowered (lowering may call realloc, which may grow memory).
   // The host holds every element while it copies: it reads at most 4 Mi
   // list elements (or 64-byte pieces of strings) per copy, however the
   // guest's lists alias each other.
   uint64_t budget = kCopyBudget;
-  values::MemoryView src = view_of(from);
+  values::MemoryView src;
+  view_memory(src, *from.options, "the writer's options have no `realloc`");
   src.budget = &budget;
   const uint32_t src_size = ref.elem_size(element, src.memory64);
   std::vector<Value> items;
@@ -107,20 +105,8 @@ Expected<void> ComponentRunner::Impl::copy_elements(uint32_t type, const host::C
     }
     items.push_back(std::move(*v));
   }
-  values::MemoryView dst = view_of(to);
-  const host::CopyOptions& options = *to.options;
-  dst.allocate = [this, &dst, &options](uint64_t align, uint64_t size) -> Expected<uint64_t> {
-    if (!options.realloc) return Error{"the reader's options have no `realloc`"};
-    const bool m64 = options.memory64;
-    engine::CallOutcome out =
-        call_realloc(Handle{options.realloc->ref},
-                     {word(m64, 0), word(m64, 0), word(m64, align), word(m64, size)});
-    const host::GuestMemory m = options.memory();
-    dst.data = m.data;
-    dst.size = m.size;
-    if (out.trap) return Error{*out.trap};
-    return out.results.at(0).bits;
-  };
+  values::MemoryView dst;
+  view_memory(dst, *to.options, "the reader's options have no `realloc`");
   const uint32_t dst_size = ref.elem_size(element, dst.memory64);
   for (uint32_t i = 0; i < count; ++i) {
     if (auto stored = ref.store(element, items[i], dst, to.ptr + uint64_t{i} * dst_size); !stored) {
@@ -239,11 +225,7 @@ Expected<Handle> ComponentRunner::Impl::copy_builtin(const component::PlanTrampo
             [this, table, strings, string, options = *options](
                 const std::vector<Val>& args, std::vector<Val>& out) -> std::optional<std::string> {
               values::MemoryView view;
-              const host::GuestMemory m = options.memory();
-              view.data = m.data;
-              view.size = m.size;
-              view.memory64 = options.memory64;
-              view.encoding = options.string_encoding;
+              view_memory(view, options, "error-context.new allocates nothing");
               const values::Reference ref(*strings);
               size_t index = 0;
               auto text = ref.lift_flat(string, args, &index, view);
@@ -265,30 +247,13 @@ Expected<Handle> ComponentRunner::Impl::copy_builtin(const component::PlanTrampo
                 host.error_context_debug_message(table, static_cast<uint32_t>(args.at(0).bits));
             if (!message) return message.error().message;
             values::MemoryView view;
-            auto refresh = [&] {
-              const host::GuestMemory m = options.memory();
-              view.data = m.data;
-              view.size = m.size;
-            };
-            refresh();
-            view.memory64 = options.memory64;
-            view.encoding = options.string_encoding;
-            view.allocate = [&](uint64_t align, uint64_t size) -> Expected<uint64_t> {
-              const bool m64 = options.memory64;
-              engine::CallOutcome out =
-                  call_realloc(Handle{options.realloc->ref},
-                               {word(m64, 0), word(m64, 0), word(m64, align), word(m64, size)});
-              refresh();
-              if (out.trap) return Error{*out.trap};
-              return out.results.at(0).bits;
-            };
+            view_memory(view, options, "error-context.debug-message needs a `realloc` option");
             const values::Reference ref(*strings);
             auto flat = ref.lower_flat(string, values::Value::string(*message), view);
             if (!flat) return std::string(op) + ": " + flat.error().message;
             // The (pointer, length) pair goes to the return area at `ptr`.
             const uint64_t at = args.at(1).bits;
             const uint64_t word_size = options.memory64 ? 8 : 4;
-            refresh();
             if (at % word_size != 0) {
               return std::string(op) + ": invalid debug message pointer: unaligned (" +
                      std::to_string(at) + ")";

@@ -46,27 +46,16 @@ Expected<Handle> ComponentRunner::Impl::lower_import(const component::PlanTrampo
       }
     }
   }
-  const bool memory64 = tr.options.memory && tr.options.memory->type.memory64;
+  auto options = copy_options(tr.options);
+  if (!options) return options.error();
   SignatureOptions signature_options;
-  signature_options.memory64 = memory64;
+  signature_options.memory64 = options->memory64;
   const CoreSignature signature =
       flatten_functype(store, tr.type, signature_options, SignatureContext::Lower);
-  std::optional<Handle> memory, realloc;
-  if (tr.options.memory) {
-    auto h = export_handle(tr.options.memory->export_);
-    if (!h) return h.error();
-    memory = *h;
-  }
-  if (tr.options.realloc) {
-    auto h = resolve(*tr.options.realloc, nullptr);
-    if (!h) return h.error();
-    realloc = *h;
-  }
   const uint32_t caller = tr.component_instance;
-  const StringEncoding encoding = tr.options.string_encoding;
   return runtime.host_func(
       signature.params, signature.results,
-      [this, &store, name, params, results, signature, memory, realloc, memory64, encoding, caller,
+      [this, &store, name, params, results, signature, caller, options = *options,
        call = function.call](const std::vector<Val>& args,
                              std::vector<Val>& out) -> std::optional<std::string> {
         // canon_lower: the caller must be allowed to leave.
@@ -74,25 +63,7 @@ Expected<Handle> ComponentRunner::Impl::lower_import(const component::PlanTrampo
           return "wasm trap: cannot leave component instance (" + name + ")";
         }
         values::MemoryView view;
-        view.memory64 = memory64;
-        view.encoding = encoding;
-        auto refresh = [&] {
-          if (!memory) return;
-          view.data = runtime.memory_data(*memory);
-          view.size = runtime.memory_size(*memory);
-        };
-        refresh();
-        view.allocate = [&](uint64_t align, uint64_t size) -> Expected<uint64_t> {
-          if (!realloc) return Error{name + " needs a `realloc` option to return its result"};
-          auto word = [&](uint64_t v) {
-            return memory64 ? Val::i64(v) : Val::i32(static_cast<uint32_t>(v));
-          };
-          engine::CallOutcome r =
-              call_realloc(*realloc, {word(0), word(0), word(align), word(size)});
-          refresh();
-          if (r.trap) return Error{*r.trap};
-          return r.results.at(0).bits;
-        };
+        view_memory(view, options, name + " needs a `realloc` option to return its result");
         std::vector<Val> flat = args;
         std::optional<uint64_t> retptr;
         if (signature.results_indirect) {
@@ -112,7 +83,6 @@ Expected<Handle> ComponentRunner::Impl::lower_import(const component::PlanTrampo
         if (auto ok = values::check_value(store, results[0], **value); !ok) {
           return "the host function for " + name + " returned a wrong value: " + ok.error().message;
         }
-        refresh();
         auto lowered = ref.lower_flat_values(results, {**value}, kMaxFlatResults, view, retptr);
         if (!lowered) return lowered.error().message;
         if (!signature.results_indirect) {

@@ -285,8 +285,16 @@ struct ComponentRunner::Impl {
   // other, moving own handles between the two instances' tables.
   Expected<void> copy_elements(uint32_t type, const host::CopySide& from, const host::CopySide& to,
                                uint32_t count);
-  // The canonical options of a stream or future read or write.
+  // The canonical options of a built-in or lowering, for the host: memory,
+  // width, string encoding, realloc, async.
   Expected<host::CopyOptions> copy_options(const component::PlanOptions& options);
+  // Points `view` at the guest memory `options` name, for the reference
+  // Canonical ABI: its bytes, taken again after every realloc (which may
+  // grow the memory), and allocation with the options' realloc
+  // (call_realloc); without one, allocating fails with `no_realloc`.
+  // `view` and `options` must stay where they are while the view is used.
+  void view_memory(values::MemoryView& view, const host::CopyOptions& options,
+                   std::string no_realloc);
 
   // task.return takes the result as a `canon lower` of it would pass it.
   wasm::FuncType task_return_type(const component::PlanTrampolineDef& tr) const;

@@ -14,6 +14,22 @@
 
 namespace fact {
 
+bool is_number(TypeKind kind) {
+  switch (kind) {
+    case TypeKind::U8:
+    case TypeKind::S8:
+    case TypeKind::U16:
+    case TypeKind::S16:
+    case TypeKind::U32:
+    case TypeKind::S32:
+    case TypeKind::U64:
+    case TypeKind::S64:
+    case TypeKind::F32:
+    case TypeKind::F64: return true;
+    default: return false;
+  }
+}
+
 const char* kind_name(TypeKind kind) {
   switch (kind) {
     case TypeKind::Bool: return "bool";

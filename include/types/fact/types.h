@@ -52,6 +52,9 @@ enum class TypeKind : uint8_t {
 
 // The WIT spelling of a kind ("u32", "record", "list", ...).
 const char* kind_name(TypeKind kind);
+// An integer or float kind (the spec's number types): the same bytes in
+// every memory, and no invalid bit patterns.
+bool is_number(TypeKind kind);
 
 struct TypeId {
   uint32_t index = 0;
