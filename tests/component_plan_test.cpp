@@ -152,8 +152,9 @@ TEST(ComponentRunner, HostFunctionsImplementImports) {
         printed.push_back(static_cast<uint32_t>(args.at(0).bits));
         if (printed.size() > 2) return Error{"printed too much"};
         return std::optional<values::Value>();
-      }};
-  auto runner = runner::ComponentRunner::create(loaded->result, loaded->plan, nullptr, host);
+      },
+      {}};
+  auto runner = runner::ComponentRunner::create(loaded->result, loaded->plan, nullptr, {host, {}});
   ASSERT_TRUE(runner) << runner.error().message;
   const PlanExport* run = (*runner)->find_export("run");
   ASSERT_NE(run, nullptr);
@@ -169,7 +170,8 @@ TEST(ComponentRunner, HostFunctionsImplementImports) {
 
   // A host function of another type is refused by name.
   host["wasi:cli/stdout@0.2.0#print"].type = "func(code: u64)";
-  auto mismatched = runner::ComponentRunner::create(loaded->result, loaded->plan, nullptr, host);
+  auto mismatched =
+      runner::ComponentRunner::create(loaded->result, loaded->plan, nullptr, {host, {}});
   ASSERT_FALSE(mismatched);
   EXPECT_NE(mismatched.error().message.find("has type `func(code: u32)`, but the host function "
                                             "has type `func(code: u64)`"),

@@ -470,7 +470,8 @@ Expected<void> Inliner::step(Frame& f, const Type& t) {
         out_.types.define_resource({f.instance,
                                     "resource defined at byte " + hex(t.offset) +
                                         " in component instance " + std::to_string(f.instance),
-                                    std::move(destructor)});
+                                    std::move(destructor),
+                                    {}});
     f.scope->types->types.push_back(TypeDef{TypeDef::Resource{id}});
     return {};
   }

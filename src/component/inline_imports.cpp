@@ -124,6 +124,8 @@ Expected<Item> Inliner::export_decl(const Frame& f, const TypeSpace& local, cons
         if (auto r = check_same_type(f, *def, std::get<TypeDef>(*actual), path, at); !r) {
           return r.error();
         }
+      } else if (const auto* resource = std::get_if<TypeDef::Resource>(&def->def)) {
+        out_.types.note_resource_alias(path, resource->id);
       }
       return Item(std::move(*def));
     }
@@ -240,6 +242,9 @@ Expected<void> Inliner::step(Frame& f, const Import& imp) {
         if (auto r = check_same_type(f, *def, std::get<TypeDef>(*actual), name, imp.offset); !r) {
           return r;
         }
+      } else if (const auto* resource = std::get_if<TypeDef::Resource>(&def->def);
+                 resource && !f.args) {
+        out_.types.note_resource_alias(name, resource->id);
       }
       f.scope->types->types.push_back(std::move(*def));
       return {};

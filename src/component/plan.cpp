@@ -100,7 +100,11 @@ class PlanBuilder {
       out.name = resources[id].name;
       out.component_instance = resources[id].instance;
       if (resources[id].destructor) out.destructor = plan_def(*resources[id].destructor);
+      out.import = resources[id].import_path;
       plan_.resources.push_back(std::move(out));
+    }
+    for (const TypeResolver::ResourceImport& i : r_.flow.types.resource_imports()) {
+      plan_.resource_imports.push_back(PlanResourceImport{i.path, i.resource, i.alias});
     }
     for (size_t t = 0; t < r_.flow.trampolines.size(); ++t) {
       const Trampoline& tr = r_.flow.trampolines[t];

@@ -24,9 +24,14 @@ ResourceId TypeResolver::define_resource(ResourceInfo info) {
 
 ResourceId TypeResolver::imported_resource(const std::string& path) {
   if (auto it = imported_.find(path); it != imported_.end()) return it->second;
-  ResourceId id = define_resource(ResourceInfo{std::nullopt, "import " + path, std::nullopt});
+  ResourceId id = define_resource(ResourceInfo{std::nullopt, "import " + path, std::nullopt, path});
   imported_.emplace(path, id);
+  resource_imports_.push_back(ResourceImport{path, id, false});
   return id;
+}
+
+void TypeResolver::note_resource_alias(const std::string& path, ResourceId id) {
+  resource_imports_.push_back(ResourceImport{path, id, true});
 }
 
 Expected<const TypeSpace*> TypeResolver::outer(const TypeSpace& scope, uint32_t count, size_t at) {

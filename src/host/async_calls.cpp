@@ -66,13 +66,11 @@ Expected<void> resolve(std::string_view op, CallScope& call, const std::vector<V
   return call.on_resolve(flat);
 }
 
-// A subtask changed state: its caller learns of it through its event, once
-// the subtask has a handle (before that, the start-call's result says it).
-void progress(Subtask& subtask) {
+}  // namespace
+
+void Host::State::progress(Subtask& subtask) {
   if (subtask.index) subtask.pending_event = true;
 }
-
-}  // namespace
 
 Expected<CallScope*> Host::State::running_call(std::string_view op) {
   CallScope* call = innermost();
@@ -288,7 +286,7 @@ Expected<CallScope*> make_prepared_call(Host::State& s, std::string_view op,
     if (!lowered) return Expected<void>(lowered.error());
     subtask->flat_results = std::move(*lowered);
     subtask->state = Subtask::State::Returned;
-    progress(*subtask);
+    Host::State::progress(*subtask);
     return Expected<void>();
   };
   // OnResolve(None): the callee resolved by task.cancel.
@@ -297,7 +295,7 @@ Expected<CallScope*> make_prepared_call(Host::State& s, std::string_view op,
                          ? Subtask::State::CancelledBeforeStarted
                          : Subtask::State::CancelledBeforeReturned;
     subtask->flat_results.clear();
-    progress(*subtask);
+    Host::State::progress(*subtask);
     return Expected<void>();
   };
   // on_start: [async-start] lifts the caller's parameters and lowers them
@@ -306,7 +304,7 @@ Expected<CallScope*> make_prepared_call(Host::State& s, std::string_view op,
     auto args = s.call_guest(start, params);
     if (args) {
       subtask->state = Subtask::State::Started;
-      progress(*subtask);
+      Host::State::progress(*subtask);
     }
     return args;
   });

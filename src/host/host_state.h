@@ -226,6 +226,8 @@ struct Subtask {
   bool resolve_delivered = false;
   std::vector<Lender> lenders;          // given back when the resolve is delivered
   std::vector<wasm::Val> flat_results;  // of a sync caller, from [async-return]
+  // The call of a host function (call_host_task): polled until it resolves.
+  std::unique_ptr<HostTask> host_task;
   bool resolved() const { return state >= State::Returned; }
 };
 
@@ -324,6 +326,8 @@ struct Host::State {
   // Threads that wait to be resumed, oldest first (the spec's
   // Store.waiting): each is the innermost call of a suspended fiber.
   std::vector<Thread*> waiting;
+  // Host tasks that have not resolved, oldest first.
+  std::vector<std::shared_ptr<Subtask>> host_tasks;
 
   bool may_leave(uint32_t instance) const {
     return !options.may_leave || options.may_leave(instance);
@@ -377,6 +381,9 @@ struct Host::State {
   Expected<void> hand_over_exclusive(uint64_t id);
   // The event loop of a host call: runs ready threads until `done()`.
   Expected<void> run_until(std::function<bool()> done);
+  // One turn of the host tasks: each pending one is polled once. True when
+  // one of them resolved.
+  Expected<bool> poll_host_tasks();
   // Task.enter_implicit_thread: waits for backpressure, takes the
   // exclusive lock when the call needs it.
   // False when the call was cancelled while it waited (it then resolved
@@ -400,6 +407,9 @@ struct Host::State {
   Expected<std::vector<wasm::Val>> call_guest(GuestFunc func, const std::vector<wasm::Val>& args);
   // Subtask.deliver_resolve.
   void deliver_resolve(Subtask& subtask);
+  // A subtask changed state: its caller learns of it through its event,
+  // once the subtask has a handle (before that, the call's result says it).
+  static void progress(Subtask& subtask);
 
   // --- waitables (waitables.cpp) ---
 

@@ -301,6 +301,21 @@ Expected<uint32_t> Host::host_lift_own(uint32_t table, uint32_t handle) {
   return rep;
 }
 
+Expected<uint32_t> Host::host_lift_borrow(uint32_t table, uint32_t handle) {
+  constexpr std::string_view op = "host_lift_borrow";
+  auto binding = find_resource_table(*state_, op, table);
+  if (!binding) return binding.error();
+  auto found = find_resource(*state_, op, table, **binding, handle);
+  if (!found) return found.error();
+  ResourceHandle& lender = **found;
+  if (lender.num_lends == std::numeric_limits<uint32_t>::max()) {
+    return trap(op, "too many borrows of handle " + str(handle) + " of instance " +
+                        str((*binding)->instance));
+  }
+  ++lender.num_lends;
+  return lender.rep;
+}
+
 Expected<uint32_t> Host::resource_new(uint32_t table, uint32_t rep) {
   constexpr std::string_view op = "resource.new";
   auto binding = find_resource_table(*state_, op, table);

@@ -177,13 +177,18 @@ Expected<bool> Host::State::wait_cancellable(std::string_view op, std::function<
 
   bool others_ran = false;
   for (;;) {
+    auto polled = poll_host_tasks();
+    if (!polled) return polled.error();
+    others_ran = others_ran || *polled;
     if (call == sync_call && (yield ? others_ran : ready())) return false;
     Thread* next = next_ready(*this, sync_call->callee, stack);
     if (!next) {
+      if (*polled) continue;
       if (call == sync_call && yield) return false;
-      // Other threads wait, but none this call may run: the event loop of
-      // this sync call is stuck. None at all: the call blocked alone.
-      return Error{waiting.empty() ? kCannotBlock : kDeadlock};
+      // Other threads or host tasks wait, but none this call may run or
+      // that goes on: the event loop of this sync call is stuck. None at
+      // all: the call blocked alone.
+      return Error{waiting.empty() && host_tasks.empty() ? kCannotBlock : kDeadlock};
     }
     if (auto resumed = resume(next); !resumed) return resumed.error();
     others_ran = true;
@@ -248,8 +253,14 @@ Expected<void> Host::State::hand_over_exclusive(uint64_t id) {
 
 Expected<void> Host::State::run_until(std::function<bool()> done) {
   while (!done()) {
+    auto polled = poll_host_tasks();
+    if (!polled) return polled.error();
+    if (done()) break;
     Thread* next = next_ready(*this, std::nullopt, nullptr);
-    if (!next) return Error{kDeadlock};
+    if (!next) {
+      if (*polled) continue;
+      return Error{kDeadlock};
+    }
     if (auto resumed = resume(next); !resumed) return resumed;
   }
   return {};

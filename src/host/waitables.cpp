@@ -300,7 +300,14 @@ Expected<uint32_t> Host::subtask_cancel(uint32_t index, bool async) {
   }
   if (!subtask->resolved()) {
     subtask->cancellation_requested = true;
-    if (CallScope* task = state_->find_scope(subtask->callee_call)) {
+    if (subtask->host_task) {
+      // A host task stops at once: it resolves as cancelled, and what it
+      // would have returned never reaches the caller.
+      if (subtask->host_task->cancel) subtask->host_task->cancel();
+      subtask->state = Subtask::State::CancelledBeforeReturned;
+      Host::State::progress(*subtask);
+      std::erase(state_->host_tasks, subtask);
+    } else if (CallScope* task = state_->find_scope(subtask->callee_call)) {
       if (auto r = state_->request_cancellation(op, *task, *instance); !r) return r.error();
     }
     if (!subtask->resolved()) {

@@ -121,6 +121,9 @@ struct ComponentRunner::Impl {
   uint32_t host_instance = 0;
   std::map<component::ResourceId, Handle> destructors;  // resolved on first use
   HostFunctions host_functions;
+  HostResources host_resources;
+  // The host resource of each imported resource of the plan (by id).
+  std::map<component::ResourceId, const HostResource*> imported_resources;
   // A trap leaves the instances in an unknown state (a call scope open,
   // memory half written): like a trapped component instance, the runner
   // refuses further calls.
@@ -172,6 +175,8 @@ struct ComponentRunner::Impl {
       host::Destructor destructor;
       if (res.destructor) {
         destructor = [this, id = res.id](uint32_t rep) { return run_destructor(id, rep); };
+      } else if (auto it = imported_resources.find(res.id); it != imported_resources.end()) {
+        destructor = it->second->drop;
       }
       if (auto r = host.add_resource_type(res.id, res.component_instance, std::move(destructor));
           !r) {
@@ -273,6 +278,27 @@ struct ComponentRunner::Impl {
   // and thread.yield, on the reference host.
   Expected<Handle> async_builtin(const component::PlanTrampolineDef& tr);
 
+  // A lowered host function, as its calls need it.
+  struct HostCallSite {
+    std::string name;  // "component import `host#f`", for messages
+    std::vector<TypeId> params, results;
+    uint32_t caller = 0;  // the component instance that lowered it
+    bool async = false;   // lowered with `async`
+    host::CopyOptions options;
+  };
+  // lift_flat_values of a host call's arguments, with own handles taken
+  // out of the caller (their reps) and borrows lent (added to `borrows`).
+  Expected<std::vector<Value>> lift_host_args(const HostCallSite& site,
+                                              const std::vector<Val>& flat,
+                                              std::vector<host::BorrowedHandle>& borrows);
+  // lower_flat_values of a host function's result into its caller (own
+  // handles into the caller's table): the flat results, or none when
+  // stored at `retptr`.
+  Expected<std::vector<Val>> lower_host_result(const HostCallSite& site, const HostResult& value,
+                                               std::optional<uint64_t> retptr);
+  // Binds the plan's resource imports to host_resources, checking that
+  // each is provided and that aliases name the same type (host_imports.cpp).
+  Expected<void> link_host_resources();
   // A lowered host import, bound to its host function (host_imports.cpp).
   Expected<Handle> lower_import(const component::PlanTrampolineDef& tr);
 

@@ -474,7 +474,8 @@ namespace {
 // stay readable even for huge types whose text would grow exponentially).
 class Printer {
  public:
-  Printer(const TypeStore& store, size_t limit) : store_(store), limit_(limit) {}
+  Printer(const TypeStore& store, size_t limit, const ResourceNamer* name_resource = nullptr)
+      : store_(store), limit_(limit), name_resource_(name_resource) {}
 
   std::string print(TypeId id) {
     work_.emplace_back(id);
@@ -613,8 +614,10 @@ class Printer {
       }
       case TypeKind::Own:
       case TypeKind::Borrow:
-        parts.emplace_back(std::string(kind_name(n.kind)) + "<r" + std::to_string(n.resource) +
-                           ">");
+        parts.emplace_back(
+            std::string(kind_name(n.kind)) + "<" +
+            (name_resource_ ? (*name_resource_)(n.resource) : "r" + std::to_string(n.resource)) +
+            ">");
         break;
       case TypeKind::Future:
       case TypeKind::Stream:
@@ -632,6 +635,7 @@ class Printer {
 
   const TypeStore& store_;
   size_t limit_;
+  const ResourceNamer* name_resource_;
   std::vector<Item> work_;
   std::string out_;
 };
@@ -703,6 +707,11 @@ std::string to_string(const TypeStore& store, TypeId id) {
 
 std::string to_string(const TypeStore& store, FuncTypeId id) {
   return Printer(store, kUnlimited).print(store.get(id));
+}
+
+std::string to_string(const TypeStore& store, const FuncType& type,
+                      const ResourceNamer& name_resource) {
+  return Printer(store, kUnlimited, &name_resource).print(type);
 }
 
 Expected<void> check_value_type(const TypeStore& store, TypeId id) {

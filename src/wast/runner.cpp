@@ -101,8 +101,7 @@ Expected<std::shared_ptr<const Compiled>> compile(const std::vector<uint8_t>& by
 }
 
 Expected<std::shared_ptr<Instance>> instantiate(std::shared_ptr<const Compiled> compiled) {
-  auto runner =
-      ComponentRunner::create(compiled->result, compiled->plan, nullptr, wast_host_functions());
+  auto runner = ComponentRunner::create(compiled->result, compiled->plan, nullptr, wast_host());
   if (!runner) return runner.error();
   auto instance = std::make_shared<Instance>();
   instance->compiled = std::move(compiled);

@@ -197,9 +197,15 @@ json plan_json(const component::ComponentResult& r, const component::Plan& plan)
         {{"id", res.id},
          {"name", res.name},
          {"defined_in", res.component_instance ? json(*res.component_instance) : json(nullptr)},
-         {"destructor", optional_def(res.destructor)}});
+         {"destructor", optional_def(res.destructor)},
+         {"import", res.import.empty() ? json(nullptr) : json(res.import)}});
   }
   out["resources"] = std::move(resources);
+  json resource_imports = json::array();
+  for (const component::PlanResourceImport& i : plan.resource_imports) {
+    resource_imports.push_back({{"path", i.path}, {"resource", i.resource}, {"alias", i.alias}});
+  }
+  out["resource_imports"] = std::move(resource_imports);
 
   json tables = json::array();
   const std::vector<component::TableMap::Entry>& entries = plan.tables.entries();

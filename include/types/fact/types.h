@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -201,5 +202,10 @@ Expected<void> check_func_type(const TypeStore& store, FuncTypeId id);
 // WIT-style text for a type, e.g. "record { x: f32, y: option<u8> }".
 std::string to_string(const TypeStore& store, TypeId id);
 std::string to_string(const TypeStore& store, FuncTypeId id);
+// The same, with handles naming their resource as `name_resource` says
+// (`own<name>`) instead of by id (`own<r3>`).
+using ResourceNamer = std::function<std::string(uint32_t resource)>;
+std::string to_string(const TypeStore& store, const FuncType& type,
+                      const ResourceNamer& name_resource);
 
 }  // namespace fact

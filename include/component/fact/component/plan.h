@@ -115,6 +115,19 @@ struct PlanResource {
   // handle is dropped, as a PlanDef (an export of a plan instance, which
   // exists by the time any handle of the resource does).
   std::optional<PlanDef> destructor;
+  // A resource imported from the host: its import path ("host#r"), which
+  // the host must provide.
+  std::string import;
+};
+
+// A resource-type import from the host (`(sub resource)` or an `(eq ...)`
+// bound naming such a resource): the host provides `path`, except that an
+// alias may be left out; when given, it must be the same resource type as
+// the one of `resource`.
+struct PlanResourceImport {
+  std::string path;
+  ResourceId resource = 0;
+  bool alias = false;
 };
 
 // What the host provides for trampoline t (`PlanTrampoline{t}`).
@@ -149,7 +162,8 @@ struct Plan {
   uint32_t core_instances = 0;  // plan instances below this are core modules
   std::vector<PlanStep> steps;  // run exactly in this order
   std::vector<PlanExport> exports;
-  std::vector<PlanResource> resources;         // by id
+  std::vector<PlanResource> resources;  // by id
+  std::vector<PlanResourceImport> resource_imports;
   std::vector<PlanTrampolineDef> trampolines;  // by id
   std::vector<PlanStartCallDef> start_calls;   // by PlanStartCall::index
   // The handle tables: entry i is table i, the constant that adapter

@@ -45,6 +45,8 @@ struct ResourceInfo {
   // The core function `(dtor ...)` of the resource type, called with the
   // rep when the last own handle is dropped (type [i32] -> []).
   std::optional<CoreDef> destructor;
+  // A resource imported from the host: its import path ("host#r").
+  std::string import_path;
 };
 
 // ---------------------------------------------------------------------------
@@ -107,6 +109,18 @@ class TypeResolver {
   ResourceId define_resource(ResourceInfo info);
   // The resource imported from the host at `path`, created on first use.
   ResourceId imported_resource(const std::string& path);
+  // A type import from the host bounded by `(eq T)` where T is the
+  // resource `id`: the host need not provide `path`, but if it does, it
+  // must be the same resource type.
+  void note_resource_alias(const std::string& path, ResourceId id);
+  // Every resource-type import from the host: (path, resource), for
+  // `(sub resource)` imports and for the aliases above.
+  struct ResourceImport {
+    std::string path;
+    ResourceId resource = 0;
+    bool alias = false;
+  };
+  const std::vector<ResourceImport>& resource_imports() const { return resource_imports_; }
 
   // Resolves a value type in `scope`; `at` is the offset for messages.
   Expected<TypeId> valtype(const TypeSpace& scope, const ValType& type, size_t at);
@@ -129,6 +143,7 @@ class TypeResolver {
   TypeStore store_;
   std::vector<ResourceInfo> resources_;
   std::map<std::string, ResourceId, std::less<>> imported_;
+  std::vector<ResourceImport> resource_imports_;
 };
 
 // Type equality of canonical types (canon_rules' type_difference, with

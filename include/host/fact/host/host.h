@@ -121,6 +121,24 @@
 
 namespace fact::host {
 
+// A call of a function the embedder implements, in progress (the spec's
+// subtask whose callee is the host).
+struct HostTask {
+  // Goes on with the call: true once it has resolved, its result lowered
+  // into the caller by the embedder. Called by the event loop between
+  // turns of the component threads, never inside another poll.
+  std::function<Expected<bool>()> poll;
+  // The caller cancelled the call before it resolved: it stops, and is not
+  // polled again.
+  std::function<void()> cancel;
+};
+
+// A handle lent to a host task (host_lift_borrow): its table and index.
+struct BorrowedHandle {
+  uint32_t table = 0;
+  uint32_t handle = 0;
+};
+
 // Called with the rep when an own handle of the resource type is dropped.
 // An error is a trap and is returned by resource_drop.
 using Destructor = std::function<Expected<void>(uint32_t rep)>;
@@ -337,6 +355,27 @@ class Host {
   Expected<uint32_t> host_lower_own(uint32_t table, uint32_t rep);
   // The host takes an own handle out of an instance (lift_own): its rep.
   Expected<uint32_t> host_lift_own(uint32_t table, uint32_t handle);
+  // The host borrows handle `handle` (own or borrow) of the table's
+  // instance (lift_borrow): its rep. The handle is lent (it cannot be
+  // dropped or moved) until the lend is handed to call_host_task, which
+  // gives it back when the caller learns that the call resolved.
+  Expected<uint32_t> host_lift_borrow(uint32_t table, uint32_t handle);
+
+  // --- Calls of host functions ------------------------------------------------
+
+  // canon_lower of a function the embedder implements (a host task), by
+  // the running instance `caller`: `task` was started with the lifted
+  // arguments, `borrows` are the handles host_lift_borrow lent it. The task
+  // is polled once now; then
+  //   async: RETURNED (2) if it resolved, else STARTED (1) | handle << 4,
+  //     a subtask in the caller's table that each turn of the event loop
+  //     polls until it resolves (or the caller cancels it);
+  //   sync: the caller waits, as for any callee, until it resolved:
+  //     RETURNED.
+  // Without a running call (a core start function) the task must resolve
+  // at once. A poll's error is a trap of the caller.
+  Expected<uint32_t> call_host_task(uint32_t caller, HostTask task,
+                                    std::span<const BorrowedHandle> borrows, bool async);
 
   // --- Guest built-ins --------------------------------------------------------
 

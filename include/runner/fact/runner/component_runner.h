@@ -23,20 +23,58 @@ namespace fact::runner {
 
 using values::Value;
 
+// What a host function returns: its result (nullopt for a function
+// without one), or an error, which is a trap of the calling component with
+// that message.
+using HostResult = Expected<std::optional<Value>>;
+
+// An asynchronous host function's call in progress: the event loop polls
+// it once per turn until it has its result (nullopt while it has none).
+// When the caller cancels the call, it is dropped unfinished.
+using HostPoll = std::function<std::optional<HostResult>()>;
+
 // A function the embedder provides for a component import: its type in
 // fact's type syntax (`func(x: u32) -> string`, fact/type_expr.h), which
-// must be the imported function's, and its implementation on component
-// values (the arguments are checked against the type; an error is a trap
-// of the calling component, with that message).
+// must be the imported function's, with the host's resources named by
+// their HostResource::type (`own<resource1>`), and its implementation on
+// component values (the arguments are checked against the type). Exactly
+// one of:
+//   call   a synchronous function: it returns before its caller goes on;
+//   start  an asynchronous one (Wasmtime's func_wrap_concurrent): it
+//          starts the call and returns its poll. A caller that lowered it
+//          with `async` gets a subtask when the first poll has no result;
+//          one that did not waits, as it waits for any callee.
+// Handles: an own or borrow of a host resource is its rep (Value::bits),
+// in arguments and results; an own argument is the host's to drop.
 struct HostFunction {
   std::string type;
-  std::function<Expected<std::optional<Value>>(const std::vector<Value>& args)> call;
+  std::function<HostResult(const std::vector<Value>& args)> call;
+  std::function<HostPoll(const std::vector<Value>& args)> start;
 };
 
 // Host functions by import path: `f` for a function the root imports,
 // `host#f` for the function `f` of an imported instance `host`, and
 // `host#nested#f` inside an instance it exports.
 using HostFunctions = std::map<std::string, HostFunction, std::less<>>;
+
+// A resource type the host defines, for a `(sub resource)` import.
+struct HostResource {
+  // The host's name for the type: imports whose resources have the same
+  // name are the same type, and host functions' types say `own<type>`.
+  std::string type;
+  // Called with the rep when a guest drops an own handle; an error is a
+  // trap of the drop. May be empty.
+  std::function<Expected<void>(uint32_t rep)> drop;
+};
+
+// Host resources by import path (`host#resource1`).
+using HostResources = std::map<std::string, HostResource, std::less<>>;
+
+// Everything the host provides for a component's imports.
+struct HostImports {
+  HostFunctions functions;
+  HostResources resources;
+};
 
 struct CallResult {
   std::optional<Value> result;      // nullopt for a function without result
@@ -50,15 +88,17 @@ class ComponentRunner {
   ComponentRunner& operator=(const ComponentRunner&) = delete;
 
   // Runs every step of `plan`. `result` and `plan` must outlive the runner.
-  // Fails on what cannot be run (an import none of `host_functions`
-  // provides, or provides with another type: the error names it) and on
-  // traps during instantiation, which also set `*trapped` when it is given.
-  // Host functions are synchronous and take and return no handles (own,
-  // borrow, future, stream, error-context); others are refused by name.
+  // Fails on what cannot be run (an import `host` does not provide, or
+  // provides as another sort or with another type, or two resource imports
+  // that must be one type but are not: the error names it) and on traps
+  // during instantiation, which also set `*trapped` when it is given. Host
+  // functions take and return handles of host resources only (not of
+  // resources guests define, nor futures, streams or error contexts);
+  // others are refused by name.
   static Expected<std::unique_ptr<ComponentRunner>> create(const component::ComponentResult& result,
                                                            const component::Plan& plan,
                                                            bool* trapped = nullptr,
-                                                           HostFunctions host_functions = {});
+                                                           HostImports host = {});
 
   // The root export `name` ("f" or "inst#f"), if there is one.
   const component::PlanExport* find_export(std::string_view name) const;
