@@ -543,5 +543,151 @@ TEST_F(AsyncHostTest, SyncLiftOfAsyncTypeRunsPostReturnWithMayLeaveCleared) {
   EXPECT_FALSE(may_not_leave.count(A));
 }
 
+// --- Host tasks: calls of host functions (call_host_task) ---
+
+// A host task resolving on poll number `polls_to_resolve` (1: at once;
+// 0: never, and idle), counting its polls and whether it was cancelled.
+struct CountedTask {
+  int polls = 0;
+  bool cancelled = false;
+  HostTask task(int polls_to_resolve) {
+    HostTask t;
+    t.poll = [this, polls_to_resolve]() -> Expected<HostTaskPoll> {
+      ++polls;
+      if (polls_to_resolve == 0) return HostTaskPoll::Idle;
+      return polls >= polls_to_resolve ? HostTaskPoll::Resolved : HostTaskPoll::Pending;
+    };
+    t.cancel = [this] { cancelled = true; };
+    return t;
+  }
+};
+
+TEST_F(AsyncHostTest, HostTaskThatResolvesAtOnceHasNoHandle) {
+  CountedTask counted;
+  const GuestFunc body = guest([&, this](const Values&) -> Expected<Values> {
+    EXPECT_EQ(must(host.call_host_task(A, counted.task(1), {}, true)), kStatusReturned);
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    return Values{};
+  });
+  must(call(lifted(A, body)));
+  EXPECT_EQ(counted.polls, 1);
+  EXPECT_EQ(host.live_handles(A), 0u);
+}
+
+TEST_F(AsyncHostTest, HostTaskIsPolledEachTurnUntilItResolves) {
+  CountedTask counted;
+  std::vector<uint32_t> seen;
+  const GuestFunc body = guest([&, this](const Values&) -> Expected<Values> {
+    const uint32_t packed = must(host.call_host_task(A, counted.task(3), {}, true));
+    EXPECT_EQ(packed & 0xf, 1u);  // STARTED
+    const uint32_t subtask = packed >> 4;
+    expect_trap(host.subtask_drop(subtask), "cannot drop a subtask which has not yet resolved");
+    const uint32_t set = must(host.waitable_set_new());
+    must(host.waitable_join(subtask, set));
+    uint32_t memory[2] = {};
+    auto access = [&memory] {
+      return GuestMemory{reinterpret_cast<uint8_t*>(memory), sizeof memory};
+    };
+    seen.push_back(must(host.waitable_set_wait(set, access, 0)));
+    seen.insert(seen.end(), {memory[0], memory[1]});
+    must(host.waitable_join(subtask, 0));
+    must(host.subtask_drop(subtask));
+    must(host.waitable_set_drop(set));
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    return Values{};
+  });
+  must(call(lifted(A, body)));
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], kEventSubtask);
+  EXPECT_EQ(seen[2], kStatusReturned);
+  EXPECT_EQ(counted.polls, 3);
+  EXPECT_FALSE(counted.cancelled);
+}
+
+TEST_F(AsyncHostTest, CancellingAHostTaskStopsIt) {
+  CountedTask counted;
+  const GuestFunc body = guest([&, this](const Values&) -> Expected<Values> {
+    const uint32_t subtask = must(host.call_host_task(A, counted.task(0), {}, true)) >> 4;
+    must(host.thread_yield());
+    const int polls = counted.polls;
+    EXPECT_EQ(must(host.subtask_cancel(subtask, false)), 4u);  // CANCELLED_BEFORE_RETURNED
+    EXPECT_TRUE(counted.cancelled);
+    must(host.thread_yield());
+    EXPECT_EQ(counted.polls, polls);  // never polled again
+    expect_trap(host.subtask_cancel(subtask, false),
+                "`subtask.cancel` called after terminal status delivered");
+    must(host.subtask_drop(subtask));
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    return Values{};
+  });
+  must(call(lifted(A, body)));
+  EXPECT_GE(counted.polls, 2);
+}
+
+TEST_F(AsyncHostTest, SyncCallOfAHostTaskWaitsForIt) {
+  CountedTask counted;
+  const GuestFunc body = guest([&, this](const Values&) -> Expected<Values> {
+    EXPECT_EQ(must(host.call_host_task(A, counted.task(2), {}, false)), kStatusReturned);
+    EXPECT_EQ(counted.polls, 2);
+    EXPECT_EQ(host.live_handles(A), 0u);
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    return Values{};
+  });
+  must(call(lifted(A, body)));
+}
+
+TEST_F(AsyncHostTest, HostTaskThatNeverResolvesDeadlocksASyncCaller) {
+  CountedTask counted;
+  const GuestFunc body = guest([&, this](const Values&) -> Expected<Values> {
+    auto r = host.call_host_task(A, counted.task(0), {}, false);
+    if (!r) return r.error();
+    return Values{};
+  });
+  expect_trap(call(lifted(A, body)), "deadlock detected");
+}
+
+TEST_F(AsyncHostTest, HostTaskOutsideACallMustResolveAtOnce) {
+  CountedTask at_once, later;
+  EXPECT_EQ(must(host.call_host_task(A, at_once.task(1), {}, false)), kStatusReturned);
+  expect_trap(host.call_host_task(A, later.task(2), {}, false), "did not return at once");
+  EXPECT_TRUE(later.cancelled);
+}
+
+TEST_F(AsyncHostTest, HostTaskErrorIsATrap) {
+  HostTask failing;
+  failing.poll = []() -> Expected<HostTaskPoll> { return Error{"the host function failed"}; };
+  expect_trap(host.call_host_task(A, failing, {}, true), "the host function failed");
+}
+
+TEST_F(AsyncHostTest, HostTaskKeepsItsBorrowsUntilItResolves) {
+  std::vector<uint32_t> dropped;
+  must(host.add_resource_type(7, std::nullopt, [&dropped](uint32_t rep) {
+    dropped.push_back(rep);
+    return Expected<void>();
+  }));
+  must(host.add_resource_table(0, A, 7));
+  CountedTask counted;
+  const GuestFunc body = guest([&, this](const Values&) -> Expected<Values> {
+    const uint32_t handle = must(host.host_lower_own(0, 55));
+    EXPECT_EQ(must(host.host_lift_borrow(0, handle)), 55u);
+    const BorrowedHandle borrowed{0, handle};
+    const uint32_t subtask =
+        must(host.call_host_task(A, counted.task(0), std::span(&borrowed, 1), true)) >> 4;
+    expect_trap(host.resource_drop(0, handle), "cannot remove owned resource while borrowed");
+    EXPECT_EQ(must(host.subtask_cancel(subtask, false)), 4u);
+    must(host.subtask_drop(subtask));
+    must(host.resource_drop(0, handle));
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    return Values{};
+  });
+  must(call(lifted(A, body)));
+  EXPECT_EQ(dropped, (std::vector<uint32_t>{55}));
+  // A borrow that host_lift_borrow did not lend is refused.
+  const uint32_t handle = must(host.host_lower_own(0, 56));
+  const BorrowedHandle not_lent{0, handle};
+  expect_trap(host.call_host_task(A, counted.task(1), std::span(&not_lent, 1), true),
+              "was not lent by host_lift_borrow");
+}
+
 }  // namespace
 }  // namespace fact::host

@@ -382,7 +382,8 @@ struct Host::State {
   // The event loop of a host call: runs ready threads until `done()`.
   Expected<void> run_until(std::function<bool()> done);
   // One turn of the host tasks: each pending one is polled once. True when
-  // one of them resolved.
+  // one of them resolved or is still going on by itself (Pending): the
+  // event loop is not stuck while one is.
   Expected<bool> poll_host_tasks();
   // Task.enter_implicit_thread: waits for backpressure, takes the
   // exclusive lock when the call needs it.

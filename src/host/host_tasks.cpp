@@ -26,21 +26,22 @@ std::string str(uint64_t value) { return std::to_string(value); }
 }  // namespace
 
 Expected<bool> Host::State::poll_host_tasks() {
-  bool resolved = false;
+  bool going_on = false;
   // A poll may start or cancel other host tasks (its realloc is guest
   // code): iterate over the tasks of this turn.
   const std::vector<std::shared_ptr<Subtask>> turn = host_tasks;
   for (const std::shared_ptr<Subtask>& subtask : turn) {
     if (subtask->resolved()) continue;
-    auto done = subtask->host_task->poll();
-    if (!done) return done.error();
-    if (!*done) continue;
+    auto polled = subtask->host_task->poll();
+    if (!polled) return polled.error();
+    if (*polled == HostTaskPoll::Idle) continue;
+    going_on = true;
+    if (*polled == HostTaskPoll::Pending) continue;
     subtask->state = Subtask::State::Returned;
     progress(*subtask);
-    resolved = true;
   }
   std::erase_if(host_tasks, [](const std::shared_ptr<Subtask>& s) { return s->resolved(); });
-  return resolved;
+  return going_on;
 }
 
 Expected<uint32_t> Host::call_host_task(uint32_t caller, HostTask task,
@@ -71,12 +72,12 @@ Expected<uint32_t> Host::call_host_task(uint32_t caller, HostTask task,
   }
   subtask->host_task = std::make_unique<HostTask>(std::move(task));
 
-  auto done = subtask->host_task->poll();
-  if (!done) {
+  auto polled = subtask->host_task->poll();
+  if (!polled) {
     s.give_back(subtask->lenders);
-    return done.error();
+    return polled.error();
   }
-  if (*done) subtask->state = Subtask::State::Returned;
+  if (*polled == HostTaskPoll::Resolved) subtask->state = Subtask::State::Returned;
   if (!subtask->resolved()) {
     if (async) {
       if (auto room = check_not_full(**instance, op, caller); !room) {

@@ -186,8 +186,8 @@ Expected<bool> Host::State::wait_cancellable(std::string_view op, std::function<
       if (*polled) continue;
       if (call == sync_call && yield) return false;
       // Other threads or host tasks wait, but none this call may run or
-      // that goes on: the event loop of this sync call is stuck. None at
-      // all: the call blocked alone.
+      // that goes on by itself: the event loop of this sync call is stuck.
+      // None at all: the call blocked alone.
       return Error{waiting.empty() && host_tasks.empty() ? kCannotBlock : kDeadlock};
     }
     if (auto resumed = resume(next); !resumed) return resumed.error();

@@ -177,18 +177,22 @@ Expected<Handle> ComponentRunner::Impl::lower_import(const component::PlanTrampo
         };
         host::HostTask task;
         if (call) {
-          task.poll = [deliver, call, values = std::move(*values)]() -> Expected<bool> {
+          task.poll = [deliver, call,
+                       values = std::move(*values)]() -> Expected<host::HostTaskPoll> {
             if (auto r = deliver(call(values)); !r) return r.error();
-            return true;
+            return host::HostTaskPoll::Resolved;
           };
         } else {
           auto pending = std::make_shared<HostPoll>(start(*values));
-          task.poll = [deliver, pending]() -> Expected<bool> {
+          task.poll = [deliver, pending]() -> Expected<host::HostTaskPoll> {
             if (!*pending) return Error{"internal error: a cancelled host task was polled"};
-            std::optional<HostResult> value = (*pending)();
-            if (!value) return false;
-            if (auto r = deliver(*value); !r) return r.error();
-            return true;
+            std::variant<HostResult, HostWait> polled = (*pending)();
+            if (const HostWait* wait = std::get_if<HostWait>(&polled)) {
+              return *wait == HostWait::Pending ? host::HostTaskPoll::Pending
+                                                : host::HostTaskPoll::Idle;
+            }
+            if (auto r = deliver(std::get<HostResult>(polled)); !r) return r.error();
+            return host::HostTaskPoll::Resolved;
           };
           task.cancel = [pending] { *pending = nullptr; };
         }

@@ -27,14 +27,16 @@ HostFunction constant(std::string type, Value v) {
 // A result after `turns` polls without one (tokio's yield_now in Wasmtime's
 // harness is one).
 HostPoll after(int turns, std::optional<Value> result) {
-  return [turns, result]() mutable -> std::optional<HostResult> {
-    if (turns-- > 0) return std::nullopt;
+  return [turns, result]() mutable -> std::variant<HostResult, runner::HostWait> {
+    if (turns-- > 0) return runner::HostWait::Pending;
     return HostResult(result);
   };
 }
 
+// Never resolves (Wasmtime's std::future::pending), and is idle: a caller
+// that waits for it alone deadlocks, where Wasmtime would wait forever.
 HostPoll never() {
-  return []() -> std::optional<HostResult> { return std::nullopt; };
+  return []() -> std::variant<HostResult, runner::HostWait> { return runner::HostWait::Idle; };
 }
 
 Expected<void> check_rep(const char* function, const Value& handle, const Value& rep) {

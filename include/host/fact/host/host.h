@@ -121,13 +121,24 @@
 
 namespace fact::host {
 
+// What a poll of a host task says.
+enum class HostTaskPoll : uint8_t {
+  // It has resolved: its result is lowered into the caller.
+  Resolved,
+  // Not yet, but it goes on by itself: poll it again.
+  Pending,
+  // Not yet, and it waits for something only guests can do. When every
+  // host task is idle and no thread can run, the event loop reports a
+  // deadlock instead of waiting forever.
+  Idle,
+};
+
 // A call of a function the embedder implements, in progress (the spec's
 // subtask whose callee is the host).
 struct HostTask {
-  // Goes on with the call: true once it has resolved, its result lowered
-  // into the caller by the embedder. Called by the event loop between
-  // turns of the component threads, never inside another poll.
-  std::function<Expected<bool>()> poll;
+  // Goes on with the call. Called by the event loop between turns of the
+  // component threads, never inside another poll; an error is a trap.
+  std::function<Expected<HostTaskPoll>()> poll;
   // The caller cancelled the call before it resolved: it stops, and is not
   // polled again.
   std::function<void()> cancel;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "fact/component/plan.h"
@@ -29,9 +30,13 @@ using values::Value;
 using HostResult = Expected<std::optional<Value>>;
 
 // An asynchronous host function's call in progress: the event loop polls
-// it once per turn until it has its result (nullopt while it has none).
+// it once per turn until it has its result. Without one yet, it says
+// whether it goes on by itself (Pending: poll again) or waits for what only
+// guests can do (Idle: when every host call is idle and no guest can run,
+// the call that waits traps with a deadlock instead of waiting forever).
 // When the caller cancels the call, it is dropped unfinished.
-using HostPoll = std::function<std::optional<HostResult>()>;
+enum class HostWait : uint8_t { Pending, Idle };
+using HostPoll = std::function<std::variant<HostResult, HostWait>()>;
 
 // A function the embedder provides for a component import: its type in
 // fact's type syntax (`func(x: u32) -> string`, fact/type_expr.h), which
