@@ -78,12 +78,6 @@ Expected<void> ComponentRunner::Impl::copy_elements(uint32_t type, const host::C
                                                     const host::CopySide& to, uint32_t count) {
   const TypeStore& store = result.flow.types.store();
   const TypeId element = *store.get(TypeId{type}).element;
-  if (auto inner = detail::kind_inside(
-          store, element, {TypeKind::Future, TypeKind::Stream, TypeKind::ErrorContext})) {
-    return Error{"fact's reference host cannot copy stream or future elements that hold a " +
-                 std::string(kind_name(*inner)) + " yet (type " + to_string(store, TypeId{type}) +
-                 ")"};
-  }
   const values::Reference ref(store);
   // Buffer.read then Buffer.write: every element is lifted before the
   // first is lowered (lowering may call realloc, which may grow memory).
