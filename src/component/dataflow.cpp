@@ -36,6 +36,14 @@ const char* trampoline_kind_name(Trampoline::Kind kind) {
     case K::StreamDropReadable: return "stream.drop-readable";
     case K::StreamDropWritable: return "stream.drop-writable";
     case K::FutureNew: return "future.new";
+    case K::ThreadIndex: return "thread.index";
+    case K::ThreadNewIndirect: return "thread.new-indirect";
+    case K::ThreadResumeLater: return "thread.resume-later";
+    case K::ThreadSuspend: return "thread.suspend";
+    case K::ThreadSuspendThenResume: return "thread.suspend-then-resume";
+    case K::ThreadYieldThenResume: return "thread.yield-then-resume";
+    case K::ThreadSuspendThenPromote: return "thread.suspend-then-promote";
+    case K::ThreadYieldThenPromote: return "thread.yield-then-promote";
     case K::FutureRead: return "future.read";
     case K::FutureWrite: return "future.write";
     case K::FutureCancelRead: return "future.cancel-read";

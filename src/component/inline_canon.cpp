@@ -101,13 +101,21 @@ Expected<void> Inliner::step(Frame& f, const Canon& c) {
     case CanonKind::ErrorContextDrop: return error_context_builtin(f, c);
     case CanonKind::SubtaskCancel:
     case CanonKind::TaskCancel: return cancel_builtin(f, c);
+    case CanonKind::ThreadIndex:
+    case CanonKind::ThreadNewIndirect:
+    case CanonKind::ThreadResumeLater:
+    case CanonKind::ThreadSuspend:
+    case CanonKind::ThreadSuspendThenResume:
+    case CanonKind::ThreadYieldThenResume:
+    case CanonKind::ThreadSuspendThenPromote:
+    case CanonKind::ThreadYieldThenPromote: return thread_builtin(f, c);
     default:
       return fail(f, c.offset,
                   std::string("`canon ") + canon_name(c.kind) +
                       "` is not supported yet (fact supports lift, lower, the resource "
                       "built-ins, those of tasks, subtasks, waitable sets, backpressure, "
-                      "context, streams, futures, error contexts and cancellation, and "
-                      "thread.yield)");
+                      "context, streams, futures, error contexts, cancellation and "
+                      "cooperative threads)");
   }
 }
 

@@ -159,4 +159,71 @@ Expected<void> Inliner::cancel_builtin(Frame& f, const Canon& c) {
   return add_trampoline(f, std::move(t), std::move(entity));
 }
 
+Expected<void> Inliner::thread_builtin(Frame& f, const Canon& c) {
+  const std::string name = std::string("canon ") + canon_name(c.kind);
+  Trampoline t;
+  t.instance = f.instance;
+  t.cancellable = c.flag;
+  CoreEntity entity;
+  const wasm::FuncType takes_thread{{ValType::I32}, {ValType::I32}};
+  switch (c.kind) {
+    case CanonKind::ThreadIndex:
+      t.kind = K::ThreadIndex;
+      entity.type = wasm::FuncType{{}, {ValType::I32}};
+      break;
+    case CanonKind::ThreadNewIndirect: {
+      t.kind = K::ThreadNewIndirect;
+      if (c.core_type >= f.scope->types->core_types.size()) {
+        return fail(f, c.offset,
+                    name + ": core type index " + std::to_string(c.core_type) + " is out of range");
+      }
+      const std::optional<wasm::FuncType>& start = f.scope->types->core_types[c.core_type].func;
+      // canon_thread_new_indirect: the thread's function takes the one
+      // context value (i32, or i64 with 64-bit memories) and returns nothing.
+      if (!start || !start->results.empty() || start->params.size() != 1 ||
+          (start->params[0] != ValType::I32 && start->params[0] != ValType::I64)) {
+        return fail(f, c.offset,
+                    name + ": the start function type must be [i32] -> [] or [i64] -> []");
+      }
+      auto table = at_index(f, f.tables, c.table, Sort::CoreTable, c.offset);
+      if (!table) return table.error();
+      const auto* table_type =
+          (*table)->type ? std::get_if<wasm::TableType>(&*(*table)->type) : nullptr;
+      if (table_type && table_type->element != ValType::funcref()) {
+        return fail(f, c.offset, name + ": the table must hold funcref");
+      }
+      t.func_table = (*table)->def;
+      t.start_type = *start;
+      entity.type = wasm::FuncType{{ValType::I32, start->params[0]}, {ValType::I32}};
+      break;
+    }
+    case CanonKind::ThreadResumeLater:
+      t.kind = K::ThreadResumeLater;
+      entity.type = wasm::FuncType{{ValType::I32}, {}};
+      break;
+    case CanonKind::ThreadSuspend:
+      t.kind = K::ThreadSuspend;
+      entity.type = wasm::FuncType{{}, {ValType::I32}};
+      break;
+    case CanonKind::ThreadSuspendThenResume:
+      t.kind = K::ThreadSuspendThenResume;
+      entity.type = takes_thread;
+      break;
+    case CanonKind::ThreadYieldThenResume:
+      t.kind = K::ThreadYieldThenResume;
+      entity.type = takes_thread;
+      break;
+    case CanonKind::ThreadSuspendThenPromote:
+      t.kind = K::ThreadSuspendThenPromote;
+      entity.type = takes_thread;
+      break;
+    case CanonKind::ThreadYieldThenPromote:
+      t.kind = K::ThreadYieldThenPromote;
+      entity.type = takes_thread;
+      break;
+    default: return fail(f, c.offset, "internal error: `" + name + "` is not a thread built-in");
+  }
+  return add_trampoline(f, std::move(t), std::move(entity));
+}
+
 }  // namespace fact::component::inlining

@@ -217,6 +217,9 @@ class Inliner {
   Expected<void> copy_builtin(Frame& f, const Canon& c);
   Expected<void> error_context_builtin(Frame& f, const Canon& c);
   Expected<void> cancel_builtin(Frame& f, const Canon& c);
+  // thread.index, thread.new-indirect, thread.resume-later, thread.suspend
+  // and the thread.*-then-* built-ins.
+  Expected<void> thread_builtin(Frame& f, const Canon& c);
 
   // --- what instantiation verifies (inline_checks.cpp) --------------------
 

@@ -133,6 +133,8 @@ class PlanBuilder {
         out.result_type = task_return_type(tr.result);
         out.slot = tr.slot;
         out.cancellable = tr.cancellable;
+        if (tr.func_table) out.func_table = plan_def(*tr.func_table);
+        out.start_type = tr.start_type;
       }
       plan_.trampolines.push_back(std::move(out));
     }

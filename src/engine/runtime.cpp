@@ -259,6 +259,20 @@ Expected<void> Runtime::table_set(Handle table, uint32_t index, Handle func) {
   return {};
 }
 
+Expected<std::optional<Runtime::Handle>> Runtime::table_get(Handle table, uint32_t index) const {
+  interp::Ref ref;
+  if (wabt::Failed(impl_->get<interp::Table>(table)->Get(index, &ref))) {
+    return Error{"table index " + std::to_string(index) + " out of range"};
+  }
+  if (ref == interp::Ref::Null) return std::optional<Handle>();
+  return std::optional<Handle>(Handle{ref.index});
+}
+
+wasm::FuncType Runtime::func_type(Handle func) const {
+  const interp::FuncType& type = impl_->get<interp::Func>(func)->type();
+  return wasm::FuncType{val_types(type.params), val_types(type.results)};
+}
+
 CallOutcome Runtime::call(Handle func_handle, const std::vector<Val>& args) {
   auto func = impl_->get<interp::Func>(func_handle);
   CallOutcome outcome;

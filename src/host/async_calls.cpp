@@ -102,6 +102,7 @@ Expected<void> Host::State::run_call(CallScope& call,
   auto entered = enter_implicit_thread(op, call);
   if (!entered) return entered.error();
   if (!*entered) return finish_call(call);
+  if (auto registered = register_thread(op, call.thread); !registered) return registered;
   call.state = CallScope::State::Started;
   auto args = on_start();
   if (!args) return args.error();
@@ -179,11 +180,19 @@ Expected<void> Host::State::run_call(CallScope& call,
 }
 
 Expected<void> Host::State::finish_call(CallScope& call) {
-  // Task.exit_implicit_thread: the call's last thread ends.
+  // Task.exit_implicit_thread; the task ends with its last thread, which
+  // may be one thread.new-indirect made.
   exit_implicit_thread(call);
-  if (call.state != CallScope::State::Resolved) return Error{kNoResult};
+  unregister_thread(call.thread);
   Stack* stack = current;
   assert(!stack->chain.empty() && stack->chain.back() == &call);
+  if (call.explicit_threads > 0) {
+    call.implicit_exited = true;
+    release(call.entered);
+    stack->chain.pop_back();
+    return {};
+  }
+  if (call.state != CallScope::State::Resolved) return Error{kNoResult};
   release(call.entered);
   stack->chain.pop_back();
   calls.erase(call.id);

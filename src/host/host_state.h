@@ -165,6 +165,8 @@ struct InstanceState {
   uint32_t backpressure = 0;
   uint32_t waiting_to_enter = 0;
   const Thread* exclusive = nullptr;
+  // ComponentInstance.threads: the threads of its tasks, by index.
+  SlotTable<Thread*> threads;
 };
 
 struct ResourceTypeState {
@@ -202,6 +204,15 @@ struct Thread {
   // resumed to have it delivered.
   bool cancellable = false;
   bool cancelled = false;
+  // Its index in its instance's thread table (thread.index); 0 while it
+  // has none (before its task started, after it exited).
+  uint32_t index = 0;
+  // Thread.suspended(): neither running nor waiting, until another thread
+  // resumes it (thread.resume-later, thread.*-then-resume). A new thread
+  // starts suspended.
+  bool suspended = false;
+  // Made by thread.new-indirect (not its task's implicit thread).
+  bool explicit_thread = false;
 };
 
 // The caller's side of a call with an async side (canon_lower's Subtask).
@@ -270,6 +281,11 @@ struct CallScope {
   // subtask is then cancelled before it started or returned).
   std::function<Expected<void>()> on_cancel;
   std::shared_ptr<Subtask> subtask;
+  // Threads thread.new-indirect made for this task that have not exited,
+  // and whether the implicit thread has: the task ends when the last of
+  // them exits (Task.unregister_thread), and must have resolved by then.
+  uint32_t explicit_threads = 0;
+  bool implicit_exited = false;
 };
 
 // A native stack: the host's own, or a fiber's. `chain` is the calls that
@@ -278,6 +294,15 @@ struct CallScope {
 struct Stack {
   std::unique_ptr<Fiber> fiber;  // none: the host's stack
   std::vector<CallScope*> chain;
+  // The fiber of an explicit thread: chain[0] is its task, which it shares
+  // with the task's other threads, and this thread runs it.
+  Thread* base_thread = nullptr;
+  // Set by a thread that suspends its fiber to switch to another
+  // (thread.*-then-resume): whoever resumed the fiber runs that one next.
+  Thread* switch_to = nullptr;
+  // Whether it is running or below one that runs (resumed and not yet
+  // suspended again): its threads cannot be resumed, only flagged.
+  bool running = false;
   // How the fiber's body ended, when it trapped.
   std::optional<Error> trap;
   // Set when the fiber is resumed only to unwind: every blocking call on
@@ -328,6 +353,8 @@ struct Host::State {
   std::vector<Thread*> waiting;
   // Host tasks that have not resolved, oldest first.
   std::vector<std::shared_ptr<Subtask>> host_tasks;
+  // The threads thread.new-indirect made, until their fiber ends.
+  std::map<const Thread*, std::unique_ptr<Thread>> explicit_threads;
 
   bool may_leave(uint32_t instance) const {
     return !options.may_leave || options.may_leave(instance);
@@ -335,6 +362,21 @@ struct Host::State {
   CallScope* find_scope(uint64_t id);
   // The innermost call of the running stack, if any.
   CallScope* innermost() { return current->chain.empty() ? nullptr : current->chain.back(); }
+  // The thread that runs now: the innermost call's implicit thread, or the
+  // explicit thread of the running fiber while it runs its task.
+  Thread* current_thread() {
+    if (current->chain.empty()) return nullptr;
+    if (current->base_thread && current->chain.size() == 1) return current->base_thread;
+    return &current->chain.back()->thread;
+  }
+  // Task.register_thread / unregister_thread: a thread's index in its
+  // task's instance.
+  Expected<void> register_thread(std::string_view op, Thread& thread);
+  void unregister_thread(Thread& thread);
+  // Lets `thread`, suspended or waiting, go on: a suspended fiber runs now
+  // (until it suspends again); a thread below the running one (a sync
+  // loop) sees that it may go on when control comes back to it.
+  Expected<void> resume_thread(Thread* thread);
   // The innermost call, whose instance must be allowed to leave: the
   // built-ins start with canon's `trap_if(not inst.may_leave)`.
   Expected<CallScope*> running_call(std::string_view op);
@@ -363,6 +405,12 @@ struct Host::State {
   // wait ended without `ready()`).
   Expected<bool> wait_cancellable(std::string_view op, std::function<bool()> ready, bool yield,
                                   bool cancellable);
+  // Thread.block for the running thread: without `ready` it suspends
+  // (until resumed), with it it waits; `switch_to`, a suspended thread of
+  // the same instance, runs next (thread.*-then-resume). True when
+  // cancellation was delivered.
+  Expected<bool> block(std::string_view op, std::function<bool()> ready, bool yield,
+                       bool cancellable, Thread* switch_to);
   // Task.deliver_pending_cancel for the innermost call.
   bool deliver_pending_cancel(bool cancellable);
   // Task.request_cancellation of `task` by `caller`.

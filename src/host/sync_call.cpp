@@ -47,7 +47,7 @@ CallScope* Host::State::find_scope(uint64_t id) {
 
 std::array<uint32_t, 2>& Host::State::current_context() {
   if (options.concurrency_support) {
-    if (CallScope* call = innermost()) return call->thread.context;
+    if (Thread* thread = current_thread()) return thread->context;
   }
   return host_context;
 }
@@ -115,6 +115,12 @@ Expected<void> Host::State::enter(std::string_view op, std::optional<uint32_t> c
   CallScope& call = *scope;
   current->chain.push_back(scope.get());
   calls.emplace(call.id, std::move(scope));
+  if (auto registered = register_thread(op, call.thread); !registered) {
+    current->chain.pop_back();
+    release(call.entered);
+    calls.erase(call.id);
+    return registered;
+  }
   // An async-typed callee of a sync call still waits for backpressure and
   // takes the exclusive lock (Task.enter_implicit_thread).
   if (type_async) {
@@ -140,8 +146,15 @@ Expected<void> Host::State::exit(std::string_view op, CallScope::Origin origin) 
   // Subtask.deliver_resolve: the lent handles are the caller's again.
   give_back(scope->lenders);
   exit_implicit_thread(*scope);
+  unregister_thread(scope->thread);
   release(scope->entered);
   current->chain.pop_back();
+  // Threads thread.new-indirect made go on with the task; the last one to
+  // exit ends it.
+  if (scope->explicit_threads > 0) {
+    scope->implicit_exited = true;
+    return {};
+  }
   calls.erase(scope->id);
   return {};
 }

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cassert>
 #include <string>
+#include <utility>
 
 #include "fact/host/host.h"
 #include "host_state.h"
@@ -83,7 +84,8 @@ Expected<void> Host::State::request_cancellation(std::string_view op, CallScope&
                                                  std::optional<uint32_t> caller) {
   Thread& thread = task.thread;
   const bool suspended =
-      std::find(waiting.begin(), waiting.end(), &thread) != waiting.end() && thread.cancellable;
+      thread.cancellable &&
+      (thread.suspended || std::find(waiting.begin(), waiting.end(), &thread) != waiting.end());
   if (task.state == CallScope::State::Initial) {
     // Still waiting to enter (backpressure): cancelled at once, no guest
     // code runs.
@@ -98,7 +100,7 @@ Expected<void> Host::State::request_cancellation(std::string_view op, CallScope&
   if (suspended && !exclusive_elsewhere && entering(op, caller, task.callee)) {
     task.state = CallScope::State::CancelDelivered;
     thread.cancelled = true;
-    return resume(&thread);
+    return resume_thread(&thread);
   }
   // Delivered at its next cancellable wait.
   task.state = CallScope::State::PendingCancel;
@@ -124,7 +126,11 @@ Thread* next_ready(Host::State& state, std::optional<uint32_t> instance, const S
       if (t->low_priority != low || t->stack == exclude) continue;
       if (instance) {
         if (t->task->callee != *instance) continue;
+        // The sync call uses the instance's stack: neither the holder of
+        // the exclusive lock nor any implicit thread that needs it (a
+        // callback or sync lift of an async-typed function) may run.
         if (state.instances.at(*instance).exclusive == t) continue;
+        if (t == &t->task->thread && needs_exclusive(*t->task)) continue;
       }
       if (t->ready()) return t;
     }
@@ -143,48 +149,73 @@ Expected<void> Host::State::wait_until(std::string_view op, std::function<bool()
 
 Expected<bool> Host::State::wait_cancellable(std::string_view op, std::function<bool()> ready,
                                              bool yield, bool cancellable) {
+  return block(op, std::move(ready), yield, cancellable, nullptr);
+}
+
+Expected<bool> Host::State::block(std::string_view op, std::function<bool()> ready, bool yield,
+                                  bool cancellable, Thread* switch_to) {
   Stack* stack = current;
   if (stack->unwinding) return Error{kUnwound};
   CallScope* call = innermost();
-  if (!call) return trap(op, "the host cannot wait: no component call is running");
+  Thread* thread = current_thread();
+  if (!call || !thread) return trap(op, "the host cannot wait: no component call is running");
   if (deliver_pending_cancel(cancellable)) return true;
-  if (!yield && ready()) return false;
+  if (ready && !yield && !switch_to && ready()) return false;
+  // Without `ready` the thread suspends: it goes on once another resumes it.
+  if (!ready) thread->suspended = true;
 
+  // The innermost sync-typed call on this stack; an explicit thread's task
+  // (the bottom of its fiber) is not a call on it.
   CallScope* sync_call = nullptr;
-  for (auto it = stack->chain.rbegin(); it != stack->chain.rend(); ++it) {
-    if (!(*it)->type_async) {
-      sync_call = *it;
+  const size_t bottom = stack->base_thread ? 1 : 0;
+  for (size_t i = stack->chain.size(); i-- > bottom;) {
+    if (!stack->chain[i]->type_async) {
+      sync_call = stack->chain[i];
       break;
     }
   }
   if (!sync_call) {
     // Only async-typed calls on this stack, so it is a fiber: it waits, and
-    // its resumer goes on.
+    // its resumer goes on (with `switch_to`, when given).
     assert(stack->fiber && "async-typed calls run on fibers");
-    call->thread.ready = std::move(ready);
-    call->thread.low_priority = yield;
-    call->thread.cancellable = cancellable;
-    waiting.push_back(&call->thread);
+    if (ready) {
+      thread->ready = std::move(ready);
+      thread->low_priority = yield;
+      waiting.push_back(thread);
+    }
+    thread->cancellable = cancellable;
+    stack->switch_to = switch_to;
     for (CallScope* c : stack->chain) release(c->entered);
     stack->fiber->suspend();
     // Whoever resumed the fiber took the chain's instances again.
     if (stack->unwinding) return Error{kUnwound};
-    call->thread.cancellable = false;
-    const bool cancelled = call->thread.cancelled;
-    call->thread.cancelled = false;
+    thread->cancellable = false;
+    const bool cancelled = thread->cancelled;
+    thread->cancelled = false;
     return cancelled;
   }
 
+  // Above a sync-typed call: run the thread it switches to, then the ready
+  // threads of the call's instance, until this one may go on.
   bool others_ran = false;
+  if (switch_to) {
+    if (auto resumed = resume_thread(switch_to); !resumed) return resumed.error();
+    others_ran = true;
+    if (stack->unwinding) return Error{kUnwound};
+  }
+  auto can_go_on = [&] {
+    if (!ready) return !thread->suspended;
+    return yield ? others_ran : ready();
+  };
   for (;;) {
     auto polled = poll_host_tasks();
     if (!polled) return polled.error();
     others_ran = others_ran || *polled;
-    if (call == sync_call && (yield ? others_ran : ready())) return false;
+    if (call == sync_call && can_go_on()) return false;
     Thread* next = next_ready(*this, sync_call->callee, stack);
     if (!next) {
       if (*polled) continue;
-      if (call == sync_call && yield) return false;
+      if (call == sync_call && ready && yield) return false;
       // Other threads or host tasks wait, but none this call may run or
       // that goes on by itself: the event loop of this sync call is stuck.
       // None at all: the call blocked alone.
@@ -198,28 +229,71 @@ Expected<bool> Host::State::wait_cancellable(std::string_view op, std::function<
 
 namespace {
 
-// Runs `stack` until its fiber suspends or ends; the fiber's trap, if it
-// ended with one.
+// Runs `stack` until its fiber suspends or ends, then the thread it
+// switched to, if any, and so on; the trap of a fiber that ended with one.
 Expected<void> run_stack(Host::State& state, Stack* stack) {
-  for (CallScope* c : stack->chain) state.take(c->entered);
-  Stack* resumer = state.current;
-  state.current = stack;
-  stack->fiber->resume();
-  state.current = resumer;
-  if (!stack->fiber->finished()) return {};
-  std::optional<Error> trapped = std::move(stack->trap);
-  // A body that trapped leaves its calls behind: they end with the fiber.
-  for (CallScope* c : stack->chain) {
-    state.release(c->entered);
-    state.exit_implicit_thread(*c);
-    state.calls.erase(c->id);
+  while (stack) {
+    for (CallScope* c : stack->chain) state.take(c->entered);
+    Stack* resumer = state.current;
+    state.current = stack;
+    stack->running = true;
+    stack->fiber->resume();
+    stack->running = false;
+    state.current = resumer;
+    Thread* next = std::exchange(stack->switch_to, nullptr);
+    if (stack->fiber->finished()) {
+      std::optional<Error> trapped = std::move(stack->trap);
+      // A body that trapped leaves its calls behind: they end with the
+      // fiber, except an explicit thread's task, which other threads share.
+      for (size_t i = 0; i < stack->chain.size(); ++i) {
+        CallScope* c = stack->chain[i];
+        state.release(c->entered);
+        if (i == 0 && stack->base_thread) continue;
+        state.exit_implicit_thread(*c);
+        state.unregister_thread(c->thread);
+        // Threads thread.new-indirect made still run it (and unwind).
+        if (c->explicit_threads > 0) {
+          c->implicit_exited = true;
+          continue;
+        }
+        state.calls.erase(c->id);
+      }
+      if (stack->base_thread) {
+        state.unregister_thread(*stack->base_thread);
+        state.explicit_threads.erase(stack->base_thread);
+      }
+      state.fibers.erase(stack);
+      if (trapped) return *trapped;
+      return {};
+    }
+    if (!next) return {};
+    // thread.*-then-resume: the thread it names runs now, unless it is
+    // below (a sync loop), which sees that it may go on.
+    next->suspended = false;
+    if (auto it = std::find(state.waiting.begin(), state.waiting.end(), next);
+        it != state.waiting.end()) {
+      state.waiting.erase(it);
+      next->ready = nullptr;
+      next->low_priority = false;
+    }
+    if (!next->stack->fiber || next->stack->running) return {};
+    stack = next->stack;
   }
-  state.fibers.erase(stack);
-  if (trapped) return *trapped;
   return {};
 }
 
 }  // namespace
+
+Expected<void> Host::State::resume_thread(Thread* thread) {
+  thread->suspended = false;
+  if (auto it = std::find(waiting.begin(), waiting.end(), thread); it != waiting.end()) {
+    waiting.erase(it);
+    thread->ready = nullptr;
+    thread->low_priority = false;
+  }
+  if (!thread->stack->fiber || thread->stack->running) return {};
+  return run_stack(*this, thread->stack);
+}
 
 Expected<void> Host::State::resume(Thread* thread) {
   auto it = std::find(waiting.begin(), waiting.end(), thread);

@@ -103,6 +103,29 @@ Expected<Handle> ComponentRunner::Impl::async_builtin(const component::PlanTramp
       return i32_builtin(runtime, 0, 1, [this, cancellable = tr.cancellable](const auto&) {
         return value(host.thread_yield(cancellable));
       });
+    case K::ThreadIndex:
+      return i32_builtin(runtime, 0, 1, [this](const auto&) { return value(host.thread_index()); });
+    case K::ThreadResumeLater:
+      return i32_builtin(runtime, 1, 0,
+                         [this](const auto& a) { return none(host.thread_resume_later(a[0])); });
+    case K::ThreadSuspend:
+      return i32_builtin(runtime, 0, 1, [this, cancellable = tr.cancellable](const auto&) {
+        return value(host.thread_suspend(cancellable));
+      });
+    case K::ThreadSuspendThenResume:
+    case K::ThreadYieldThenResume:
+    case K::ThreadSuspendThenPromote:
+    case K::ThreadYieldThenPromote: {
+      using Switch = host::Host::ThreadSwitch;
+      const Switch how = tr.kind == K::ThreadSuspendThenResume    ? Switch::SuspendThenResume
+                         : tr.kind == K::ThreadYieldThenResume    ? Switch::YieldThenResume
+                         : tr.kind == K::ThreadSuspendThenPromote ? Switch::SuspendThenPromote
+                                                                  : Switch::YieldThenPromote;
+      return i32_builtin(runtime, 1, 1, [this, how, cancellable = tr.cancellable](const auto& a) {
+        return value(host.thread_switch(how, a[0], cancellable));
+      });
+    }
+    case K::ThreadNewIndirect: return thread_new_indirect(tr);
     case K::SubtaskCancel:
       return i32_builtin(runtime, 1, 1, [this, async = tr.cancellable](const auto& a) {
         return value(host.subtask_cancel(a[0], async));
@@ -142,6 +165,41 @@ Expected<Handle> ComponentRunner::Impl::async_builtin(const component::PlanTramp
   }
   return Error{std::string("internal error: `") + component::trampoline_kind_name(tr.kind) +
                "` is not a built-in of the async host"};
+}
+
+Expected<Handle> ComponentRunner::Impl::thread_new_indirect(
+    const component::PlanTrampolineDef& tr) {
+  const auto* table_export =
+      tr.func_table ? std::get_if<fact::CoreExport>(&*tr.func_table) : nullptr;
+  if (!table_export) {
+    return Error{"internal error: thread.new-indirect without the export of its table"};
+  }
+  const ValType arg_type = tr.start_type.params.at(0);
+  return runtime.host_func(
+      {ValType::I32, arg_type}, {ValType::I32},
+      [this, table_export = *table_export, start_type = tr.start_type](
+          const std::vector<Val>& args, std::vector<Val>& out) -> std::optional<std::string> {
+        constexpr const char* op = "thread.new-indirect";
+        // canon_thread_new_indirect: ftbl.get(fi), then trap_if(f.t != ft).
+        auto table = export_handle(table_export);
+        if (!table) return table.error().message;
+        const auto index = static_cast<uint32_t>(args.at(0).bits);
+        auto entry = runtime.table_get(*table, index);
+        if (!entry) return std::string(op) + ": " + entry.error().message;
+        if (!*entry) {
+          return std::string(op) + ": uninitialized element " + std::to_string(index) +
+                 " of the table";
+        }
+        if (runtime.func_type(**entry) != start_type) {
+          return std::string(op) + ": the function at table index " + std::to_string(index) +
+                 " has type " + wasm::to_string(runtime.func_type(**entry)) + ", not " +
+                 wasm::to_string(start_type) + " (indirect call type mismatch)";
+        }
+        auto thread = host.thread_new(host::GuestFunc{(*entry)->ref}, args.at(1));
+        if (!thread) return thread.error().message;
+        out.at(0) = Val::i32(*thread);
+        return std::nullopt;
+      });
 }
 
 wasm::FuncType ComponentRunner::Impl::task_return_type(

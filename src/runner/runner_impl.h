@@ -322,6 +322,10 @@ struct ComponentRunner::Impl {
   void view_memory(values::MemoryView& view, const host::CopyOptions& options,
                    std::string no_realloc);
 
+  // thread.new-indirect of one instance: the function at an index of its
+  // table, checked against the start type, becomes a new thread.
+  Expected<Handle> thread_new_indirect(const component::PlanTrampolineDef& tr);
+
   // task.return takes the result as a `canon lower` of it would pass it.
   wasm::FuncType task_return_type(const component::PlanTrampolineDef& tr) const;
 

@@ -166,6 +166,19 @@ json plan_json(const component::ComponentResult& r, const component::Plan& plan)
         j["kind"] = component::trampoline_kind_name(tr.kind);
         j["async"] = tr.cancellable;
         break;
+      case K::ThreadSuspend:
+      case K::ThreadSuspendThenResume:
+      case K::ThreadYieldThenResume:
+      case K::ThreadSuspendThenPromote:
+      case K::ThreadYieldThenPromote:
+        j["kind"] = component::trampoline_kind_name(tr.kind);
+        j["cancellable"] = tr.cancellable;
+        break;
+      case K::ThreadNewIndirect:
+        j["kind"] = component::trampoline_kind_name(tr.kind);
+        j["table"] = optional_def(tr.func_table);
+        j["start_type"] = wasm::to_string(tr.start_type);
+        break;
       default: j["kind"] = component::trampoline_kind_name(tr.kind); break;
     }
     if (component::is_resource_builtin(tr.kind)) {

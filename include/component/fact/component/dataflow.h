@@ -96,6 +96,14 @@ struct Trampoline {
     ErrorContextNew,
     ErrorContextDebugMessage,
     ErrorContextDrop,
+    ThreadIndex,
+    ThreadNewIndirect,
+    ThreadResumeLater,
+    ThreadSuspend,
+    ThreadSuspendThenResume,
+    ThreadYieldThenResume,
+    ThreadSuspendThenPromote,
+    ThreadYieldThenPromote,
   };
   Kind kind = Kind::LowerImport;
   uint32_t instance = 0;  // the component instance that made it
@@ -110,11 +118,16 @@ struct Trampoline {
   // TaskReturn: the result type (canonical), if any.
   std::optional<TypeId> result;
   uint32_t slot = 0;  // ContextGet, ContextSet
-  // ThreadYield, WaitableSetWait, WaitableSetPoll; the `async` immediate
+  // ThreadYield, ThreadSuspend, Thread*Then*, WaitableSetWait,
+  // WaitableSetPoll; the `async` immediate
   // of SubtaskCancel and of the cancel-read/cancel-write built-ins.
   bool cancellable = false;
   // Stream* and Future*: the canonical stream or future type.
   TypeId copy_type;
+  // ThreadNewIndirect: the core table of funcrefs it indexes (an export of
+  // a core instance), and the core type its entries must have.
+  std::optional<CoreDef> func_table;
+  wasm::FuncType start_type;
 };
 
 // Whether `kind` is a stream.* or future.* built-in.

@@ -153,9 +153,14 @@ struct PlanTrampolineDef {
   uint32_t result_type = 0;
   std::optional<TypeId> result;
   uint32_t slot = 0;  // ContextGet/Set
-  // ThreadYield, WaitableSetWait/Poll; the `async` immediate of
-  // subtask.cancel and of the cancel-read/cancel-write built-ins.
+  // ThreadYield, ThreadSuspend, Thread*Then*, WaitableSetWait/Poll; the
+  // `async` immediate of subtask.cancel and of the cancel-read/cancel-write
+  // built-ins.
   bool cancellable = false;
+  // ThreadNewIndirect: the core funcref table it indexes, and the core type
+  // the function it starts must have.
+  std::optional<PlanDef> func_table;
+  wasm::FuncType start_type;
 };
 
 struct Plan {

@@ -63,6 +63,11 @@ class Runtime {
   bool memory_is_64(Handle memory) const;
 
   Expected<void> table_set(Handle table, uint32_t index, Handle func);
+  // Entry `index` of a funcref table: its function, or nullopt when the
+  // entry is null; an error when the index is out of range.
+  Expected<std::optional<Handle>> table_get(Handle table, uint32_t index) const;
+  // The core type of a function.
+  wasm::FuncType func_type(Handle func) const;
 
   CallOutcome call(Handle func, const std::vector<Val>& args);
 

@@ -488,6 +488,36 @@ class Host {
   // its cancellation was delivered.
   Expected<void> task_cancel();
 
+  // --- Cooperative threads (canon thread.*) -----------------------------------
+  //
+  // A task's threads are its implicit thread and those thread.new-indirect
+  // makes; each has an index in its instance's thread table, and the task
+  // ends when the last of them exits (it must have resolved by then).
+
+  // thread.index: the running thread's index.
+  Expected<uint32_t> thread_index();
+  // thread.new-indirect: a new thread of the running task, which will call
+  // `func` with `arg` (the embedder checked its type); it starts suspended.
+  // Its index.
+  Expected<uint32_t> thread_new(GuestFunc func, wasm::Val arg);
+  // thread.resume-later: the suspended thread `index` of the running
+  // instance becomes ready.
+  Expected<void> thread_resume_later(uint32_t index);
+  // thread.suspend: the running thread suspends until another resumes it;
+  // 1 when it was resumed to have a cancellation delivered (`cancellable`).
+  Expected<uint32_t> thread_suspend(bool cancellable);
+  // thread.{suspend,yield}-then-{resume,promote}: the running thread
+  // suspends (or yields) and thread `index` of its instance runs next. A
+  // `resume` needs it suspended; a `promote` switches to it only when it is
+  // ready to run, and otherwise just suspends (or yields).
+  enum class ThreadSwitch : uint8_t {
+    SuspendThenResume,
+    YieldThenResume,
+    SuspendThenPromote,
+    YieldThenPromote,
+  };
+  Expected<uint32_t> thread_switch(ThreadSwitch how, uint32_t index, bool cancellable);
+
   // Unwinds every suspended fiber: each blocking call in it returns a trap
   // and its body ends. After a trap, and before the engine the fibers run
   // guest code in goes away (the destructor does it too).
