@@ -689,5 +689,220 @@ TEST_F(AsyncHostTest, HostTaskKeepsItsBorrowsUntilItResolves) {
               "was not lent by host_lift_borrow");
 }
 
+// --- A randomized scheduler test ---
+//
+// Random programs of a driver task in A: async calls into B (callees that
+// yield a random number of times, cancellably, and return a unique value),
+// waits on a waitable set, cancellations, yields, host tasks and new
+// threads. Checked against invariants: every call resolves exactly once
+// (no lost and no doubled event), its value comes back once, a cancelled
+// call resolves as cancelled or returned, every thread runs to its end, and
+// nothing is left in the tables.
+TEST_F(AsyncHostTest, RandomProgramsKeepTheSchedulerInvariants) {
+  size_t total_calls = 0, total_cancelled = 0, total_blocked = 0;
+  int total_threads = 0, total_host_tasks = 0;
+  for (uint32_t seed = 1; seed <= 150; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    uint32_t rng = seed * 2654435761u;
+    auto next = [&rng](uint32_t n) {
+      rng ^= rng << 13;
+      rng ^= rng >> 17;
+      rng ^= rng << 5;
+      return rng % n;
+    };
+    returned.clear();
+    struct Call {
+      uint32_t value = 0;
+      uint32_t handle = 0;  // 0: resolved when it started
+      bool cancel_requested = false;
+      int resolutions = 0;
+      uint32_t final_state = 0;
+    };
+    std::vector<Call> calls;
+    int threads_started = 0, threads_done = 0, host_tasks_done = 0;
+    uint32_t next_value = 1000;
+
+    const GuestFunc thread_body = guest([&, this](const Values& args) -> Expected<Values> {
+      for (uint32_t i = 0; i < args.at(0).bits; ++i) {
+        if (auto y = host.thread_yield(); !y) return y.error();
+      }
+      ++threads_done;
+      return Values{};
+    });
+
+    const GuestFunc driver = guest([&, this](const Values&) -> Expected<Values> {
+      const uint32_t set = must(host.waitable_set_new());
+      uint32_t memory[2] = {};
+      auto access = [&memory] {
+        return GuestMemory{reinterpret_cast<uint8_t*>(memory), sizeof memory};
+      };
+      // A subtask's resolution, from its event or a cancel's result.
+      auto resolve = [&](Call& c, uint32_t state) {
+        ++c.resolutions;
+        c.final_state = state;
+      };
+      auto find = [&](uint32_t handle) -> Call* {
+        for (Call& c : calls) {
+          if (c.handle == handle && c.resolutions == 0) return &c;
+        }
+        return nullptr;
+      };
+      auto wait_one = [&]() -> Expected<void> {
+        auto code = host.waitable_set_wait(set, access, 0);
+        if (!code) return code.error();
+        EXPECT_EQ(*code, kEventSubtask);
+        Call* c = find(memory[0]);
+        EXPECT_NE(c, nullptr) << "an event for handle " << memory[0] << " nobody waits for";
+        if (!c) return Error{"lost track"};
+        if (memory[1] < kStatusReturned) return {};  // STARTED: progress only
+        resolve(*c, memory[1]);
+        if (auto d = host.subtask_drop(c->handle); !d) return d.error();
+        return {};
+      };
+      auto pending = [&] {
+        int n = 0;
+        for (const Call& c : calls) n += c.resolutions == 0 ? 1 : 0;
+        return n;
+      };
+      const uint32_t steps = 5 + next(20);
+      for (uint32_t step = 0; step < steps; ++step) {
+        switch (next(6)) {
+          case 0: {  // an async call into B
+            const uint32_t value = next_value++;
+            const uint32_t yields = next(4);
+            const GuestFunc callee =
+                guest([this, value, yields](const Values&) -> Expected<Values> {
+                  for (uint32_t i = 0; i < yields; ++i) {
+                    auto y = host.thread_yield(true);
+                    if (!y) return y.error();
+                    if (*y == 1) {
+                      if (auto c = host.task_cancel(); !c) return c.error();
+                      return Values{};
+                    }
+                  }
+                  if (auto r = host.task_return(1, std::nullopt, StringEncoding::Utf8,
+                                                {Val::i32(value)});
+                      !r) {
+                    return r.error();
+                  }
+                  return Values{};
+                });
+            if (auto p = host.prepare_call(prepare_args(A, B, true, 64), std::nullopt); !p) {
+              return p.error();
+            }
+            auto packed = host.async_start_call(std::nullopt, std::nullopt, callee, 0, 1, 1);
+            if (!packed) return packed.error();
+            Call c;
+            c.value = value;
+            if ((*packed & 0xf) == kStatusReturned) {
+              resolve(c, kStatusReturned);
+            } else {
+              c.handle = *packed >> 4;
+              if (auto j = host.waitable_join(c.handle, set); !j) return j.error();
+            }
+            calls.push_back(c);
+            break;
+          }
+          case 1:  // wait for an event, if anything is pending
+            if (pending() > 0) {
+              if (auto w = wait_one(); !w) return w.error();
+            }
+            break;
+          case 2: {  // cancel a pending call (async: it is in the set)
+            std::vector<Call*> open;
+            for (Call& c : calls) {
+              if (c.resolutions == 0 && !c.cancel_requested) open.push_back(&c);
+            }
+            if (open.empty()) break;
+            Call& c = *open[next(static_cast<uint32_t>(open.size()))];
+            c.cancel_requested = true;
+            auto r = host.subtask_cancel(c.handle, true);
+            if (!r) return r.error();
+            if (*r != 0xffffffffu) {
+              resolve(c, *r);
+              if (auto j = host.waitable_join(c.handle, 0); !j) return j.error();
+              if (auto d = host.subtask_drop(c.handle); !d) return d.error();
+            }
+            break;
+          }
+          case 3:
+            if (auto y = host.thread_yield(); !y) return y.error();
+            break;
+          case 4: {  // a new thread, resumed later or at once
+            auto t = host.thread_new(thread_body, Val::i32(next(3)));
+            if (!t) return t.error();
+            ++threads_started;
+            if (next(2) == 0) {
+              if (auto r = host.thread_resume_later(*t); !r) return r.error();
+            } else if (auto r = host.thread_switch(Host::ThreadSwitch::YieldThenResume, *t, false);
+                       !r) {
+              return r.error();
+            }
+            break;
+          }
+          case 5: {  // a host task that takes a few turns
+            int polls = static_cast<int>(next(3));
+            HostTask task;
+            task.poll = [polls, &host_tasks_done]() mutable -> Expected<HostTaskPoll> {
+              if (polls-- > 0) return HostTaskPoll::Pending;
+              ++host_tasks_done;
+              return HostTaskPoll::Resolved;
+            };
+            auto r = host.call_host_task(A, std::move(task), {}, false);
+            if (!r) return r.error();
+            break;
+          }
+        }
+      }
+      while (pending() > 0) {
+        if (auto w = wait_one(); !w) return w.error();
+      }
+      while (threads_done < threads_started) {
+        if (auto y = host.thread_yield(); !y) return y.error();
+      }
+      if (auto d = host.waitable_set_drop(set); !d) return d.error();
+      return host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(7)})
+                 ? Expected<Values>(Values{})
+                 : Expected<Values>(Error{"task.return failed"});
+    });
+
+    Values got = must(call(lifted(A, driver)));
+    EXPECT_EQ(got, (Values{Val::i32(7)}));
+    std::multiset<uint32_t> values(returned.begin(), returned.end());
+    for (const Call& c : calls) {
+      EXPECT_EQ(c.resolutions, 1) << "call " << c.value;
+      const size_t seen = values.count(c.value);
+      if (c.final_state == kStatusReturned) {
+        EXPECT_EQ(seen, 1u) << "call " << c.value << " returned, but its value came back " << seen
+                            << " times";
+      } else {
+        EXPECT_TRUE(c.cancel_requested) << "call " << c.value;
+        EXPECT_TRUE(c.final_state == 3 || c.final_state == 4) << c.final_state;
+        EXPECT_EQ(seen, 0u) << "cancelled call " << c.value;
+      }
+    }
+    EXPECT_EQ(returned.size(), values.size());
+    EXPECT_EQ(threads_done, threads_started);
+    EXPECT_EQ(host.live_handles(A), 0u);
+    EXPECT_EQ(host.live_handles(B), 0u);
+    EXPECT_EQ(host.call_depth(), 0u);
+    total_calls += calls.size();
+    for (const Call& c : calls) {
+      total_cancelled += c.final_state == 3 || c.final_state == 4 ? 1 : 0;
+      total_blocked += c.handle != 0 ? 1 : 0;
+    }
+    total_threads += threads_started;
+    total_host_tasks += host_tasks_done;
+    if (HasFailure()) break;
+  }
+  // The programs reach every path: calls that block, cancellations that
+  // win, threads and host tasks.
+  EXPECT_GT(total_calls, 100u);
+  EXPECT_GT(total_blocked, 50u);
+  EXPECT_GT(total_cancelled, 10u);
+  EXPECT_GT(total_threads, 50);
+  EXPECT_GT(total_host_tasks, 50);
+}
+
 }  // namespace
 }  // namespace fact::host
