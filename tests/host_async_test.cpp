@@ -51,14 +51,18 @@ void expect_trap(const Expected<T>& result, std::string_view needle,
   }
 }
 
-TEST(Fiber, HandsControlBackAndForth) {
+class FiberTest : public ::testing::TestWithParam<FiberBackend> {};
+
+TEST_P(FiberTest, HandsControlBackAndForth) {
   std::vector<int> order;
   Fiber* self = nullptr;
-  Fiber fiber([&] {
-    order.push_back(1);
-    self->suspend();
-    order.push_back(3);
-  });
+  Fiber fiber(
+      [&] {
+        order.push_back(1);
+        self->suspend();
+        order.push_back(3);
+      },
+      GetParam());
   self = &fiber;
   EXPECT_FALSE(fiber.started());
   fiber.resume();
@@ -70,27 +74,53 @@ TEST(Fiber, HandsControlBackAndForth) {
   EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
 }
 
-TEST(Fiber, NestsAndNeverStarted) {
-  Fiber never([] {});
+TEST_P(FiberTest, NestsAndNeverStarted) {
+  Fiber never([] {}, GetParam());
   std::vector<int> order;
   Fiber* inner_self = nullptr;
-  Fiber inner([&] {
-    order.push_back(2);
-    inner_self->suspend();
-    order.push_back(4);
-  });
+  Fiber inner(
+      [&] {
+        order.push_back(2);
+        inner_self->suspend();
+        order.push_back(4);
+      },
+      GetParam());
   inner_self = &inner;
-  Fiber outer([&] {
-    order.push_back(1);
-    inner.resume();
-    order.push_back(3);
-  });
+  Fiber outer(
+      [&] {
+        order.push_back(1);
+        inner.resume();
+        order.push_back(3);
+      },
+      GetParam());
   outer.resume();
   inner.resume();
   EXPECT_TRUE(outer.finished());
   EXPECT_TRUE(inner.finished());
   EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 4}));
 }
+
+// Deep recursion on a fiber's own stack (several MiB of frames would not
+// fit a small stack), on each backend.
+int deep(int n) {
+  volatile char frame[1024];
+  frame[0] = static_cast<char>(n);
+  return n == 0 ? frame[0] : deep(n - 1) + frame[0] - static_cast<char>(n) + 1;
+}
+
+TEST_P(FiberTest, RunsDeepCallsOnItsOwnStack) {
+  int result = -1;
+  Fiber fiber([&] { result = deep(4000); }, GetParam());
+  fiber.resume();
+  EXPECT_TRUE(fiber.finished());
+  EXPECT_EQ(result, 4000);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FiberTest,
+                         ::testing::Values(FiberBackend::Threads, FiberBackend::Ucontext),
+                         [](const ::testing::TestParamInfo<FiberBackend>& info) {
+                           return info.param == FiberBackend::Threads ? "Threads" : "Ucontext";
+                         });
 
 // Instances: H (the host, as a caller), A and B.
 constexpr uint32_t H = 0, A = 1, B = 2;
@@ -99,12 +129,13 @@ constexpr uint32_t kEventSubtask = 1;
 
 class AsyncHostTest : public ::testing::Test {
  protected:
-  AsyncHostTest() : host(options()) {
+  explicit AsyncHostTest(FiberBackend backend = FiberBackend::Ucontext) : host(options(backend)) {
     for (uint32_t instance : {H, A, B}) must(host.add_instance(instance));
   }
 
-  HostOptions options() {
+  HostOptions options(FiberBackend backend) {
     HostOptions o;
+    o.fiber_backend = backend;
     o.call_guest = [this](GuestFunc f, const Values& args) -> Expected<Values> {
       auto it = guests.find(f.ref);
       if (it == guests.end()) return Error{"no guest function " + std::to_string(f.ref)};
@@ -195,6 +226,9 @@ class AsyncHostTest : public ::testing::Test {
   std::set<uint32_t> may_not_leave;
   std::vector<uint32_t> returned;  // what [async-return] helpers received
   Host host;
+
+  // The randomized scheduler test (below).
+  void run_random_programs();
 };
 
 TEST_F(AsyncHostTest, StackfulCallReturnsThroughTaskReturn) {
@@ -698,7 +732,7 @@ TEST_F(AsyncHostTest, HostTaskKeepsItsBorrowsUntilItResolves) {
 // (no lost and no doubled event), its value comes back once, a cancelled
 // call resolves as cancelled or returned, every thread runs to its end, and
 // nothing is left in the tables.
-TEST_F(AsyncHostTest, RandomProgramsKeepTheSchedulerInvariants) {
+void AsyncHostTest::run_random_programs() {
   size_t total_calls = 0, total_cancelled = 0, total_blocked = 0;
   int total_threads = 0, total_host_tasks = 0;
   for (uint32_t seed = 1; seed <= 150; ++seed) {
@@ -903,6 +937,16 @@ TEST_F(AsyncHostTest, RandomProgramsKeepTheSchedulerInvariants) {
   EXPECT_GT(total_threads, 50);
   EXPECT_GT(total_host_tasks, 50);
 }
+
+TEST_F(AsyncHostTest, RandomProgramsKeepTheSchedulerInvariants) { run_random_programs(); }
+
+// The same programs on the other fiber backend.
+class ThreadFiberHostTest : public AsyncHostTest {
+ protected:
+  ThreadFiberHostTest() : AsyncHostTest(FiberBackend::Threads) {}
+};
+
+TEST_F(ThreadFiberHostTest, RandomProgramsKeepTheSchedulerInvariants) { run_random_programs(); }
 
 }  // namespace
 }  // namespace fact::host

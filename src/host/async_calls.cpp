@@ -40,9 +40,11 @@ Stack* new_fiber(Host::State& state, CallScope& call,
   Stack* stack = owned.get();
   stack->chain.push_back(&call);
   call.thread.stack = stack;
-  stack->fiber = std::make_unique<Fiber>([&state, stack, &call, on_start = std::move(on_start)] {
-    if (auto ran = state.run_call(call, on_start); !ran) stack->trap = ran.error();
-  });
+  stack->fiber = std::make_unique<Fiber>(
+      [&state, stack, &call, on_start = std::move(on_start)] {
+        if (auto ran = state.run_call(call, on_start); !ran) stack->trap = ran.error();
+      },
+      state.options.fiber_backend);
   state.fibers.emplace(stack, std::move(owned));
   return stack;
 }

@@ -76,24 +76,26 @@ Expected<uint32_t> Host::thread_new(GuestFunc func, wasm::Val arg) {
   stack->chain.push_back(task);
   stack->base_thread = thread;
   thread->stack = stack;
-  stack->fiber = std::make_unique<Fiber>([&s, stack, thread, task, func, arg] {
-    auto ran = s.call_guest(func, {arg});
-    if (!ran) {
-      stack->trap = ran.error();
-      return;
-    }
-    // The thread exits (Task.unregister_thread); its task ends with its
-    // last thread, and must have resolved by then.
-    s.unregister_thread(*thread);
-    s.release(task->entered);
-    stack->chain.pop_back();
-    --task->explicit_threads;
-    if (task->implicit_exited && task->explicit_threads == 0) {
-      const bool resolved = task->state == CallScope::State::Resolved;
-      s.calls.erase(task->id);
-      if (!resolved) stack->trap = Error{kNoResult};
-    }
-  });
+  stack->fiber = std::make_unique<Fiber>(
+      [&s, stack, thread, task, func, arg] {
+        auto ran = s.call_guest(func, {arg});
+        if (!ran) {
+          stack->trap = ran.error();
+          return;
+        }
+        // The thread exits (Task.unregister_thread); its task ends with its
+        // last thread, and must have resolved by then.
+        s.unregister_thread(*thread);
+        s.release(task->entered);
+        stack->chain.pop_back();
+        --task->explicit_threads;
+        if (task->implicit_exited && task->explicit_threads == 0) {
+          const bool resolved = task->state == CallScope::State::Resolved;
+          s.calls.erase(task->id);
+          if (!resolved) stack->trap = Error{kNoResult};
+        }
+      },
+      s.options.fiber_backend);
   ++task->explicit_threads;
   s.fibers.emplace(stack, std::move(stack_owned));
   s.explicit_threads.emplace(thread, std::move(owned));

@@ -117,6 +117,7 @@
 
 #include "fact/adapter.h"
 #include "fact/error.h"
+#include "fact/host/fiber.h"
 #include "fact/wasm/types.h"
 
 namespace fact::host {
@@ -230,6 +231,8 @@ struct HostOptions {
   SetMayLeave set_may_leave;
   // Needed for futures and streams whose payload is not a number.
   CopyElements copy_elements;
+  // What the fibers of blocking calls and threads run on (fact/host/fiber.h).
+  FiberBackend fiber_backend = FiberBackend::Ucontext;
 };
 
 // How a function was lifted: `canon lift` without `async`, with `async`
