@@ -15,6 +15,7 @@
 
 #include "fact/host/fiber.h"
 #include "fact/host/host.h"
+#include "support/expected.h"
 
 namespace fact::host {
 namespace {
@@ -22,34 +23,8 @@ namespace {
 using wasm::Val;
 using Values = std::vector<Val>;
 
-template <class T>
-T must(Expected<T> result, std::source_location where = std::source_location::current()) {
-  if (!result) {
-    ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line())) << result.error().message;
-    return T{};
-  }
-  return std::move(result).value();
-}
-
-void must(Expected<void> result, std::source_location where = std::source_location::current()) {
-  if (!result) {
-    ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line())) << result.error().message;
-  }
-}
-
-template <class T>
-void expect_trap(const Expected<T>& result, std::string_view needle,
-                 std::source_location where = std::source_location::current()) {
-  if (result) {
-    ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line()))
-        << "expected a trap containing \"" << needle << "\"";
-    return;
-  }
-  if (result.error().message.find(needle) == std::string::npos) {
-    ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line()))
-        << "trap \"" << result.error().message << "\" does not contain \"" << needle << "\"";
-  }
-}
+using fact::testing::expect_trap;
+using fact::testing::must;
 
 class FiberTest : public ::testing::TestWithParam<FiberBackend> {};
 
