@@ -913,6 +913,42 @@ void AsyncHostTest::run_random_programs() {
   EXPECT_GT(total_host_tasks, 50);
 }
 
+TEST_F(AsyncHostTest, CancellationIsDeliveredToASuspendedThreadOfTheTask) {
+  // The callee's implicit thread exits after making a thread that suspends
+  // cancellably; the caller's cancel resumes that thread, which cancels
+  // the task.
+  uint32_t seen_cancelled = 0;
+  const GuestFunc body = guest([&, this](const Values&) -> Expected<Values> {
+    auto cancelled = host.thread_suspend(true);
+    if (!cancelled) return cancelled.error();
+    seen_cancelled = *cancelled;
+    if (auto c = host.task_cancel(); !c) return c.error();
+    return Values{};
+  });
+  const GuestFunc callee = guest([&, this](const Values&) -> Expected<Values> {
+    auto t = host.thread_new(body, Val::i32(0));
+    if (!t) return t.error();
+    if (auto r = host.thread_resume_later(*t); !r) return r.error();
+    return Values{};
+  });
+  const GuestFunc caller = guest([&, this](const Values&) -> Expected<Values> {
+    must(host.prepare_call(prepare_args(A, B, true, 64), std::nullopt));
+    const uint32_t packed =
+        must(host.async_start_call(std::nullopt, std::nullopt, callee, 0, 1, 1));
+    EXPECT_EQ(packed & 0xf, 1u);  // STARTED: the new thread has not run yet
+    const uint32_t subtask = packed >> 4;
+    must(host.thread_yield());                                 // the thread runs and suspends
+    EXPECT_EQ(must(host.subtask_cancel(subtask, false)), 4u);  // CANCELLED_BEFORE_RETURNED
+    must(host.subtask_drop(subtask));
+    must(host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(0)}));
+    return Values{};
+  });
+  must(call(lifted(A, caller)));
+  EXPECT_EQ(seen_cancelled, 1u);
+  EXPECT_TRUE(returned.empty());
+  EXPECT_EQ(host.live_handles(B), 0u);
+}
+
 TEST_F(AsyncHostTest, RandomProgramsKeepTheSchedulerInvariants) { run_random_programs(); }
 
 // The same programs on the other fiber backend.

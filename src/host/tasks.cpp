@@ -94,13 +94,25 @@ Expected<void> Host::State::request_cancellation(std::string_view op, CallScope&
     thread.cancelled = true;
     return resume(&thread);
   }
+  // The candidates: the task's threads that wait or are suspended where
+  // cancellation may be delivered; its implicit thread not while another
+  // holds the lock it needs. The implicit thread goes first, then the
+  // others by index (the specification picks any).
   const InstanceState& inst = instances.at(task.callee);
   const bool exclusive_elsewhere =
       needs_exclusive(task) && inst.exclusive != nullptr && inst.exclusive != &thread;
-  if (suspended && !exclusive_elsewhere && entering(op, caller, task.callee)) {
+  Thread* chosen = suspended && !exclusive_elsewhere ? &thread : nullptr;
+  for (const auto& [key, other] : explicit_threads) {
+    if (chosen && chosen == &thread) break;
+    if (other->task != &task || !other->cancellable) continue;
+    const bool blocked =
+        other->suspended || std::find(waiting.begin(), waiting.end(), other.get()) != waiting.end();
+    if (blocked && (!chosen || other->index < chosen->index)) chosen = other.get();
+  }
+  if (chosen && entering(op, caller, task.callee)) {
     task.state = CallScope::State::CancelDelivered;
-    thread.cancelled = true;
-    return resume_thread(&thread);
+    chosen->cancelled = true;
+    return resume_thread(chosen);
   }
   // Delivered at its next cancellable wait.
   task.state = CallScope::State::PendingCancel;
