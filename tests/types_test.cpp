@@ -644,6 +644,19 @@ TEST(CheckValueType, RejectsEmptyAndDuplicates) {
       "list type `list<u8, 0>` has length 0; a fixed-length list needs a length of at least 1");
 }
 
+TEST(CheckValueType, RejectsStreamsOfCharsAndBorrowPayloads) {
+  TypeStore s;
+  const TypeId c = s.primitive(TypeKind::Char);
+  const TypeId borrow = s.borrow(0);
+  EXPECT_NE(check_error(s, s.stream(c)).find("`stream<char>` is not valid"), std::string::npos);
+  EXPECT_EQ(check_error(s, s.future(c)), "ok");
+  EXPECT_EQ(check_error(s, s.stream(s.own(0))), "ok");
+  for (TypeId bad : {s.future(borrow), s.stream(s.list(s.option(borrow)))}) {
+    EXPECT_NE(check_error(s, bad).find("payloads may not hold a `borrow`"), std::string::npos)
+        << check_error(s, bad);
+  }
+}
+
 TEST(CheckValueType, FindsProblemsInNestedTypes) {
   TypeStore s;
   const TypeId u8 = s.primitive(TypeKind::U8);

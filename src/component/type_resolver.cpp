@@ -194,15 +194,16 @@ Expected<TypeId> TypeResolver::defvaltype(const TypeSpace& scope, const DefValTy
         } else if constexpr (std::is_same_v<T, StreamType>) {
           auto e = opt(t.element);
           if (!e) return e.error();
-          // Validation rejects a stream of chars: text streams are streams of
-          // bytes in an encoding the two sides agree on.
-          if (*e && store_.get(**e).kind == TypeKind::Char) {
-            return error_at(at, "`stream<char>` is not valid");
+          if (auto problem = copy_payload_problem(store_, TypeKind::Stream, *e)) {
+            return error_at(at, *problem);
           }
           return store_.stream(*e);
         } else if constexpr (std::is_same_v<T, FutureType>) {
           auto e = opt(t.element);
           if (!e) return e.error();
+          if (auto problem = copy_payload_problem(store_, TypeKind::Future, *e)) {
+            return error_at(at, *problem);
+          }
           return store_.future(*e);
         } else {
           static_assert(std::is_same_v<T, MapType>);

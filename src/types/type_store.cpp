@@ -663,10 +663,16 @@ std::optional<std::string> check_names(std::string_view what,
   return std::nullopt;
 }
 
-// The problem with one type itself, ignoring its children.
-std::optional<std::string> own_problem(const TypeNode& n) {
+// The problem with one type itself, ignoring its children's own problems.
+std::optional<std::string> own_problem(const TypeStore& store, const TypeNode& n) {
   std::vector<std::string_view> names;
   switch (n.kind) {
+    case TypeKind::Future:
+    case TypeKind::Stream:
+      if (auto problem = copy_payload_problem(store, n.kind, n.element)) {
+        return "has an invalid payload: " + *problem;
+      }
+      break;
     case TypeKind::Flags:
       if (n.labels.empty() || n.labels.size() > 32) {
         return "has " + std::to_string(n.labels.size()) +
@@ -700,6 +706,21 @@ std::optional<std::string> own_problem(const TypeNode& n) {
 }
 
 }  // namespace
+
+std::optional<std::string> copy_payload_problem(const TypeStore& store, TypeKind kind,
+                                                std::optional<TypeId> element) {
+  if (!element) return std::nullopt;
+  const TypeNode& payload = store.get(*element);
+  if (kind == TypeKind::Stream && payload.kind == TypeKind::Char) {
+    return "`stream<char>` is not valid (a text stream is a stream of bytes in an encoding both "
+           "sides agree on)";
+  }
+  if (payload.contains_borrow) {
+    return "`" + std::string(kind_name(kind)) +
+           "` payloads may not hold a `borrow` (a borrow cannot outlive the call that lent it)";
+  }
+  return std::nullopt;
+}
 
 std::string to_string(const TypeStore& store, TypeId id) {
   return Printer(store, kUnlimited).print(id);
@@ -743,7 +764,7 @@ Expected<void> check_value_type(const TypeStore& store, TypeId id) {
   for (uint32_t index : reachable) {
     const TypeId child{index};
     const TypeNode& n = store.get(child);
-    if (auto problem = own_problem(n)) {
+    if (auto problem = own_problem(store, n)) {
       return Error{std::string(kind_name(n.kind)) + " type " + quoted(store, child) + " " +
                    *problem};
     }

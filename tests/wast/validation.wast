@@ -178,3 +178,18 @@
 (assert_invalid
   (component (core module (import "a" "b" (func)) (import "a" "b" (func))))
   "duplicate import name `a:b`")
+
+;; stream and future payloads: no `stream<char>`, and no borrow handles
+(assert_invalid
+  (component (type (stream char)))
+  "`stream<char>` is not valid")
+(assert_invalid
+  (component
+    (type $r (resource (rep i32)))
+    (type (future (borrow $r))))
+  "payloads may not hold a `borrow`")
+(assert_invalid
+  (component
+    (type $r (resource (rep i32)))
+    (type (stream (list (borrow $r)))))
+  "payloads may not hold a `borrow`")

@@ -197,6 +197,11 @@ class TypeStore {
 // and not empty, fixed-length lists have a length of at least 1, and the
 // 64-bit element size stays below 2^28. The error names the offending type.
 Expected<void> check_value_type(const TypeStore& store, TypeId id);
+// Why `stream<element>` or `future<element>` (`kind`) is not valid, as the
+// binary format's validation says: a stream of chars, or a payload that
+// holds a borrow. nullopt when it is valid.
+std::optional<std::string> copy_payload_problem(const TypeStore& store, TypeKind kind,
+                                                std::optional<TypeId> element);
 Expected<void> check_func_type(const TypeStore& store, FuncTypeId id);
 
 // WIT-style text for a type, e.g. "record { x: f32, y: option<u8> }".
