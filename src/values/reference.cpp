@@ -170,7 +170,8 @@ Expected<std::vector<Value>> Reference::lift_flat_values(const std::vector<TypeI
     }
     uint64_t ptr = flat[0].bits;
     if (ptr % tuple_alignment(types, memory.memory64) != 0) {
-      return reference_trap(TrapCode::UnalignedPointer, "tuple at " + std::to_string(ptr));
+      return reference_trap(TrapCode::UnalignedPointer,
+                            "pointer not aligned (tuple at " + std::to_string(ptr) + ")");
     }
     if (!in_bounds(memory, ptr, tuple_size(types, memory.memory64))) {
       return reference_trap(TrapCode::MemoryOutOfBounds, "tuple at " + std::to_string(ptr));

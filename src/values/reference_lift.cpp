@@ -141,7 +141,10 @@ Expected<Value> Reference::load_string(const MemoryView& memory, uint64_t ptr,
   }
   if (auto spent = spend(memory, byte_length / 64 + 1); !spent) return spent.error();
   if (ptr % align != 0)
-    return reference_trap(TrapCode::UnalignedPointer, "string at " + std::to_string(ptr));
+    // Wasmtime's words, which its scripts check, then where.
+    return reference_trap(TrapCode::UnalignedPointer, "string pointer not aligned to " +
+                                                          std::to_string(align) + " (string at " +
+                                                          std::to_string(ptr) + ")");
   if (!in_bounds(memory, ptr, byte_length)) {
     return reference_trap(
         TrapCode::StringOutOfBounds,
@@ -184,7 +187,8 @@ Expected<Value> Reference::load_list(const TypeNode& list, const MemoryView& mem
   }
   if (auto spent = spend(memory, length); !spent) return spent.error();
   if (ptr % align != 0)
-    return reference_trap(TrapCode::UnalignedPointer, "list at " + std::to_string(ptr));
+    return reference_trap(TrapCode::UnalignedPointer,
+                          "list pointer is not aligned (list at " + std::to_string(ptr) + ")");
   if (!in_bounds(memory, ptr, length * size)) {
     return reference_trap(
         TrapCode::ListOutOfBounds,

@@ -434,3 +434,23 @@
 ;; A component calls its own export through a lowered import.
 (component instance $t27 $traps)
 (assert_trap (invoke "self#run") "cannot enter component instance")
+
+;; At the root boundary the host lifts results itself: a misaligned string or
+;; list traps with Wasmtime's words after the trap's name.
+(component definition $root
+  (core module $m
+    (memory (export "m") 1)
+    ;; (pointer 1, length 1) at 4
+    (func (export "f") (result i32)
+      (i32.store (i32.const 4) (i32.const 1))
+      (i32.store (i32.const 8) (i32.const 1))
+      (i32.const 4)))
+  (core instance $m (instantiate $m))
+  (func (export "utf16") (result string)
+    (canon lift (core func $m "f") (memory (core memory $m "m")) string-encoding=utf16))
+  (func (export "list") (result (list u32))
+    (canon lift (core func $m "f") (memory (core memory $m "m")))))
+(component instance $root)
+(assert_trap (invoke "utf16") "unaligned pointer): string pointer not aligned to 2")
+(component instance $root)
+(assert_trap (invoke "list") "unaligned pointer): list pointer is not aligned")
