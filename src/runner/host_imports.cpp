@@ -10,6 +10,8 @@
 // the reference host (Host::call_host_task), which polls an asynchronous
 // function until it has its result and lets an `async` caller wait for it
 // as for any subtask.
+#include <set>
+
 #include "fact/type_expr.h"
 #include "runner_impl.h"
 
@@ -52,10 +54,13 @@ Expected<void> ComponentRunner::Impl::link_host_resources() {
 namespace {
 
 // What of `type` a host function cannot pass: futures, streams, error
-// contexts, and handles of resources the host does not define.
+// contexts, and handles of resources the host does not define. Each
+// distinct type is looked at once (`seen`): types are DAGs.
 std::optional<std::string> unsupported_inside(
     const TypeStore& store, TypeId type, const component::Plan& plan,
-    const std::map<component::ResourceId, const HostResource*>& host_resources) {
+    const std::map<component::ResourceId, const HostResource*>& host_resources,
+    std::set<uint32_t>& seen) {
+  if (!seen.insert(type.index).second) return std::nullopt;
   const TypeNode& node = store.get(type);
   switch (node.kind) {
     case TypeKind::Future:
@@ -74,7 +79,7 @@ std::optional<std::string> unsupported_inside(
     default: break;
   }
   for (TypeId child : detail::children(node)) {
-    if (auto found = unsupported_inside(store, child, plan, host_resources)) return found;
+    if (auto found = unsupported_inside(store, child, plan, host_resources, seen)) return found;
   }
   return std::nullopt;
 }
@@ -99,9 +104,10 @@ Expected<Handle> ComponentRunner::Impl::lower_import(const component::PlanTrampo
   std::vector<TypeId> params, results;
   for (const Param& p : type.params) params.push_back(p.type);
   if (type.result) results.push_back(*type.result);
+  std::set<uint32_t> seen;
   for (const std::vector<TypeId>* list : {&params, &results}) {
     for (TypeId t : *list) {
-      if (auto what = unsupported_inside(store, t, plan, imported_resources)) {
+      if (auto what = unsupported_inside(store, t, plan, imported_resources, seen)) {
         return Error{name + " passes " + *what};
       }
     }

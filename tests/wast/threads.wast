@@ -18,6 +18,7 @@
   (core func $suspend-then-resume (canon thread.suspend-then-resume))
   (core func $yield-then-resume (canon thread.yield-then-resume))
   (core func $yield-then-promote (canon thread.yield-then-promote))
+  (core func $suspend-then-promote (canon thread.suspend-then-promote))
   (core module $m
     (import "" "t" (table 3 funcref))
     (import "" "task.return" (func $task.return (param i32)))
@@ -29,6 +30,7 @@
     (import "" "suspend-then-resume" (func $suspend-then-resume (param i32) (result i32)))
     (import "" "yield-then-resume" (func $yield-then-resume (param i32) (result i32)))
     (import "" "yield-then-promote" (func $yield-then-promote (param i32) (result i32)))
+    (import "" "suspend-then-promote" (func $suspend-then-promote (param i32) (result i32)))
     ;; entry 0 starts a thread; entry 1 has the wrong type for one; 2 is null
     (elem (table 0) (i32.const 0) func $child $wrong-type)
 
@@ -113,6 +115,16 @@
       (drop (call $yield-then-resume (local.get $t)))
       (call $return-log))
 
+    ;; suspend-then-promote switches to a ready thread, which wakes this one.
+    (func (export "suspend-then-promote")
+      (local $t i32)
+      (global.set $main (call $index))
+      (local.set $t (call $new (i32.const 0) (i32.const 5)))
+      (call $resume-later (local.get $t))
+      (drop (call $suspend-then-promote (local.get $t)))
+      (call $note (i32.const 6))
+      (call $return-log))
+
     ;; Traps.
     (func (export "resume-running") (call $resume-later (call $index)))
     (func (export "unknown-thread") (call $resume-later (i32.const 99)))
@@ -146,7 +158,8 @@
     (export "yield" (func $yield))
     (export "suspend-then-resume" (func $suspend-then-resume))
     (export "yield-then-resume" (func $yield-then-resume))
-    (export "yield-then-promote" (func $yield-then-promote))))))
+    (export "yield-then-promote" (func $yield-then-promote))
+    (export "suspend-then-promote" (func $suspend-then-promote))))))
   (func (export "new-then-resume") async (result u32) (canon lift (core func $i "new-then-resume") async))
   (func (export "resume-later") async (result u32) (canon lift (core func $i "resume-later") async))
   (func (export "suspend-then-resume") async (result u32)
@@ -155,6 +168,8 @@
   (func (export "last-thread-returns") async (result u32)
     (canon lift (core func $i "last-thread-returns") async))
   (func (export "promote") async (result u32) (canon lift (core func $i "promote") async))
+  (func (export "suspend-then-promote") async (result u32)
+    (canon lift (core func $i "suspend-then-promote") async))
   (func (export "resume-running") async (result u32) (canon lift (core func $i "resume-running") async))
   (func (export "unknown-thread") async (result u32) (canon lift (core func $i "unknown-thread") async))
   (func (export "resume-twice") async (result u32) (canon lift (core func $i "resume-twice") async))
@@ -178,6 +193,8 @@
 (assert_return (invoke "last-thread-returns") (u32.const 99))
 (component instance $T)
 (assert_return (invoke "promote") (u32.const 18238))
+(component instance $T)
+(assert_return (invoke "suspend-then-promote") (u32.const 56))
 (component instance $T)
 (assert_return (invoke "sync-suspend") (u32.const 5))
 
