@@ -101,6 +101,8 @@ INSTANTIATE_TEST_SUITE_P(Backends, FiberTest,
 constexpr uint32_t H = 0, A = 1, B = 2;
 constexpr uint32_t kStatusReturned = 2;
 constexpr uint32_t kEventSubtask = 1;
+constexpr uint32_t kEventStreamRead = 2;
+constexpr uint32_t kEventStreamWrite = 3;
 
 class AsyncHostTest : public ::testing::Test {
  protected:
@@ -702,14 +704,13 @@ TEST_F(AsyncHostTest, HostTaskKeepsItsBorrowsUntilItResolves) {
 //
 // Random programs of a driver task in A: async calls into B (callees that
 // yield a random number of times, cancellably, and return a unique value),
-// waits on a waitable set, cancellations, yields, host tasks and new
-// threads. Checked against invariants: every call resolves exactly once
-// (no lost and no doubled event), its value comes back once, a cancelled
-// call resolves as cancelled or returned, every thread runs to its end, and
-// nothing is left in the tables.
+// waits on a waitable set, cancellations, yields, host tasks, new threads
+// and pieces of a stream written and read. Checked against invariants: every call resolves exactly
+// once (no lost and no doubled event), its value comes back once, a cancelled call resolves as
+// cancelled or returned, every thread runs to its end, and nothing is left in the tables.
 void AsyncHostTest::run_random_programs() {
   size_t total_calls = 0, total_cancelled = 0, total_blocked = 0;
-  int total_threads = 0, total_host_tasks = 0;
+  int total_threads = 0, total_host_tasks = 0, total_bytes = 0;
   for (uint32_t seed = 1; seed <= 150; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     uint32_t rng = seed * 2654435761u;
@@ -730,6 +731,36 @@ void AsyncHostTest::run_random_programs() {
     std::vector<Call> calls;
     int threads_started = 0, threads_done = 0, host_tasks_done = 0;
     uint32_t next_value = 1000;
+    // One stream<u8> within A, written and read in random pieces: every
+    // byte arrives once and in order.
+    constexpr uint32_t kStreamTable = 1;
+    ElementType u8;
+    u8.present = true;
+    u8.number = true;
+    u8.size32 = u8.align32 = u8.size64 = u8.align64 = 1;
+    if (seed == 1) must(host.add_stream_table(kStreamTable, A, /*type*/ 100, u8));
+    struct StreamState {
+      std::optional<CopyEnds> ends;
+      bool writing = false, reading = false;
+      // A pending copy's event is due: a copy of the other end met it.
+      bool write_due = false, read_due = false;
+      uint32_t written = 0, read = 0;
+      uint8_t source[16] = {}, destination[16] = {};
+      CopyOptions write_options, read_options;
+    } stream;
+    stream.write_options.memory = [&stream] { return GuestMemory{stream.source, 16}; };
+    stream.write_options.async = true;
+    stream.read_options.memory = [&stream] { return GuestMemory{stream.destination, 16}; };
+    stream.read_options.async = true;
+    int bytes_checked = 0;
+    // A completed read of `n` bytes: they are the next ones written.
+    auto check_read = [&](uint32_t n) {
+      for (uint32_t i = 0; i < n; ++i) {
+        EXPECT_EQ(stream.destination[i], static_cast<uint8_t>(stream.read + i)) << "byte " << i;
+      }
+      stream.read += n;
+      bytes_checked += static_cast<int>(n);
+    };
 
     const GuestFunc thread_body = guest([&, this](const Values& args) -> Expected<Values> {
       for (uint32_t i = 0; i < args.at(0).bits; ++i) {
@@ -759,6 +790,21 @@ void AsyncHostTest::run_random_programs() {
       auto wait_one = [&]() -> Expected<void> {
         auto code = host.waitable_set_wait(set, access, 0);
         if (!code) return code.error();
+        if (*code == kEventStreamRead || *code == kEventStreamWrite) {
+          const bool read = *code == kEventStreamRead;
+          EXPECT_TRUE(stream.ends &&
+                      memory[0] == (read ? stream.ends->readable : stream.ends->writable));
+          EXPECT_TRUE(read ? stream.reading : stream.writing) << "an event for an idle end";
+          EXPECT_TRUE((memory[1] & 0xf) == 0 || (memory[1] & 0xf) == 2);  // COMPLETED, CANCELLED
+          if (read) {
+            stream.reading = stream.read_due = false;
+            check_read(memory[1] >> 4);
+          } else {
+            stream.writing = stream.write_due = false;
+            stream.written += memory[1] >> 4;
+          }
+          return {};
+        }
         EXPECT_EQ(*code, kEventSubtask);
         Call* c = find(memory[0]);
         EXPECT_NE(c, nullptr) << "an event for handle " << memory[0] << " nobody waits for";
@@ -768,14 +814,51 @@ void AsyncHostTest::run_random_programs() {
         if (auto d = host.subtask_drop(c->handle); !d) return d.error();
         return {};
       };
+      // Events that will come: unresolved calls, and copies that met the
+      // other end (a copy waiting for the other end waits for this task).
       auto pending = [&] {
-        int n = 0;
+        int n = (stream.write_due ? 1 : 0) + (stream.read_due ? 1 : 0);
         for (const Call& c : calls) n += c.resolutions == 0 ? 1 : 0;
         return n;
       };
+      // Starts a write of `n` bytes or a read of up to `n`, when that end
+      // is idle; a copy that completes at once is counted now.
+      auto copy = [&](bool read, uint32_t n) -> Expected<void> {
+        if (!stream.ends) {
+          auto ends = host.stream_new(kStreamTable);
+          if (!ends) return ends.error();
+          stream.ends = *ends;
+          for (uint32_t end : {ends->readable, ends->writable}) {
+            if (auto j = host.waitable_join(end, set); !j) return j.error();
+          }
+        }
+        if (read ? stream.reading : stream.writing) return {};
+        Expected<uint32_t> r = 0u;
+        if (read) {
+          r = host.stream_read(kStreamTable, stream.ends->readable, stream.read_options, 0, n);
+        } else {
+          for (uint32_t i = 0; i < n; ++i) {
+            stream.source[i] = static_cast<uint8_t>(stream.written + i);
+          }
+          r = host.stream_write(kStreamTable, stream.ends->writable, stream.write_options, 0, n);
+        }
+        if (!r) return r.error();
+        if (*r == 0xffffffffu) {
+          (read ? stream.reading : stream.writing) = true;
+          return {};
+        }
+        if (read ? stream.writing : stream.reading)
+          (read ? stream.write_due : stream.read_due) = true;
+        if (read) {
+          check_read(*r >> 4);
+        } else {
+          stream.written += *r >> 4;
+        }
+        return {};
+      };
       const uint32_t steps = 5 + next(20);
       for (uint32_t step = 0; step < steps; ++step) {
-        switch (next(6)) {
+        switch (next(7)) {
           case 0: {  // an async call into B
             const uint32_t value = next_value++;
             const uint32_t yields = next(4);
@@ -861,6 +944,24 @@ void AsyncHostTest::run_random_programs() {
             if (!r) return r.error();
             break;
           }
+          case 6:  // a piece of the stream, written or read
+            if (auto c = copy(next(2) == 0, 1 + next(16)); !c) return c.error();
+            break;
+        }
+      }
+      // A pending write finishes once something reads it.
+      while (stream.writing) {
+        if (!stream.reading) {
+          if (auto c = copy(true, 16); !c) return c.error();
+        }
+        if (auto w = wait_one(); !w) return w.error();
+      }
+      if (stream.reading) {
+        auto r = host.stream_cancel_read(kStreamTable, stream.ends->readable, true);
+        if (!r) return r.error();
+        if (*r != 0xffffffffu) {
+          stream.reading = stream.read_due = false;
+          check_read(*r >> 4);
         }
       }
       while (pending() > 0) {
@@ -868,6 +969,18 @@ void AsyncHostTest::run_random_programs() {
       }
       while (threads_done < threads_started) {
         if (auto y = host.thread_yield(); !y) return y.error();
+      }
+      if (stream.ends) {
+        EXPECT_EQ(stream.read, stream.written);
+        for (uint32_t end : {stream.ends->readable, stream.ends->writable}) {
+          if (auto j = host.waitable_join(end, 0); !j) return j.error();
+        }
+        if (auto d = host.stream_drop_readable(kStreamTable, stream.ends->readable); !d) {
+          return d.error();
+        }
+        if (auto d = host.stream_drop_writable(kStreamTable, stream.ends->writable); !d) {
+          return d.error();
+        }
       }
       if (auto d = host.waitable_set_drop(set); !d) return d.error();
       return host.task_return(1, std::nullopt, StringEncoding::Utf8, {Val::i32(7)})
@@ -901,6 +1014,7 @@ void AsyncHostTest::run_random_programs() {
       total_blocked += c.handle != 0 ? 1 : 0;
     }
     total_threads += threads_started;
+    total_bytes += bytes_checked;
     total_host_tasks += host_tasks_done;
     if (HasFailure()) break;
   }
@@ -911,6 +1025,7 @@ void AsyncHostTest::run_random_programs() {
   EXPECT_GT(total_cancelled, 10u);
   EXPECT_GT(total_threads, 50);
   EXPECT_GT(total_host_tasks, 50);
+  EXPECT_GT(total_bytes, 500);
 }
 
 TEST_F(AsyncHostTest, CancellationIsDeliveredToASuspendedThreadOfTheTask) {
