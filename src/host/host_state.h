@@ -240,6 +240,10 @@ struct Subtask {
   // The call of a host function (call_host_task): polled until it resolves.
   std::unique_ptr<HostTask> host_task;
   bool resolved() const { return state >= State::Returned; }
+  // Tells the host task (if any) that nobody wants its result any more.
+  void cancel_host_task() const {
+    if (host_task && host_task->cancel) host_task->cancel();
+  }
 };
 
 struct WaitableSet {
@@ -373,6 +377,9 @@ struct Host::State {
   // task's instance.
   Expected<void> register_thread(std::string_view op, Thread& thread);
   void unregister_thread(Thread& thread);
+  // Takes `thread` out of `waiting` (if it is there) and forgets what it
+  // waited for; false if it was not waiting.
+  bool stop_waiting(Thread* thread);
   // Lets `thread`, suspended or waiting, go on: a suspended fiber runs now
   // (until it suspends again); a thread below the running one (a sync
   // loop) sees that it may go on when control comes back to it.

@@ -71,6 +71,12 @@ Expected<uint32_t> Host::call_host_task(uint32_t caller, HostTask task,
     subtask->lenders.push_back(Lender{caller, b.handle});
   }
   subtask->host_task = std::make_unique<HostTask>(std::move(task));
+  // A call that fails after the task started: the host task is told to
+  // stop and the lent handles come back, as no resolve will be delivered.
+  auto abandon = [&s, &subtask] {
+    subtask->cancel_host_task();
+    s.give_back(subtask->lenders);
+  };
 
   auto polled = subtask->host_task->poll();
   if (!polled) {
@@ -81,8 +87,7 @@ Expected<uint32_t> Host::call_host_task(uint32_t caller, HostTask task,
   if (!subtask->resolved()) {
     if (async) {
       if (auto room = check_not_full(**instance, op, caller); !room) {
-        if (subtask->host_task->cancel) subtask->host_task->cancel();
-        s.give_back(subtask->lenders);
+        abandon();
         return room.error();
       }
       const uint32_t index = (*instance)->handles.add(SubtaskHandle{subtask});
@@ -93,8 +98,7 @@ Expected<uint32_t> Host::call_host_task(uint32_t caller, HostTask task,
     // canon_lower, sync: Thread.wait_until(subtask.resolved), which needs a
     // component thread to wait in.
     if (!s.innermost()) {
-      if (subtask->host_task->cancel) subtask->host_task->cancel();
-      s.give_back(subtask->lenders);
+      abandon();
       return trap(op, "a host function called outside any component call (from a core start " +
                           std::string("function) did not return at once"));
     }

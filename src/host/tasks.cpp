@@ -282,12 +282,7 @@ Expected<void> run_stack(Host::State& state, Stack* stack) {
     // thread.*-then-resume: the thread it names runs now, unless it is
     // below (a sync loop), which sees that it may go on.
     next->suspended = false;
-    if (auto it = std::find(state.waiting.begin(), state.waiting.end(), next);
-        it != state.waiting.end()) {
-      state.waiting.erase(it);
-      next->ready = nullptr;
-      next->low_priority = false;
-    }
+    state.stop_waiting(next);
     if (!next->stack->fiber || next->stack->running) return {};
     stack = next->stack;
   }
@@ -296,23 +291,25 @@ Expected<void> run_stack(Host::State& state, Stack* stack) {
 
 }  // namespace
 
+bool Host::State::stop_waiting(Thread* thread) {
+  auto it = std::find(waiting.begin(), waiting.end(), thread);
+  if (it == waiting.end()) return false;
+  waiting.erase(it);
+  thread->ready = nullptr;
+  thread->low_priority = false;
+  return true;
+}
+
 Expected<void> Host::State::resume_thread(Thread* thread) {
   thread->suspended = false;
-  if (auto it = std::find(waiting.begin(), waiting.end(), thread); it != waiting.end()) {
-    waiting.erase(it);
-    thread->ready = nullptr;
-    thread->low_priority = false;
-  }
+  stop_waiting(thread);
   if (!thread->stack->fiber || thread->stack->running) return {};
   return run_stack(*this, thread->stack);
 }
 
 Expected<void> Host::State::resume(Thread* thread) {
-  auto it = std::find(waiting.begin(), waiting.end(), thread);
-  assert(it != waiting.end());
-  waiting.erase(it);
-  thread->ready = nullptr;
-  thread->low_priority = false;
+  [[maybe_unused]] const bool was_waiting = stop_waiting(thread);
+  assert(was_waiting);
   return run_stack(*this, thread->stack);
 }
 

@@ -144,9 +144,9 @@ Expected<uint32_t> Host::thread_switch(ThreadSwitch how, uint32_t index, bool ca
   if (promote) {
     // Thread.*_then_promote: only a thread that waits and is ready is
     // switched to; otherwise this is a plain suspend or yield.
-    auto waiting = std::find(s.waiting.begin(), s.waiting.end(), target);
-    const bool ready = waiting != s.waiting.end() && target->ready && target->ready() &&
-                       target->stack->fiber && !target->stack->running;
+    const bool ready = std::find(s.waiting.begin(), s.waiting.end(), target) != s.waiting.end() &&
+                       target->ready && target->ready() && target->stack->fiber &&
+                       !target->stack->running;
     // A cancellation block() is about to deliver comes first: the target
     // keeps waiting.
     const CallScope* task = s.innermost();
@@ -154,9 +154,7 @@ Expected<uint32_t> Host::thread_switch(ThreadSwitch how, uint32_t index, bool ca
     if (!ready || cancel_first) {
       target = nullptr;
     } else {
-      s.waiting.erase(waiting);
-      target->ready = nullptr;
-      target->low_priority = false;
+      s.stop_waiting(target);
       target->suspended = true;
     }
   } else if (!target->suspended) {

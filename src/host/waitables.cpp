@@ -303,7 +303,7 @@ Expected<uint32_t> Host::subtask_cancel(uint32_t index, bool async) {
     if (subtask->host_task) {
       // A host task stops at once: it resolves as cancelled, and what it
       // would have returned never reaches the caller.
-      if (subtask->host_task->cancel) subtask->host_task->cancel();
+      subtask->cancel_host_task();
       subtask->state = Subtask::State::CancelledBeforeReturned;
       Host::State::progress(*subtask);
       std::erase(state_->host_tasks, subtask);
