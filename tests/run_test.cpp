@@ -354,5 +354,79 @@ TEST_F(RunTest, PlanRefusesWhatItCannotDescribe) {
   EXPECT_NE(r.err.find("imports a core module (`lib`)"), std::string::npos) << r.err;
 }
 
+// Bad input is exit 1 with a message naming what is wrong, in every command
+// that reads the component: an invalid core module (found before anything
+// runs), memories and tables larger than the limits (refused before they
+// are allocated), and types whose text would be exponential.
+TEST_F(RunTest, InvalidAndOversizedModulesAreErrorsInEveryCommand) {
+  for (const char* command : {"plan", "adapters", "run"}) {
+    SCOPED_TRACE(command);
+    std::vector<std::string> args{command, fixture("error-invalid-code")};
+    if (std::string(command) == "run") {
+      args.insert(args.end(), {"--invoke", "one()"});
+    } else {
+      args.insert(args.end(), {"-o", (dir / command).string()});
+    }
+    ToolRun r = run(args);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("at byte 0x3c: core module 1 is not valid core wasm"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("type mismatch in implicit return"), std::string::npos) << r.err;
+
+    args[1] = fixture("error-shared-type-chain");
+    ToolRun chain = run(args);
+    EXPECT_EQ(chain.exit_code, 1) << chain.err;
+    EXPECT_NE(chain.err.find("exceeds maximum byte size"), std::string::npos) << chain.err;
+    EXPECT_LT(chain.err.size(), 500u) << chain.err;
+  }
+
+  ToolRun memory = invoke("error-huge-memory", {"one()"});
+  EXPECT_EQ(memory.exit_code, 1);
+  EXPECT_NE(memory.err.find("at byte 0x0a: core module 0 cannot be loaded: memory 0 has an "
+                            "initial size of 16777216 pages (1099511627776 bytes), more than "
+                            "the limit of 4294967296 bytes per memory"),
+            std::string::npos)
+      << memory.err;
+  // 2^48 pages of 64 KiB do not fit in a 64-bit byte count: refused under
+  // any limit rather than wrapped to an empty memory.
+  ToolRun wrapped =
+      run({"run", fixture("error-huge-memory48"), "--max-memory", "15EiB", "--invoke", "one()"});
+  EXPECT_EQ(wrapped.exit_code, 1);
+  EXPECT_NE(wrapped.err.find("memory 0 has an initial size of 281474976710656 pages, more than"),
+            std::string::npos)
+      << wrapped.err;
+  ToolRun table = invoke("error-huge-table", {"one()"});
+  EXPECT_EQ(table.exit_code, 1);
+  EXPECT_NE(table.err.find("table 0 has an initial size of 4294967295 elements, more than the "
+                           "limit of 10000000 elements per table"),
+            std::string::npos)
+      << table.err;
+  ToolRun bad_limit =
+      run({"run", fixture("memory-limit"), "--max-memory", "lots", "--invoke", "size()"});
+  EXPECT_EQ(bad_limit.exit_code, 1);
+  EXPECT_NE(bad_limit.err.find("--max-memory"), std::string::npos) << bad_limit.err;
+}
+
+// --max-memory bounds growth: memory.grow past it returns -1 and the memory
+// keeps its size; below it, growth works.
+TEST_F(RunTest, MemoryGrowthStopsAtTheLimit) {
+  ToolRun r = run({"run", fixture("memory-limit"), "--max-memory", "1MiB", "--invoke", "grow(1)",
+                   "--invoke", "grow(15)", "--invoke", "grow(14)", "--invoke", "grow(1)",
+                   "--invoke", "size()"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "1\n-1\n2\n-1\n16\n");
+  ToolRun small = run({"run", fixture("memory-limit"), "--max-memory", "64KiB", "--invoke",
+                       "grow(1)", "--invoke", "size()"});
+  EXPECT_EQ(small.exit_code, 0) << small.err;
+  EXPECT_EQ(small.out, "-1\n1\n");
+  ToolRun none =
+      run({"run", fixture("memory-limit"), "--max-memory", "1000", "--invoke", "size()"});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.err.find("memory 0 has an initial size of 1 pages (65536 bytes), more than the "
+                          "limit of 1000 bytes per memory"),
+            std::string::npos)
+      << none.err;
+}
+
 }  // namespace
 }  // namespace fact

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "fact/abi.h"
+#include "fact/canon_rules.h"
 
 namespace fact {
 namespace {
@@ -567,7 +568,7 @@ TEST(ToString, DeepNestingDoesNotExhaustTheStack) {
   TypeStore s;
   TypeId t = s.primitive(TypeKind::U8);
   for (int i = 0; i < 100000; ++i) t = s.list(t);
-  const std::string text = to_string(s, t);
+  const std::string text = to_string(s, t, 1'000'000);
   EXPECT_EQ(text.size(), 100000 * std::string("list<>").size() + 2);
   EXPECT_EQ(text.substr(0, 12), "list<list<li");
   EXPECT_TRUE(check_value_type(s, t).ok());
@@ -844,6 +845,100 @@ TEST(Abi, FlattenTypes) {
   EXPECT_EQ(flat_text(flatten_types(s, {sixteen}, false, kMaxFlatParams)).size(), 16 * 4 - 1);
   EXPECT_EQ(flat_text(flatten_types(s, {sixteen, u8}, false, kMaxFlatParams)), "-");
   EXPECT_EQ(flat_text(flatten_types(s, {s.fixed_list(u8, 17)}, false, kMaxFlatParams)), "-");
+}
+
+// Chains of shared types: level i uses level i-1 twice, so a chain of 64
+// levels is 64 distinct types whose text (or any walk that does not
+// remember what it saw) has 2^64 leaves. Printing, checking, comparing and
+// flattening must cost in the number of distinct types: a walk per leaf
+// would never finish.
+struct SharedChain {
+  const char* name;
+  std::function<TypeId(TypeStore&, TypeId)> wrap;  // level i from level i-1
+};
+
+std::vector<SharedChain> shared_chains() {
+  return {
+      {"tuple",
+       [](TypeStore& s, TypeId t) {
+         return s.tuple({t, t});
+       }},
+      {"record",
+       [](TypeStore& s, TypeId t) {
+         return s.record({{"a", t}, {"b", t}});
+       }},
+      {"variant",
+       [](TypeStore& s, TypeId t) {
+         return s.variant({{"a", t}, {"b", t}});
+       }},
+      {"result", [](TypeStore& s, TypeId t) { return s.result(t, t); }},
+      {"option",
+       [](TypeStore& s, TypeId t) {
+         return s.option(s.tuple({t, t}));
+       }},
+      {"map", [](TypeStore& s, TypeId t) { return s.map(t, t); }},
+      {"fixed-list",
+       [](TypeStore& s, TypeId t) {
+         return s.fixed_list(s.tuple({t, t}), 2);
+       }},
+      {"list",
+       [](TypeStore& s, TypeId t) {
+         return s.tuple({s.list(t), s.list(t)});
+       }},
+  };
+}
+
+TEST(SharedTypes, SixtyFourLevelsOfEveryAggregateKindCostTheirDistinctTypes) {
+  for (const SharedChain& chain : shared_chains()) {
+    SCOPED_TRACE(chain.name);
+    TypeStore s;
+    TypeId t = s.primitive(TypeKind::U8);
+    TypeId u = s.primitive(TypeKind::U16);
+    for (int level = 0; level < 64; ++level) {
+      t = chain.wrap(s, t);
+      u = chain.wrap(s, u);
+    }
+    EXPECT_LT(s.size(), 64u * 8);
+
+    const std::string text = to_string(s, t);
+    EXPECT_EQ(text.size(), kTypeTextLimit + 3);
+    EXPECT_EQ(text.substr(text.size() - 3), "...");
+    EXPECT_EQ(to_string(s, t, kTypeMessageLimit).size(), kTypeMessageLimit + 3);
+
+    // Valid only where the size stays put (behind lists and maps); the
+    // others are too large, and say so in a message of one line.
+    Expected<void> checked = check_value_type(s, t);
+    if (!checked) {
+      EXPECT_NE(checked.error().message.find("is too large"), std::string::npos)
+          << checked.error().message.substr(0, 300);
+      EXPECT_LT(checked.error().message.size(), 400u);
+    }
+
+    // The chains differ only in their leaves: the comparison finds it at
+    // the bottom, once, and says where in a path as long as the chain.
+    auto difference = type_difference(s, t, u, HandleMatch::SameResource);
+    ASSERT_TRUE(difference.has_value());
+    EXPECT_NE(difference->find("different kinds of type (u8 and u16)"), std::string::npos);
+    EXPECT_FALSE(type_difference(s, t, t, HandleMatch::SameResource).has_value());
+
+    const FuncTypeId f = s.func(FuncType{false, {{"x", t}, {"y", u}}, t});
+    EXPECT_TRUE(func_type_difference(s, f, s.func(FuncType{false, {{"x", t}, {"y", t}}, t}),
+                                     HandleMatch::SameKind)
+                    .has_value());
+    const CoreSignature lower = flatten_functype(s, f, SignatureOptions{}, SignatureContext::Lower);
+    EXPECT_TRUE(lower.results_indirect);
+    EXPECT_EQ(to_string(s, f, kTypeMessageLimit).size(), kTypeMessageLimit + 3);
+    const std::string kind = chain.name;
+    EXPECT_EQ(contains_list_or_string(s, t), kind == "list" || kind == "map");
+  }
+}
+
+TEST(SharedTypes, TextIsCutOnlyPastTheLimit) {
+  TypeStore s;
+  const TypeId pair = s.tuple({s.primitive(TypeKind::U8), s.string()});
+  EXPECT_EQ(to_string(s, pair, 15), "tuple<u8, strin...");
+  EXPECT_EQ(to_string(s, pair, 17), "tuple<u8, string>");
+  EXPECT_EQ(to_string(s, pair), "tuple<u8, string>");
 }
 
 }  // namespace

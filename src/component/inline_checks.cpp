@@ -118,7 +118,7 @@ Expected<void> Inliner::check_canon(const Frame& f, const Canon& c, FuncTypeId t
     if (const wasm::FuncType* actual = core->func_type(); actual && *actual != expected) {
       return fail(f, c.offset,
                   canon + ": the core function has type " + wasm::to_string(*actual) +
-                      ", but lifting `" + to_string(store, type) + "` needs " +
+                      ", but lifting `" + to_string(store, type, kTypeMessageLimit) + "` needs " +
                       wasm::to_string(expected));
     }
   }
@@ -148,7 +148,7 @@ Expected<void> Inliner::check_canon(const Frame& f, const Canon& c, FuncTypeId t
     if (actual && *actual != expected) {
       return fail(f, c.offset,
                   canon + ": the `post-return` function has type " + wasm::to_string(*actual) +
-                      ", but lifting `" + to_string(store, type) + "` needs " +
+                      ", but lifting `" + to_string(store, type, kTypeMessageLimit) + "` needs " +
                       wasm::to_string(expected));
     }
   }

@@ -115,7 +115,7 @@ Expected<void> TypeResolver::check_value_size(TypeId id, size_t at) const {
     what = "the entry of ";
   }
   if (size > kMaxValueByteLength) {
-    return error_at(at, std::string(what) + "type `" + to_string(store_, id) +
+    return error_at(at, std::string(what) + "type `" + to_string(store_, id, kTypeMessageLimit) +
                             "` exceeds maximum byte size: it takes " + std::to_string(size) +
                             " bytes or more in a 64-bit memory; a value may take at most " +
                             std::to_string(kMaxValueByteLength) + " (2^28 - 1)");
@@ -392,14 +392,16 @@ std::optional<std::string> describe_mismatch(const TypeStore& canonical, FuncTyp
                                              FuncTypeId actual) {
   if (expected == actual) return std::nullopt;
   return mismatch_text(
-      to_string(canonical, expected), to_string(canonical, actual),
+      to_string(canonical, expected, kTypeMessageLimit),
+      to_string(canonical, actual, kTypeMessageLimit),
       func_type_difference(canonical, expected, actual, HandleMatch::SameResource));
 }
 
 std::optional<std::string> describe_mismatch(const TypeStore& canonical, TypeId expected,
                                              TypeId actual) {
   if (expected == actual) return std::nullopt;
-  return mismatch_text(to_string(canonical, expected), to_string(canonical, actual),
+  return mismatch_text(to_string(canonical, expected, kTypeMessageLimit),
+                       to_string(canonical, actual, kTypeMessageLimit),
                        type_difference(canonical, expected, actual, HandleMatch::SameResource));
 }
 

@@ -11,6 +11,8 @@
 #include <wabt/interp/interp.h>
 
 #include <cstring>
+#include <new>
+#include <stdexcept>
 #include <string_view>
 
 #include "features.h"
@@ -95,10 +97,54 @@ std::vector<ValType> val_types(const interp::ValueTypes& types) {
   return out;
 }
 
+constexpr uint64_t kPageBytes = 65536;
+
+// Refuses memories and tables whose initial size is over the limit, and
+// lowers their maximum to it, so that growing past it fails. The module's
+// memory and table indices count imports first, as in the messages.
+Expected<void> apply_limits(interp::ModuleDesc& desc, const Limits& limits) {
+  uint64_t imported_memories = 0, imported_tables = 0;
+  for (const interp::ImportDesc& import : desc.imports) {
+    if (import.type.type->kind == interp::ExternKind::Memory) ++imported_memories;
+    if (import.type.type->kind == interp::ExternKind::Table) ++imported_tables;
+  }
+  const uint64_t max_pages = limits.max_memory_bytes / kPageBytes;
+  for (size_t i = 0; i < desc.memories.size(); ++i) {
+    wabt::Limits& l = desc.memories[i].type.limits;
+    if (l.initial > max_pages) {
+      // Pages beyond 2^48 would overflow a byte count: say it in pages.
+      const std::string bytes = l.initial < (uint64_t{1} << 48)
+                                    ? " (" + std::to_string(l.initial * kPageBytes) + " bytes)"
+                                    : "";
+      return Error{"memory " + std::to_string(imported_memories + i) + " has an initial size of " +
+                   std::to_string(l.initial) + " pages" + bytes + ", more than the limit of " +
+                   std::to_string(limits.max_memory_bytes) + " bytes per memory"};
+    }
+    if (!l.has_max || l.max > max_pages) {
+      l.max = max_pages;
+      l.has_max = true;
+    }
+  }
+  for (size_t i = 0; i < desc.tables.size(); ++i) {
+    wabt::Limits& l = desc.tables[i].type.limits;
+    if (l.initial > limits.max_table_elements) {
+      return Error{"table " + std::to_string(imported_tables + i) + " has an initial size of " +
+                   std::to_string(l.initial) + " elements, more than the limit of " +
+                   std::to_string(limits.max_table_elements) + " elements per table"};
+    }
+    if (!l.has_max || l.max > limits.max_table_elements) {
+      l.max = limits.max_table_elements;
+      l.has_max = true;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 struct Runtime::Impl {
   interp::Store store{adapter_features()};
+  Limits limits;
   // Keeps every object created through the facade alive (wabt collects
   // unrooted objects).
   std::vector<interp::Object::Ptr> roots;
@@ -149,7 +195,7 @@ std::string wasmtime_trap_text(std::string message) {
 
 }  // namespace
 
-Runtime::Runtime() : impl_(std::make_unique<Impl>()) {}
+Runtime::Runtime(Limits limits) : impl_(std::make_unique<Impl>()) { impl_->limits = limits; }
 Runtime::~Runtime() = default;
 
 Runtime::Handle Runtime::host_func(const std::vector<ValType>& params,
@@ -198,8 +244,7 @@ void Runtime::global_set(Handle handle, uint64_t bits) {
   if (type) global->UnsafeSet(to_interp(Val{*type, bits}));
 }
 
-Expected<Runtime::Handle> Runtime::instantiate(const std::vector<uint8_t>& wasm,
-                                               const std::vector<Handle>& imports) {
+Expected<Runtime::Handle> Runtime::load(const std::vector<uint8_t>& wasm) {
   interp::ModuleDesc desc;
   wabt::Errors errors;
   wabt::ReadBinaryOptions options;
@@ -210,21 +255,46 @@ Expected<Runtime::Handle> Runtime::instantiate(const std::vector<uint8_t>& wasm,
     return Error{"cannot load module: " +
                  wabt::FormatErrorsToString(errors, wabt::Location::Type::Binary)};
   }
-  if (desc.imports.size() != imports.size()) {
-    return Error{"module has " + std::to_string(desc.imports.size()) + " imports, " +
+  if (auto limited = apply_limits(desc, impl_->limits); !limited) return limited.error();
+  return impl_->root(interp::Module::New(impl_->store, std::move(desc)));
+}
+
+Expected<Runtime::Handle> Runtime::instantiate(const std::vector<uint8_t>& wasm,
+                                               const std::vector<Handle>& imports) {
+  auto module = load(wasm);
+  if (!module) return module.error();
+  return instantiate(*module, imports);
+}
+
+Expected<Runtime::Handle> Runtime::instantiate(Handle module_handle,
+                                               const std::vector<Handle>& imports, bool* trapped) {
+  auto module = impl_->get<interp::Module>(module_handle);
+  if (module->desc().imports.size() != imports.size()) {
+    return Error{"module has " + std::to_string(module->desc().imports.size()) + " imports, " +
                  std::to_string(imports.size()) + " given"};
   }
-  interp::Module::Ptr module = interp::Module::New(impl_->store, std::move(desc));
   interp::RefVec refs;
   for (Handle h : imports) refs.push_back(interp::Ref(h.ref));
   interp::Trap::Ptr trap;
-  interp::Instance::Ptr instance =
-      interp::Instance::Instantiate(impl_->store, module.ref(), refs, &trap);
+  interp::Instance::Ptr instance;
+  try {
+    instance = interp::Instance::Instantiate(impl_->store, module.ref(), refs, &trap);
+  } catch (const std::bad_alloc&) {
+    // libwabt allocates memories and tables whole; within the limits the
+    // host may still not have that much.
+    return Error{
+        "cannot instantiate module: the host is out of memory for its memories and "
+        "tables"};
+  } catch (const std::length_error&) {
+    return Error{
+        "cannot instantiate module: a memory or table is larger than the host can "
+        "address"};
+  }
   if (!instance) {
+    if (trapped) *trapped = true;
     return Error{"cannot instantiate module: " +
                  (trap ? wasmtime_trap_text(trap->message()) : std::string("?"))};
   }
-  impl_->root(module);
   return impl_->root(instance);
 }
 

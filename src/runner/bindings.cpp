@@ -3,6 +3,7 @@
 // resource and async built-ins, and the prepare- and start-calls of async
 // adapters, all on the reference host.
 #include "fact/host/transcoder_call.h"
+#include "fact/wasm/cursor.h"
 #include "runner_impl.h"
 
 namespace fact::runner {
@@ -356,6 +357,27 @@ Expected<Handle> ComponentRunner::Impl::start_call(const component::PlanStartCal
       });
 }
 
+Expected<void> ComponentRunner::Impl::load_modules() {
+  for (size_t i = 0; i < result.flow.modules.size(); ++i) {
+    const component::CoreModule& module = *result.flow.modules[i];
+    auto loaded = runtime.load(module.bytes);
+    if (!loaded) {
+      return Error{"at byte " + wasm::hex(module.offset) + ": core module " + std::to_string(i) +
+                   " cannot be loaded: " + loaded.error().message};
+    }
+    core_modules.push_back(*loaded);
+  }
+  for (size_t i = 0; i < result.adapters.modules.size(); ++i) {
+    auto loaded = runtime.load(result.adapters.modules[i].wasm);
+    if (!loaded) {
+      return Error{"internal error: adapter module " + std::to_string(i) +
+                   " cannot be loaded: " + loaded.error().message};
+    }
+    adapter_modules.push_back(*loaded);
+  }
+  return {};
+}
+
 Expected<void> ComponentRunner::Impl::run_step(const component::PlanStep& step, bool& trapped_out) {
   std::vector<Handle> imports;
   const std::vector<fact::Import>* adapter_imports = nullptr;
@@ -370,9 +392,9 @@ Expected<void> ComponentRunner::Impl::run_step(const component::PlanStep& step, 
     imports.push_back(*handle);
     if (step.args[a].kind == wasm::ExternKind::Memory) memories.push_back(*handle);
   }
-  const std::vector<uint8_t>& wasm = step.kind == component::PlanStep::Kind::CoreModule
-                                         ? result.flow.modules.at(step.module)->bytes
-                                         : result.adapters.modules.at(step.index).wasm;
+  const Handle module = step.kind == component::PlanStep::Kind::CoreModule
+                            ? core_modules.at(step.module)
+                            : adapter_modules.at(step.index);
   // A core module's start function runs as a sync-typed call from the
   // host into the instance the module belongs to: it may not block.
   const bool core = step.kind == component::PlanStep::Kind::CoreModule;
@@ -382,7 +404,8 @@ Expected<void> ComponentRunner::Impl::run_step(const component::PlanStep& step, 
       return entered.error();
     }
   }
-  auto instance = runtime.instantiate(wasm, imports);
+  bool instantiation_trapped = false;
+  auto instance = runtime.instantiate(module, imports, &instantiation_trapped);
   if (instance && core) {
     if (auto exited = host.exit_host_call(); !exited) {
       trapped_out = true;
@@ -391,8 +414,9 @@ Expected<void> ComponentRunner::Impl::run_step(const component::PlanStep& step, 
   }
   if (!instance) {
     // The imports match by construction, so what fails is the module's
-    // own instantiation: a segment out of bounds or a trapping start.
-    trapped_out = true;
+    // own instantiation: a segment out of bounds or a trapping start, or
+    // a host without the memory it needs (not a trap).
+    trapped_out = instantiation_trapped;
     return Error{(step.kind == component::PlanStep::Kind::CoreModule ? "core instance "
                                                                      : "adapter module ") +
                  std::to_string(step.index) + ": " + instance.error().message};

@@ -12,10 +12,11 @@ ComponentRunner::~ComponentRunner() = default;
 
 Expected<std::unique_ptr<ComponentRunner>> ComponentRunner::create(
     const component::ComponentResult& result, const component::Plan& plan, bool* trapped,
-    HostImports host) {
-  auto impl = std::make_unique<Impl>(result, plan);
+    HostImports host, engine::Limits limits) {
+  auto impl = std::make_unique<Impl>(result, plan, limits);
   impl->host_functions = std::move(host.functions);
   impl->host_resources = std::move(host.resources);
+  if (auto r = impl->load_modules(); !r) return r.error();
   if (auto r = impl->link_host_resources(); !r) return r.error();
   if (auto r = impl->register_with_host(); !r) return Error{"internal error: " + r.error().message};
   for (const component::PlanStep& step : plan.steps) {

@@ -10,6 +10,7 @@
 // the reference host (Host::call_host_task), which polls an asynchronous
 // function until it has its result and lets an `async` caller wait for it
 // as for any subtask.
+#include <algorithm>
 #include <set>
 
 #include "fact/type_expr.h"
@@ -122,12 +123,16 @@ Expected<Handle> ComponentRunner::Impl::lower_import(const component::PlanTrampo
     return Error{"the host function for " + name + " has an invalid type `" + function.type +
                  "`: " + parsed.error().message};
   }
-  auto text = [](const TypeStore& types, FuncType f, const ResourceNamer& name_resource,
-                 bool with_names) {
+  // The host's text is no longer than a few times what the embedder wrote,
+  // so a limit above that never cuts it: the import's text, cut there,
+  // differs from it exactly when the types differ.
+  const size_t limit = std::max(kTypeTextLimit, 4 * function.type.size() + 64);
+  auto text = [limit](const TypeStore& types, FuncType f, const ResourceNamer& name_resource,
+                      bool with_names) {
     if (!with_names) {
       for (size_t i = 0; i < f.params.size(); ++i) f.params[i].name = "p" + std::to_string(i);
     }
-    return to_string(types, f, name_resource);
+    return to_string(types, f, name_resource, limit);
   };
   const ResourceNamer import_names = [this](uint32_t resource) {
     return imported_resources.at(resource)->type;

@@ -111,6 +111,10 @@ struct ComponentRunner::Impl {
   std::map<uint32_t, Handle> flags;  // by component instance
   host::Host host;
   std::vector<std::optional<Handle>> instances;  // by plan instance
+  // Loaded modules: the static core modules (by Dataflow::modules index)
+  // and the adapter modules (by AdapterModules::modules index).
+  std::vector<Handle> core_modules;
+  std::vector<Handle> adapter_modules;
   // The plan's tables, extended (never renumbered) with the host's own
   // tables and with those of root exports' instances that no adapter or
   // builtin uses. Every entry below `registered_tables` is known to `host`.
@@ -129,9 +133,10 @@ struct ComponentRunner::Impl {
   // refuses further calls.
   std::optional<std::string> trapped;
 
-  Impl(const component::ComponentResult& r, const component::Plan& p)
+  Impl(const component::ComponentResult& r, const component::Plan& p, engine::Limits limits)
       : result(r),
         plan(p),
+        runtime(limits),
         host(host_options()),
         tables(p.tables),
         host_instance(static_cast<uint32_t>(r.flow.component_instances.size())) {}
@@ -344,6 +349,8 @@ struct ComponentRunner::Impl {
                               const std::vector<ValType>& results);
 
   // Sets `trapped_out` when the error is a trap of the instantiation.
+  // Loads every module the plan instantiates, before any runs.
+  Expected<void> load_modules();
   Expected<void> run_step(const component::PlanStep& step, bool& trapped_out);
 
   // The table of a handle type (own, borrow, future, stream,

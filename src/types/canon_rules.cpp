@@ -167,12 +167,12 @@ Expected<void> check_canon_options(const TypeStore& store, FuncTypeId func, Cano
   const CanonRequirements needs = canon_requirements(store, func, o.signature(), o.signature());
   const OptionRequirements& need = lift ? needs.lift : needs.lower;
   if (need.memory.needed && !o.memory) {
-    return error(canon + ": canonical option `memory` is required for `" + to_string(store, func) +
-                 "`: " + need.memory.reason);
+    return error(canon + ": canonical option `memory` is required for `" +
+                 to_string(store, func, kTypeMessageLimit) + "`: " + need.memory.reason);
   }
   if (need.realloc.needed && !o.realloc) {
-    return error(canon + ": canonical option `realloc` is required for `" + to_string(store, func) +
-                 "`: " + need.realloc.reason);
+    return error(canon + ": canonical option `realloc` is required for `" +
+                 to_string(store, func, kTypeMessageLimit) + "`: " + need.realloc.reason);
   }
   return {};
 }
@@ -321,7 +321,8 @@ std::optional<std::string> func_type_difference(const TypeStore& store, FuncType
 
 Expected<void> check_result_has_no_borrow(const TypeStore& store, TypeId result) {
   if (!store.get(result).contains_borrow) return {};
-  return error("function result cannot contain a `borrow` type (`" + to_string(store, result) +
+  return error("function result cannot contain a `borrow` type (`" +
+               to_string(store, result, kTypeMessageLimit) +
                "`): a borrowed handle may only be passed as a parameter");
 }
 

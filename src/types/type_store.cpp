@@ -505,13 +505,7 @@ class Printer {
   using Item = std::variant<TypeId, std::string_view, std::string>;
 
   void run() {
-    while (!work_.empty()) {
-      if (out_.size() > limit_) {
-        out_.resize(limit_);
-        out_ += "...";
-        work_.clear();
-        return;
-      }
+    while (!work_.empty() && out_.size() <= limit_) {
       Item item = std::move(work_.back());
       work_.pop_back();
       if (auto* id = std::get_if<TypeId>(&item)) {
@@ -521,6 +515,11 @@ class Printer {
       } else {
         out_ += std::get<std::string>(item);
       }
+    }
+    work_.clear();
+    if (out_.size() > limit_) {
+      out_.resize(limit_);
+      out_ += "...";
     }
   }
 
@@ -640,12 +639,8 @@ class Printer {
   std::string out_;
 };
 
-constexpr size_t kUnlimited = std::numeric_limits<size_t>::max() / 2;
-// Long enough to recognise a type, short enough for one line of a message.
-constexpr size_t kMessageLimit = 200;
-
 std::string quoted(const TypeStore& store, TypeId id) {
-  return "`" + Printer(store, kMessageLimit).print(id) + "`";
+  return "`" + Printer(store, kTypeMessageLimit).print(id) + "`";
 }
 
 // The largest 64-bit element size a type may have (exclusive).
@@ -722,17 +717,17 @@ std::optional<std::string> copy_payload_problem(const TypeStore& store, TypeKind
   return std::nullopt;
 }
 
-std::string to_string(const TypeStore& store, TypeId id) {
-  return Printer(store, kUnlimited).print(id);
+std::string to_string(const TypeStore& store, TypeId id, size_t limit) {
+  return Printer(store, limit).print(id);
 }
 
-std::string to_string(const TypeStore& store, FuncTypeId id) {
-  return Printer(store, kUnlimited).print(store.get(id));
+std::string to_string(const TypeStore& store, FuncTypeId id, size_t limit) {
+  return Printer(store, limit).print(store.get(id));
 }
 
 std::string to_string(const TypeStore& store, const FuncType& type,
-                      const ResourceNamer& name_resource) {
-  return Printer(store, kUnlimited, &name_resource).print(type);
+                      const ResourceNamer& name_resource, size_t limit) {
+  return Printer(store, limit, &name_resource).print(type);
 }
 
 Expected<void> check_value_type(const TypeStore& store, TypeId id) {
@@ -779,7 +774,9 @@ Expected<void> check_value_type(const TypeStore& store, TypeId id) {
 
 Expected<void> check_func_type(const TypeStore& store, FuncTypeId id) {
   const FuncType& f = store.get(id);
-  auto describe = [&] { return "function type `" + Printer(store, kMessageLimit).print(f) + "`"; };
+  auto describe = [&] {
+    return "function type `" + Printer(store, kTypeMessageLimit).print(f) + "`";
+  };
   std::vector<std::string_view> names;
   for (const Param& p : f.params) names.push_back(p.name);
   if (auto problem = check_names("parameter", names)) return Error{describe() + " " + *problem};

@@ -220,8 +220,8 @@ Expected<Value> Reference::load(TypeId type, const MemoryView& memory, uint64_t 
   const Layout& l = layout(type, memory.memory64);
   // The spec asserts these; a caller of load has checked them.
   if (ptr % l.align != 0 || !in_bounds(memory, ptr, l.size)) {
-    return Error{"reference: load of " + to_string(store_, type) + " at bad address " +
-                 std::to_string(ptr)};
+    return Error{"reference: load of " + to_string(store_, type, kTypeMessageLimit) +
+                 " at bad address " + std::to_string(ptr)};
   }
   switch (node.kind) {
     case TypeKind::Bool: return Value::boolean(memory.data[ptr] != 0);

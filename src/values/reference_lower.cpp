@@ -15,7 +15,8 @@ Expected<std::vector<Val>> Reference::lower_flat(TypeId type, const Value& value
                                                  MemoryView& memory) const {
   const TypeNode& node = store_.get(type);
   if (node.kind != value.kind) {
-    return Error{"cannot lower " + to_string(value) + " as " + to_string(store_, type)};
+    return Error{"cannot lower " + to_string(value) + " as " +
+                 to_string(store_, type, kTypeMessageLimit)};
   }
   const ValType ptr_type = memory.memory64 ? ValType::I64 : ValType::I32;
   switch (node.kind) {
@@ -167,12 +168,13 @@ Expected<void> Reference::store(TypeId type, const Value& value, MemoryView& mem
                                 uint64_t ptr) const {
   const TypeNode& node = store_.get(type);
   if (node.kind != value.kind) {
-    return Error{"cannot store " + to_string(value) + " as " + to_string(store_, type)};
+    return Error{"cannot store " + to_string(value) + " as " +
+                 to_string(store_, type, kTypeMessageLimit)};
   }
   const Layout& l = layout(type, memory.memory64);
   if (ptr % l.align != 0 || !in_bounds(memory, ptr, l.size)) {
-    return Error{"store of " + to_string(store_, type) + " at misaligned or out-of-bounds " +
-                 std::to_string(ptr)};
+    return Error{"store of " + to_string(store_, type, kTypeMessageLimit) +
+                 " at misaligned or out-of-bounds " + std::to_string(ptr)};
   }
   switch (node.kind) {
     case TypeKind::Bool: store_le(memory, ptr, 1, value.bits ? 1 : 0); return {};

@@ -292,7 +292,8 @@ std::string to_wave(const TypeStore& store, const std::vector<TypeId>& types,
 Expected<void> check_value(const TypeStore& store, TypeId type, const Value& v) {
   const TypeNode& node = store.get(type);
   auto fail = [&](const std::string& why) {
-    return Error{"value " + to_string(v) + " is not a " + to_string(store, type) + ": " + why};
+    return Error{"value " + to_string(v) + " is not a " +
+                 to_string(store, type, kTypeMessageLimit) + ": " + why};
   };
   if (node.kind != v.kind) return fail("kind differs");
   auto check_items = [&](const std::vector<TypeId>& types) -> Expected<void> {

@@ -9,7 +9,6 @@
 #include "fact/component/adapters.h"
 #include "fact/component/plan.h"
 #include "fact/component/reader.h"
-#include "fact/engine/modules.h"
 #include "fact/runner/component_runner.h"
 #include "fact/wasm/cursor.h"
 #include "host.h"
@@ -17,7 +16,6 @@
 namespace fact::wast {
 namespace {
 
-using engine::validate_module;
 using runner::CallResult;
 using runner::ComponentRunner;
 
@@ -59,40 +57,9 @@ struct Slot {
   sexpr::Position where;
 };
 
-// Every core module of a component, nested components' included, must be
-// valid core wasm (Explainer.md). The library does not depend on libwabt,
-// so the runner checks them here, in binary order, before anything else.
-Expected<void> validate_core_modules(const component::Component& c, uint32_t& number) {
-  for (const component::Definition& d : c.definitions) {
-    if (const auto* m = std::get_if<component::CoreModule>(&d.item)) {
-      if (auto valid = validate_module(m->bytes); !valid) {
-        return Error{"at byte " + wasm::hex(m->offset) + ": core module " + std::to_string(number) +
-                     " is not valid core wasm: " + valid.error().message};
-      }
-      ++number;
-    } else if (const auto* nested = std::get_if<component::Component>(&d.item)) {
-      if (auto r = validate_core_modules(*nested, number); !r) return r;
-    }
-  }
-  return {};
-}
-
-Expected<void> validate_core_modules(const component::Component& c) {
-  uint32_t number = 0;
-  return validate_core_modules(c, number);
-}
-
 Expected<std::shared_ptr<const Compiled>> compile(const std::vector<uint8_t>& bytes) {
-  auto result = component::adapters_of_component(bytes);
-  if (!result) {
-    // An invalid core module is reported in preference to what it made the
-    // front end stumble over; only this failing path reads the bytes again.
-    if (auto ast = component::read_component(bytes); ast) {
-      if (auto valid = validate_core_modules(*ast); !valid) return valid.error();
-    }
-    return result.error();
-  }
-  if (auto valid = validate_core_modules(result->ast); !valid) return valid.error();
+  auto result = runner::read_valid_component(bytes);
+  if (!result) return result.error();
   auto compiled = std::make_shared<Compiled>(Compiled{std::move(*result), {}});
   auto plan = component::build_plan(compiled->result);
   if (!plan) return plan.error();
@@ -279,8 +246,8 @@ class Runner {
     const TypeStore& store = instance.runner->types();
     const FuncType& type = store.get(e->type);
     if (call.args.size() != type.params.size()) {
-      return Error{"`" + call.name + "` (" + to_string(store, e->type) + ") takes " +
-                   std::to_string(type.params.size()) + " arguments, " +
+      return Error{"`" + call.name + "` (" + to_string(store, e->type, kTypeMessageLimit) +
+                   ") takes " + std::to_string(type.params.size()) + " arguments, " +
                    std::to_string(call.args.size()) + " given"};
     }
     std::vector<Value> args;

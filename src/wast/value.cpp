@@ -436,7 +436,8 @@ class Typer {
   Expected<Value> convert(TypeId type, const WastValue& v) {
     const TypeNode& node = store_.get(type);
     auto mismatch = [&]() -> Error {
-      return fail(v.where, "expected a value of type `" + to_string(store_, type) + "`, found `" +
+      return fail(v.where, "expected a value of type `" +
+                               to_string(store_, type, kTypeMessageLimit) + "`, found `" +
                                wast_keyword(v.kind) + "`");
     };
     if (const IntKind* k = int_kind(node.kind)) {
@@ -464,7 +465,7 @@ class Typer {
         if (v.kind != Kind::List) return mismatch();
         if (node.kind == TypeKind::FixedList && v.items.size() != node.length) {
           return fail(v.where, "expected " + std::to_string(node.length) + " elements for type `" +
-                                   to_string(store_, type) + "`, found " +
+                                   to_string(store_, type, kTypeMessageLimit) + "`, found " +
                                    std::to_string(v.items.size()));
         }
         std::vector<Value> items;
@@ -483,8 +484,8 @@ class Typer {
           size_t f = 0;
           while (f < node.fields.size() && node.fields[f].name != v.labels[i]) ++f;
           if (f == node.fields.size()) {
-            return fail(v.items[i].where, "type `" + to_string(store_, type) + "` has no field `" +
-                                              v.labels[i] + "`");
+            return fail(v.items[i].where, "type `" + to_string(store_, type, kTypeMessageLimit) +
+                                              "` has no field `" + v.labels[i] + "`");
           }
           if (fields[f])
             return fail(v.items[i].where, "field `" + v.labels[i] + "` is given twice");
@@ -503,7 +504,8 @@ class Typer {
         if (v.kind != Kind::Tuple) return mismatch();
         if (v.items.size() != node.elements.size()) {
           return fail(v.where, "expected " + std::to_string(node.elements.size()) +
-                                   " elements for type `" + to_string(store_, type) + "`, found " +
+                                   " elements for type `" +
+                                   to_string(store_, type, kTypeMessageLimit) + "`, found " +
                                    std::to_string(v.items.size()));
         }
         std::vector<Value> items;
@@ -521,8 +523,8 @@ class Typer {
         size_t c = 0;
         while (c < node.cases.size() && node.cases[c].name != v.text) ++c;
         if (c == node.cases.size()) {
-          return fail(v.where,
-                      "type `" + to_string(store_, type) + "` has no case `" + v.text + "`");
+          return fail(v.where, "type `" + to_string(store_, type, kTypeMessageLimit) +
+                                   "` has no case `" + v.text + "`");
         }
         if (node.kind == TypeKind::Enum) return Value::enumeration(static_cast<uint32_t>(c));
         auto payload = case_payload(node.cases[c].type, v, "case `" + v.text + "`");
@@ -551,8 +553,8 @@ class Typer {
           size_t f = 0;
           while (f < node.labels.size() && node.labels[f] != label) ++f;
           if (f == node.labels.size()) {
-            return fail(v.where,
-                        "type `" + to_string(store_, type) + "` has no flag `" + label + "`");
+            return fail(v.where, "type `" + to_string(store_, type, kTypeMessageLimit) +
+                                     "` has no flag `" + label + "`");
           }
           if (bits & (1u << f)) return fail(v.where, "flag `" + label + "` is given twice");
           bits |= 1u << f;
@@ -560,7 +562,7 @@ class Typer {
         return Value::flags(bits);
       }
       default:
-        return fail(v.where, "values of type `" + to_string(store_, type) +
+        return fail(v.where, "values of type `" + to_string(store_, type, kTypeMessageLimit) +
                                  "` cannot be written in a script");
     }
   }
@@ -573,7 +575,8 @@ class Typer {
       return std::optional<Value>();
     }
     if (v.items.empty())
-      return fail(v.where, what + " needs a payload of type `" + to_string(store_, *type) + "`");
+      return fail(v.where, what + " needs a payload of type `" +
+                               to_string(store_, *type, kTypeMessageLimit) + "`");
     auto payload = convert(*type, v.items[0]);
     if (!payload) return payload.error();
     return std::optional<Value>(std::move(*payload));

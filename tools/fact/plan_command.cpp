@@ -10,6 +10,7 @@
 
 #include "fact/component/plan.h"
 #include "fact/engine/modules.h"
+#include "fact/runner/component_runner.h"
 #include "input.h"
 #include "output.h"
 
@@ -285,7 +286,7 @@ Outcome run_plan_command(const PlanCommandOptions& options) {
   if (auto failed = read_input_file(options.input, bytes)) return failed;
   ModuleOptions module_options;
   module_options.concurrency_support = !options.no_concurrency;
-  auto result = component::adapters_of_component(bytes, module_options);
+  auto result = runner::read_valid_component(bytes, module_options);
   if (!result) return Failure{result.error().message};
   auto plan = component::build_plan(*result);
   if (!plan) return Failure{plan.error().message};

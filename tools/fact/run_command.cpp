@@ -35,18 +35,27 @@ CLI::App* add_run_command(CLI::App& app, RunCommandOptions& options) {
           "on one instance")
       ->option_text("'NAME(ARGS...)'")
       ->required();
+  command
+      ->add_option("--max-memory", options.max_memory,
+                   "The largest a linear memory may be, in bytes (suffixes KiB, MiB, GiB, TiB); "
+                   "a module declaring a larger one is refused, and memory.grow past it returns "
+                   "-1 (default 4GiB)")
+      ->transform(CLI::AsSizeValue(false))
+      ->option_text("SIZE");
   return command;
 }
 
 Outcome run_run_command(const RunCommandOptions& options) {
   std::vector<uint8_t> bytes;
   if (auto failed = read_input_file(options.input, bytes)) return failed;
-  auto result = component::adapters_of_component(bytes);
+  auto result = runner::read_valid_component(bytes);
   if (!result) return Failure{result.error().message};
   auto plan = component::build_plan(*result);
   if (!plan) return Failure{plan.error().message};
   bool trapped = false;
-  auto runner = runner::ComponentRunner::create(*result, *plan, &trapped);
+  engine::Limits limits;
+  limits.max_memory_bytes = options.max_memory;
+  auto runner = runner::ComponentRunner::create(*result, *plan, &trapped, {}, limits);
   if (!runner) {
     return Failure{
         (trapped ? "instantiating the component trapped: " : "cannot instantiate the component: ") +
@@ -68,8 +77,8 @@ Outcome run_run_command(const RunCommandOptions& options) {
     for (const Param& p : type.params) params.push_back(p.type);
     auto args = values::parse_wave_values(types, params, invocation->args);
     if (!args) {
-      return Failure{"arguments of `" + e->name + "` (" + to_string(types, e->type) +
-                     "): " + args.error().message};
+      return Failure{"arguments of `" + e->name + "` (" +
+                     to_string(types, e->type, kTypeMessageLimit) + "): " + args.error().message};
     }
     auto called = (*runner)->call(*e, *args);
     if (!called) return Failure{called.error().message};

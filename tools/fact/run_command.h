@@ -4,9 +4,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "fact/engine/runtime.h"
 #include "failure.h"
 
 namespace fact::tool {
@@ -14,6 +16,8 @@ namespace fact::tool {
 struct RunCommandOptions {
   std::string input;  // a path, or "-" for standard input
   std::vector<std::string> invokes;
+  // Per linear memory, in bytes (engine::Limits).
+  uint64_t max_memory = engine::Limits{}.max_memory_bytes;
 };
 
 CLI::App* add_run_command(CLI::App& app, RunCommandOptions& options);

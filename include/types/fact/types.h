@@ -204,13 +204,24 @@ std::optional<std::string> copy_payload_problem(const TypeStore& store, TypeKind
                                                 std::optional<TypeId> element);
 Expected<void> check_func_type(const TypeStore& store, FuncTypeId id);
 
-// WIT-style text for a type, e.g. "record { x: f32, y: option<u8> }".
-std::string to_string(const TypeStore& store, TypeId id);
-std::string to_string(const TypeStore& store, FuncTypeId id);
+// The most characters of a type's text that to_string writes by default.
+// Types share their children, so the text of a type can grow exponentially
+// with its nesting (`tuple<t, t>` of `tuple<u, u>` of ...) while the type
+// itself stays small: a longer text is cut there and ends in "...".
+inline constexpr size_t kTypeTextLimit = 4096;
+// The limit for a type quoted in an error message: enough to recognise it,
+// short enough for one line.
+inline constexpr size_t kTypeMessageLimit = 200;
+
+// WIT-style text for a type, e.g. "record { x: f32, y: option<u8> }", cut
+// after `limit` characters as kTypeTextLimit says. Printing costs at most
+// O(limit + nesting depth).
+std::string to_string(const TypeStore& store, TypeId id, size_t limit = kTypeTextLimit);
+std::string to_string(const TypeStore& store, FuncTypeId id, size_t limit = kTypeTextLimit);
 // The same, with handles naming their resource as `name_resource` says
 // (`own<name>`) instead of by id (`own<r3>`).
 using ResourceNamer = std::function<std::string(uint32_t resource)>;
 std::string to_string(const TypeStore& store, const FuncType& type,
-                      const ResourceNamer& name_resource);
+                      const ResourceNamer& name_resource, size_t limit = kTypeTextLimit);
 
 }  // namespace fact

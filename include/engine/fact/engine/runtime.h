@@ -33,6 +33,19 @@ struct CallOutcome {
   std::optional<std::string> trap;
 };
 
+// What a module may ask for. libwabt allocates the whole of a memory or a
+// table when it creates or grows one, so a module declaring a huge one
+// would exhaust the host: a module whose initial sizes exceed these is
+// refused when it is loaded, and growing past them fails (memory.grow and
+// table.grow return -1), as under Wasmtime's resource limiter.
+struct Limits {
+  // Per linear memory. The default is the whole 32-bit address space, so
+  // that only 64-bit memories can meet it.
+  uint64_t max_memory_bytes = uint64_t{4} << 30;
+  // Per table.
+  uint64_t max_table_elements = 10'000'000;
+};
+
 // Everything lives in one wabt store; handles stay valid as long as the
 // Runtime does.
 class Runtime {
@@ -41,7 +54,7 @@ class Runtime {
     size_t ref = 0;
   };
 
-  Runtime();
+  explicit Runtime(Limits limits = {});
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -52,7 +65,17 @@ class Runtime {
   uint64_t global_get(Handle global) const;
   void global_set(Handle global, uint64_t bits);
 
-  // Instantiates a binary module; `imports` follow the module's import order.
+  // Decodes and validates a binary module and checks its memories and
+  // tables against the limits. An error here is bad input, never a trap.
+  Expected<Handle> load(const std::vector<uint8_t>& wasm);
+  // Instantiates a loaded module; `imports` follow the module's import
+  // order. An error is the instantiation trapping (a segment out of bounds,
+  // the start function), which sets `*trapped`, or what is not a trap:
+  // imports that do not fit, or a host without the memory the module's
+  // memories and tables need.
+  Expected<Handle> instantiate(Handle module, const std::vector<Handle>& imports,
+                               bool* trapped = nullptr);
+  // load, then instantiate.
   Expected<Handle> instantiate(const std::vector<uint8_t>& wasm,
                                const std::vector<Handle>& imports);
   // An export of an instance, by name.

@@ -10,12 +10,14 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "fact/component/plan.h"
+#include "fact/engine/runtime.h"
 #include "fact/error.h"
 #include "fact/host/host.h"
 #include "fact/values/value.h"
@@ -86,6 +88,17 @@ struct CallResult {
   std::optional<std::string> trap;  // set when the call trapped
 };
 
+// Every core module of `component`, nested components' included, is valid
+// core wasm (a component is valid only if its core modules are); the error
+// names the first that is not, by its byte offset and its index in binary
+// order.
+Expected<void> validate_core_modules(const component::Component& component);
+
+// component::adapters_of_component, then validate_core_modules. When both
+// fail, the invalid core module is reported: it is the cause.
+Expected<component::ComponentResult> read_valid_component(std::span<const uint8_t> bytes,
+                                                          const ModuleOptions& options = {});
+
 class ComponentRunner {
  public:
   ~ComponentRunner();
@@ -100,10 +113,16 @@ class ComponentRunner {
   // functions take and return handles of host resources only (not of
   // resources guests define, nor futures, streams or error contexts);
   // others are refused by name.
+  //
+  // Every core module and adapter module is loaded (decoded, validated and
+  // checked against `limits`) before anything is instantiated: a module
+  // that cannot be loaded is an error naming it, never a trap, and no start
+  // function has run.
   static Expected<std::unique_ptr<ComponentRunner>> create(const component::ComponentResult& result,
                                                            const component::Plan& plan,
                                                            bool* trapped = nullptr,
-                                                           HostImports host = {});
+                                                           HostImports host = {},
+                                                           engine::Limits limits = {});
 
   // The root export `name` ("f" or "inst#f"), if there is one.
   const component::PlanExport* find_export(std::string_view name) const;
