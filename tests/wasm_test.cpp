@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fact/engine/modules.h"
+#include "fact/engine/runtime.h"
 #include "fact/wasm/encoder.h"
 #include "fact/wasm/matching.h"
 #include "fact/wasm/module_reader.h"
@@ -196,6 +197,41 @@ TEST(Matching, ModuleSubtyping) {
   ASSERT_TRUE(missing_export.ok());
   EXPECT_EQ(module_mismatch(*declared, *missing_export).value_or("ok"),
             "missing expected export `m`");
+}
+
+// Opcodes of proposals libwabt cannot decode are named, so that a user
+// learns which feature their toolchain used; the runtime says the same.
+TEST(Engine, UnsupportedFeaturesAreNamedWhenAModuleCannotBeLoaded) {
+  auto module_with_body = [](std::initializer_list<uint8_t> code) {
+    std::vector<uint8_t> m{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // preamble
+                           0x01, 0x04, 0x01, 0x60, 0x00, 0x00,              // type [] -> []
+                           0x03, 0x02, 0x01, 0x00};                         // one function
+    const auto body_size = static_cast<uint8_t>(code.size() + 1);           // + locals
+    m.insert(m.end(), {0x0a, static_cast<uint8_t>(body_size + 2), 0x01, body_size, 0x00});
+    m.insert(m.end(), code);
+    return m;
+  };
+  struct Case {
+    std::initializer_list<uint8_t> code;
+    const char* named;
+  };
+  for (const Case& c : {
+           Case{{0x1f, 0x40, 0x00, 0x0b, 0x0b}, "`try_table`, of exception handling with exnref"},
+           Case{{0xd0, 0x70, 0x14, 0x00, 0x0b}, "`call_ref`, of typed function references"},
+       }) {
+    const std::vector<uint8_t> module = module_with_body(c.code);
+    auto valid = engine::validate_module(module);
+    ASSERT_FALSE(valid.ok());
+    EXPECT_NE(valid.error().message.find(c.named), std::string::npos) << valid.error().message;
+    engine::Runtime runtime;
+    auto loaded = runtime.load(module);
+    ASSERT_FALSE(loaded.ok());
+    EXPECT_NE(loaded.error().message.find(c.named), std::string::npos) << loaded.error().message;
+  }
+  // A plain decoding error keeps wabt's words alone.
+  auto truncated = engine::validate_module(std::vector<uint8_t>{0x00, 0x61, 0x73, 0x6d, 0x01});
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_EQ(truncated.error().message.find("a feature the interpreter"), std::string::npos);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <wabt/wast-parser.h>
 #include <wabt/wat-writer.h>
 
+#include <cctype>
 #include <memory>
 
 #include "features.h"
@@ -22,10 +23,7 @@ namespace fact::engine {
 namespace {
 
 Error wabt_error(std::string_view what, const wabt::Errors& errors) {
-  std::string text = wabt::FormatErrorsToString(errors, wabt::Location::Type::Binary);
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  if (text.empty()) text = "(wabt reported no details)";
-  return Error{std::string(what) + ": " + text};
+  return Error{std::string(what) + ": " + describe_wabt_errors(errors)};
 }
 
 // Reads a binary module into wabt's IR and validates it.
@@ -48,6 +46,39 @@ Expected<void> read_and_validate(std::span<const uint8_t> wasm, wabt::Module& mo
 
 }  // namespace
 
+std::string describe_wabt_errors(const wabt::Errors& errors) {
+  std::string text = wabt::FormatErrorsToString(errors, wabt::Location::Type::Binary);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  if (text.empty()) return "(wabt reported no details)";
+  // Opcodes of proposals this libwabt does not decode, which it reports
+  // only by number.
+  struct Unsupported {
+    const char* opcode;
+    const char* what;
+  };
+  static constexpr Unsupported kUnsupported[] = {
+      {"0x1f", "`try_table`, of exception handling with exnref"},
+      {"0x0a", "`throw_ref`, of exception handling with exnref"},
+      {"0x14", "`call_ref`, of typed function references"},
+      {"0x15", "`return_call_ref`, of typed function references"},
+      {"0xd4", "`ref.as_non_null`, of typed function references"},
+      {"0xd5", "`br_on_null`, of typed function references"},
+      {"0xd6", "`br_on_non_null`, of typed function references"},
+      {"0xd3", "`ref.eq`, of garbage collection"},
+      {"0xfb", "an instruction of garbage collection"},
+  };
+  for (const Unsupported& u : kUnsupported) {
+    const std::string pattern = std::string("unexpected opcode: ") + u.opcode;
+    const size_t at = text.find(pattern);
+    if (at == std::string::npos) continue;
+    const size_t end = at + pattern.size();
+    // "0x1f" must not be the start of a longer number.
+    if (end < text.size() && std::isxdigit(static_cast<unsigned char>(text[end]))) continue;
+    return text + " (" + u.what + ", a feature the interpreter, libwabt " + "1.0.32, cannot run)";
+  }
+  return text;
+}
+
 wabt::Features adapter_features() {
   wabt::Features features;
   features.enable_mutable_globals();
@@ -61,6 +92,16 @@ wabt::Features adapter_features() {
   // Adapters import a shared memory as shared (docs/import-abi.md), so the
   // modules around them may declare shared memories too.
   features.enable_threads();
+  // Everything else libwabt's interpreter runs, so that core modules made
+  // by real toolchains load: extended constant expressions (dynamically
+  // linked modules use them), tail calls, the legacy exception-handling
+  // proposal (try/catch/throw; not exnref's try_table) and relaxed SIMD.
+  // SIMD is on by default. Function references and GC are left off: this
+  // libwabt reads some of them but cannot run them.
+  features.enable_extended_const();
+  features.enable_tail_call();
+  features.enable_exceptions();
+  features.enable_relaxed_simd();
   return features;
 }
 

@@ -252,8 +252,7 @@ Expected<Runtime::Handle> Runtime::load(const std::vector<uint8_t>& wasm) {
   options.fail_on_custom_section_error = false;
   if (wabt::Failed(interp::ReadBinaryInterp("module.wasm", wasm.data(), wasm.size(), options,
                                             &errors, &desc))) {
-    return Error{"cannot load module: " +
-                 wabt::FormatErrorsToString(errors, wabt::Location::Type::Binary)};
+    return Error{"cannot load module: " + describe_wabt_errors(errors)};
   }
   if (auto limited = apply_limits(desc, impl_->limits); !limited) return limited.error();
   return impl_->root(interp::Module::New(impl_->store, std::move(desc)));
