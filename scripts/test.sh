@@ -7,7 +7,7 @@
 #   4. install the library into a temporary prefix and build and run the
 #      consumer project tests/install against it;
 #   5. check that every C++ file is formatted (scripts/format.sh --check);
-#   6. fuzz the component reader for FUZZ_SECONDS (default 60).
+#   6. fuzz each libFuzzer target for FUZZ_SECONDS (default 15).
 # Every stage runs even when an earlier one failed, so that one run reports
 # everything. The last line is "N passed, N failed": the tests of both ctest
 # runs plus the install test; a build that fails counts as one failure.
@@ -171,15 +171,16 @@ else
 fi
 fact_log "format check took $((SECONDS - start)) s"
 
-# The component reader's libFuzzer target, for a bounded time:
-# regressions and corpora first, then FUZZ_SECONDS (default 60) of fuzzing.
+# The libFuzzer targets (reader, front end to plan, differential adapters,
+# text readers), for a bounded time: regressions and corpora first, then
+# FUZZ_SECONDS (default 15) of fuzzing per target.
 start=$SECONDS
-if FUZZ_BUILD_DIR="$main_dir-fuzz" bash "$FACT_ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-60}"; then
+if FUZZ_BUILD_DIR="$main_dir-fuzz" bash "$FACT_ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-15}"; then
   passed=$((passed + 1))
-  record "fuzz (component reader)" "passed"
+  record "fuzz (4 targets)" "passed"
 else
   failed=$((failed + 1))
-  record "fuzz (component reader)" "FAILED"
+  record "fuzz (4 targets)" "FAILED"
 fi
 fact_log "fuzzing took $((SECONDS - start)) s"
 

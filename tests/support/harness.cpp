@@ -17,7 +17,6 @@ constexpr uint8_t kFillByte = 0xA5;
 // The task_return_type of the harness's adapters, which the callee's
 // task.return passes back.
 constexpr uint32_t kTaskReturnType = 1;
-constexpr uint32_t kStatusReturned = 2;
 
 using Handle = engine::Runtime::Handle;
 
