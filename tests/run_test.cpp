@@ -428,5 +428,14 @@ TEST_F(RunTest, MemoryGrowthStopsAtTheLimit) {
       << none.err;
 }
 
+TEST_F(RunTest, ResultsAreLiftedWithinABudget) {
+  ToolRun r = invoke("big-result", {"list(3)", "list(33554432)"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.out, "[0, 0, 0]\n");
+  EXPECT_NE(r.err.find("`list` trapped: fuel allocated for hostcalls has been exhausted"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace fact

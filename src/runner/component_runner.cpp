@@ -7,6 +7,10 @@ namespace fact::runner {
 using detail::handle_text;
 using detail::kind_inside;
 
+namespace {
+constexpr uint64_t kRootLiftBudget = uint64_t{16} << 20;
+}  // namespace
+
 ComponentRunner::ComponentRunner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ComponentRunner::~ComponentRunner() = default;
 
@@ -108,6 +112,12 @@ Expected<CallResult> ComponentRunner::call(const component::PlanExport& e,
   values::MemoryView view;
   view.memory64 = memory64;
   view.encoding = e.options.string_encoding;
+  // Lifted values take far more host memory than their bytes in the guest
+  // (a list<u8> element becomes a Value): a result is lifted only up to 16
+  // Mi list elements or 64-byte pieces of strings, so that a guest cannot
+  // make the host allocate without bound.
+  uint64_t lift_budget = kRootLiftBudget;
+  view.budget = &lift_budget;
   // realloc may grow the memory, which moves its bytes.
   auto refresh = [&] {
     if (!memory) return;

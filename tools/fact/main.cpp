@@ -1,6 +1,7 @@
 // The `fact` command-line tool.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <new>
 #include <string>
 
 #include "adapter_command.h"
@@ -52,10 +53,19 @@ int main(int argc, char** argv) {
   }
 
   fact::tool::Outcome outcome;
-  if (adapter->parsed()) outcome = fact::tool::run_adapter_command(adapter_options);
-  if (adapters->parsed()) outcome = fact::tool::run_adapters_command(adapters_options);
-  if (plan->parsed()) outcome = fact::tool::run_plan_command(plan_options);
-  if (run->parsed()) outcome = fact::tool::run_run_command(run_options);
-  if (wast->parsed()) outcome = fact::tool::run_wast_command(wast_options);
+  try {
+    if (adapter->parsed()) outcome = fact::tool::run_adapter_command(adapter_options);
+    if (adapters->parsed()) outcome = fact::tool::run_adapters_command(adapters_options);
+    if (plan->parsed()) outcome = fact::tool::run_plan_command(plan_options);
+    if (run->parsed()) outcome = fact::tool::run_run_command(run_options);
+    if (wast->parsed()) outcome = fact::tool::run_wast_command(wast_options);
+  } catch (const std::bad_alloc&) {
+    // Every size taken from the input is checked against a limit first;
+    // this is the host itself running out, reported rather than aborted.
+    return report(
+        {"out of memory (the input needs more memory than this machine gives fact; "
+         "for `fact run`, --max-memory bounds each linear memory)",
+         fact::tool::kExitUsage});
+  }
   return outcome ? report(*outcome) : fact::tool::kExitSuccess;
 }
