@@ -287,6 +287,67 @@ TEST(TranscodeUtf8, ErrorPositionsAroundBlockEdges) {
   }
 }
 
+// Mixed text: one-, two-, three- and four-byte characters in turn, so that
+// blocks are not ASCII and sequences straddle every block edge.
+Buf mixed_text(std::size_t characters) {
+  static const Buf kChars[] = {bytes({'a'}), bytes({0xC3, 0xA9}), bytes({0xE2, 0x82, 0xAC}),
+                               bytes({0xF0, 0x9F, 0x98, 0x80})};
+  Buf out;
+  for (std::size_t i = 0; i < characters; ++i) {
+    const Buf& c = kChars[(i * 3 + i / 4) % 4];
+    out.insert(out.end(), c.begin(), c.end());
+  }
+  return out;
+}
+
+// Every error class after every prefix of mixed text (so at every offset
+// within and across the 16- and 32-byte blocks), followed by more mixed
+// text: every level reports the error where the model does.
+TEST(TranscodeUtf8, EveryErrorClassAtEveryOffsetOfMixedText) {
+  const Buf kErrors[] = {
+      bytes({0x80}),                    // lone continuation
+      bytes({0xC3, 0xA9, 0xA9}),        // extra continuation (at 2)
+      bytes({0xC3}),                    // lead, then the next character's lead
+      bytes({0xE2, 0x82}),              // three-byte cut
+      bytes({0xF0, 0x9F, 0x98}),        // four-byte cut
+      bytes({0xC0, 0x80}),              // overlong two-byte
+      bytes({0xE0, 0x9F, 0xBF}),        // overlong three-byte
+      bytes({0xF0, 0x8F, 0xBF, 0xBF}),  // overlong four-byte
+      bytes({0xED, 0xA0, 0x80}),        // surrogate
+      bytes({0xF4, 0x90, 0x80, 0x80}),  // above U+10FFFF
+      bytes({0xF8, 0x80, 0x80, 0x80}),  // no such lead
+  };
+  const Buf suffix = mixed_text(20);
+  for (const Buf& e : kErrors) {
+    for (std::size_t characters = 0; characters < 48; ++characters) {
+      Buf s = mixed_text(characters);
+      const std::size_t at = s.size() + (e.size() == 3 && e[0] == 0xC3 ? 2 : 0);
+      s.insert(s.end(), e.begin(), e.end());
+      s.insert(s.end(), suffix.begin(), suffix.end());
+      expect_invalid_utf8(s, at);
+    }
+  }
+}
+
+// Mixed text cut at every byte: valid exactly when the cut falls between
+// characters, on every level; the model says where a cut one fails.
+TEST(TranscodeUtf8, BufferEndsInsideEveryMultiByteSequence) {
+  const Buf text = mixed_text(60);
+  for (std::size_t n = 0; n <= text.size(); ++n) {
+    const Buf s(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(n));
+    auto model = model_utf8(s);
+    if (model.index() == 1) {
+      expect_invalid_utf8(s, std::get<1>(model));
+      continue;
+    }
+    for (SimdLevel l : supported_levels()) {
+      Buf dst(s.size(), 0);
+      EXPECT_TRUE(utf8_to_utf8(Bytes(s), MutableBytes(dst), l)) << n << " " << name(l);
+      EXPECT_EQ(dst, s);
+    }
+  }
+}
+
 // ---- UTF-16 unpaired surrogates ----
 
 void expect_unpaired(const std::vector<std::uint16_t>& units, std::size_t position) {

@@ -133,6 +133,9 @@ Utf8Char decode_utf8(const std::uint8_t* s, std::size_t n) {
 // The offset of the first invalid sequence, if any.
 std::optional<std::size_t> find_invalid_utf8(const Kernels& k, const std::uint8_t* s,
                                              std::size_t n) {
+  // Valid text, the common case, is decided by whole blocks; only invalid
+  // text is decoded one sequence at a time, to say where it fails.
+  if (k.valid_utf8 && k.valid_utf8(s, n)) return std::nullopt;
   std::size_t i = 0;
   while (i < n) {
     i += k.ascii_prefix(s + i, n - i);

@@ -30,6 +30,11 @@ struct Kernels {
   std::size_t (*masked_prefix)(const std::uint8_t* s, std::size_t n, std::uint16_t mask);
   // Units outside 0xD800..0xDFFF.
   std::size_t (*non_surrogate_prefix)(const std::uint8_t* s, std::size_t n);
+  // Whether all n bytes are well-formed UTF-8 (no overlong forms, no
+  // surrogates, nothing above U+10FFFF, no sequence cut at the end). Only a
+  // yes/no: the caller finds the position of an error with the scalar
+  // decoder. Null where there is no faster way than that decoder.
+  bool (*valid_utf8)(const std::uint8_t* s, std::size_t n);
 };
 
 inline constexpr std::uint16_t kAsciiMask = 0xFF80;

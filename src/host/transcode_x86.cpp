@@ -9,6 +9,8 @@
 
 #include <immintrin.h>
 
+#include <cstring>
+
 #define FACT_SSE2 __attribute__((target("sse2")))
 #define FACT_AVX2 __attribute__((target("avx2")))
 
@@ -200,19 +202,154 @@ FACT_AVX2 std::size_t avx2_non_surrogate_prefix(const std::uint8_t* s, std::size
   return i + scalar_kernels().non_surrogate_prefix(s + 2 * i, n - i);
 }
 
+// UTF-8 validation by lookup tables on whole blocks (Keiser and Lemire,
+// "Validating UTF-8 in less than one instruction per byte", 2021). Each
+// byte is classified with three 16-entry tables: by the high and low
+// nibbles of the byte before it and by its own high nibble. Each table
+// entry is a set of error bits; the AND of the three is non-zero exactly
+// where the pair (previous byte, byte) is an error: a lead not followed by
+// a continuation (TOO_SHORT), a continuation after ASCII (TOO_LONG), an
+// overlong two-, three- or four-byte form, a surrogate (ED A0..BF), more
+// than U+10FFFF (F4 90.. and F5..FF), or a continuation after a
+// continuation (TWO_CONTS). TWO_CONTS is right only where the byte is the
+// third or fourth of a sequence, which the bytes two and three before tell:
+// those positions must be exactly the ones flagged. A block ending inside a
+// sequence is an error if the input ends there.
+constexpr std::uint8_t kTooShort = 1 << 0;
+constexpr std::uint8_t kTooLong = 1 << 1;
+constexpr std::uint8_t kOverlong3 = 1 << 2;
+constexpr std::uint8_t kTooLarge = 1 << 3;
+constexpr std::uint8_t kSurrogate = 1 << 4;
+constexpr std::uint8_t kOverlong2 = 1 << 5;
+constexpr std::uint8_t kTooLarge1000 = 1 << 6;
+constexpr std::uint8_t kOverlong4 = 1 << 6;
+constexpr std::uint8_t kTwoConts = 1 << 7;
+constexpr std::uint8_t kCarry = kTooShort | kTooLong | kTwoConts;
+
+// A 16-entry table in both 128-bit lanes, for _mm256_shuffle_epi8.
+template <std::uint8_t... Entries>
+FACT_AVX2 __m256i table() {
+  static_assert(sizeof...(Entries) == 16);
+  return _mm256_setr_epi8(static_cast<char>(Entries)..., static_cast<char>(Entries)...);
+}
+
+FACT_AVX2 __m256i high_nibbles(__m256i v) {
+  return _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0F));
+}
+
+// The block `v` shifted by n bytes, the first n taken from the end of `prev`.
+template <int N>
+FACT_AVX2 __m256i previous(__m256i v, __m256i prev) {
+  return _mm256_alignr_epi8(v, _mm256_permute2x128_si256(prev, v, 0x21), 16 - N);
+}
+
+// The state carried from block to block: the errors so far, the previous
+// block, and where it ends inside a sequence.
+struct Utf8Checker {
+  __m256i error, prev, prev_incomplete;
+};
+
+FACT_AVX2 void check_utf8_block(Utf8Checker& c, __m256i input) {
+  __m256i& error = c.error;
+  __m256i& prev = c.prev;
+  __m256i& prev_incomplete = c.prev_incomplete;
+  {
+    if (_mm256_movemask_epi8(input) == 0) {
+      // ASCII: only a sequence left open by the block before is an error.
+      error = _mm256_or_si256(error, prev_incomplete);
+      prev_incomplete = _mm256_setzero_si256();
+      prev = input;
+      return;
+    }
+    const __m256i byte_1_high =
+        table<kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong, kTooLong,
+              kTwoConts, kTwoConts, kTwoConts, kTwoConts, kTooShort | kOverlong2, kTooShort,
+              kTooShort | kOverlong3 | kSurrogate,
+              kTooShort | kTooLarge | kTooLarge1000 | kOverlong4>();
+    constexpr std::uint8_t kLarge = kCarry | kTooLarge | kTooLarge1000;
+    const __m256i byte_1_low =
+        table<kCarry | kOverlong3 | kOverlong2 | kOverlong4, kCarry | kOverlong2, kCarry, kCarry,
+              kCarry | kTooLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge, kLarge,
+              kLarge | kSurrogate, kLarge, kLarge>();
+    constexpr std::uint8_t kCont = kTooLong | kOverlong2 | kTwoConts;
+    const __m256i byte_2_high =
+        table<kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort, kTooShort,
+              kTooShort, kCont | kOverlong3 | kTooLarge1000 | kOverlong4,
+              kCont | kOverlong3 | kTooLarge, kCont | kSurrogate | kTooLarge,
+              kCont | kSurrogate | kTooLarge, kTooShort, kTooShort, kTooShort, kTooShort>();
+    const __m256i prev1 = previous<1>(input, prev);
+    const __m256i special = _mm256_and_si256(
+        _mm256_and_si256(
+            _mm256_shuffle_epi8(byte_1_high, high_nibbles(prev1)),
+            _mm256_shuffle_epi8(byte_1_low, _mm256_and_si256(prev1, _mm256_set1_epi8(0x0F)))),
+        _mm256_shuffle_epi8(byte_2_high, high_nibbles(input)));
+    // The third byte after an E0..EF lead, the fourth after F0..FF: where
+    // a continuation must follow a continuation.
+    const __m256i third = _mm256_subs_epu8(previous<2>(input, prev), _mm256_set1_epi8(0x60));
+    const __m256i fourth = _mm256_subs_epu8(previous<3>(input, prev), _mm256_set1_epi8(0x70));
+    const __m256i must_continue =
+        _mm256_and_si256(_mm256_or_si256(third, fourth), _mm256_set1_epi8(static_cast<char>(0x80)));
+    error = _mm256_or_si256(error, _mm256_xor_si256(must_continue, special));
+    // A lead in the last three bytes that needs more bytes than are left.
+    const __m256i last_leads =
+        _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, static_cast<char>(0xEF),
+                         static_cast<char>(0xDF), static_cast<char>(0xBF));
+    prev_incomplete = _mm256_subs_epu8(input, last_leads);
+    prev = input;
+  }
+}
+
+FACT_AVX2 bool avx2_valid_utf8(const std::uint8_t* s, std::size_t n) {
+  Utf8Checker checker{_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+  // Where the checker stopped: ASCII blocks are skipped without touching
+  // it, and it catches up when the next non-ASCII block comes.
+  std::size_t checked = 0;
+  auto catch_up = [&](std::size_t i) FACT_AVX2 {
+    if (i == checked) return;
+    // ASCII since `checked`: a sequence left open there is cut, and the
+    // bytes before block i are ASCII.
+    checker.error = _mm256_or_si256(checker.error, checker.prev_incomplete);
+    checker.prev_incomplete = _mm256_setzero_si256();
+    checker.prev = load256(s + i - 32);
+  };
+  std::size_t i = 0;
+  while (i + 32 <= n) {
+    // ASCII runs at the speed of the ASCII scan, whole blocks of them.
+    i += avx2_ascii_prefix(s + i, n - i) & ~std::size_t{31};
+    if (i + 32 > n) break;
+    catch_up(i);
+    // Then block by block while the blocks hold non-ASCII bytes.
+    do {
+      check_utf8_block(checker, load256(s + i));
+      i += 32;
+      checked = i;
+    } while (i + 32 <= n && _mm256_movemask_epi8(load256(s + i)) != 0);
+  }
+  if (i < n) {
+    // The rest, followed by zeros: ASCII after a cut sequence is an error.
+    catch_up(i);
+    alignas(32) std::uint8_t last[32] = {};
+    std::memcpy(last, s + i, n - i);
+    check_utf8_block(checker, load256(last));
+  }
+  const __m256i error = _mm256_or_si256(checker.error, checker.prev_incomplete);
+  return _mm256_testz_si256(error, error) != 0;
+}
+
 }  // namespace
 
 const Kernels& sse2_kernels() {
-  static constexpr Kernels kernels{sse2_ascii_prefix,        sse2_copy_ascii, sse2_widen_ascii,
-                                   sse2_widen_all,           sse2_narrow,     sse2_masked_prefix,
-                                   sse2_non_surrogate_prefix};
+  static constexpr Kernels kernels{
+      sse2_ascii_prefix, sse2_copy_ascii,    sse2_widen_ascii,          sse2_widen_all,
+      sse2_narrow,       sse2_masked_prefix, sse2_non_surrogate_prefix, nullptr};
   return kernels;
 }
 
 const Kernels& avx2_kernels() {
-  static constexpr Kernels kernels{avx2_ascii_prefix,        avx2_copy_ascii, avx2_widen_ascii,
-                                   avx2_widen_all,           avx2_narrow,     avx2_masked_prefix,
-                                   avx2_non_surrogate_prefix};
+  static constexpr Kernels kernels{
+      avx2_ascii_prefix, avx2_copy_ascii,    avx2_widen_ascii,          avx2_widen_all,
+      avx2_narrow,       avx2_masked_prefix, avx2_non_surrogate_prefix, avx2_valid_utf8};
   return kernels;
 }
 
