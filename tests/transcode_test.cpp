@@ -829,6 +829,31 @@ void check_against_model(const std::u32string& text, const Buf& u8, const Buf& u
   }
 }
 
+// Latin-1 text with every density of non-ASCII bytes, into every
+// capacity: every level reads, writes and leaves untouched exactly what the
+// scalar path does (the vector path stores whole blocks and must not leave
+// anything past what it wrote).
+TEST(Transcode, Latin1ToUtf8AtEveryCapacity) {
+  for (unsigned every : {1u, 2u, 3u, 7u, 16u, 1000u}) {
+    Buf latin1(100);
+    for (std::size_t i = 0; i < latin1.size(); ++i)
+      latin1[i] = static_cast<std::uint8_t>(i % every == 0 ? 0x80 + i : 'a' + i % 26);
+    for (std::size_t capacity = 0; capacity <= 2 * latin1.size(); ++capacity) {
+      Buf expected(capacity, 0xEE);
+      auto reference =
+          latin1_to_utf8(Bytes(latin1), MutableBytes(expected), false, SimdLevel::Scalar);
+      for (SimdLevel l : supported_levels()) {
+        Buf d(capacity, 0xEE);
+        auto r = latin1_to_utf8(Bytes(latin1), MutableBytes(d), false, l);
+        ASSERT_TRUE(r && reference);
+        EXPECT_EQ(r->read, reference->read) << every << " " << capacity << " " << name(l);
+        EXPECT_EQ(r->written, reference->written) << every << " " << capacity << " " << name(l);
+        EXPECT_EQ(d, expected) << every << " " << capacity << " " << name(l);
+      }
+    }
+  }
+}
+
 TEST(TranscodeRandom, SimdMatchesScalarAndModel) {
   TextGen gen(20260323);
   std::vector<SimdLevel> levels = supported_levels();

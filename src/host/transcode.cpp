@@ -410,6 +410,11 @@ TranscodeResult<ReadWritten> latin1_to_utf8(Bytes src, MutableBytes dst, bool fi
     i += ascii;
     o += ascii;
     if (i == n || first_pass || s[i] < 0x80) break;
+    if (k.latin1_to_utf8) {
+      std::size_t out = 0;
+      i += k.latin1_to_utf8(s + i, n - i, d + o, capacity - o, &out);
+      o += out;
+    }
     for (std::size_t streak = 0; i < n && streak < kAsciiStreak; ++i) {
       std::size_t width = s[i] < 0x80 ? 1 : 2;
       if (capacity - o < width) return ReadWritten{i, o};

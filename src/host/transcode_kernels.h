@@ -35,6 +35,13 @@ struct Kernels {
   // yes/no: the caller finds the position of an error with the scalar
   // decoder. Null where there is no faster way than that decoder.
   bool (*valid_utf8)(const std::uint8_t* s, std::size_t n);
+  // Latin-1 bytes encoded as UTF-8 (one byte below 0x80, two from 0x80),
+  // while whole 16-byte blocks of source fit in what is left of `capacity`
+  // at their worst (32 bytes): returns the source bytes read and sets
+  // `*written`. It may stop early; the caller finishes one byte at a time.
+  // Null where there is no vector path.
+  std::size_t (*latin1_to_utf8)(const std::uint8_t* s, std::size_t n, std::uint8_t* d,
+                                std::size_t capacity, std::size_t* written);
 };
 
 inline constexpr std::uint16_t kAsciiMask = 0xFF80;

@@ -53,7 +53,8 @@ std::size_t non_surrogate_prefix(const std::uint8_t* s, std::size_t n) {
 
 const Kernels& scalar_kernels() {
   static constexpr Kernels kernels{ascii_prefix, copy_ascii,    widen_ascii,          widen_all,
-                                   narrow,       masked_prefix, non_surrogate_prefix, nullptr};
+                                   narrow,       masked_prefix, non_surrogate_prefix, nullptr,
+                                   nullptr};
   return kernels;
 }
 

@@ -337,19 +337,119 @@ FACT_AVX2 bool avx2_valid_utf8(const std::uint8_t* s, std::size_t n) {
   return _mm256_testz_si256(error, error) != 0;
 }
 
+// For each set of non-ASCII positions among 8 Latin-1 bytes (bit i: byte
+// i), the pshufb indices that keep, of the 16 bytes of their 8 two-byte
+// forms, the first byte of each and the second of the non-ASCII ones.
+struct Latin1Shuffles {
+  std::uint8_t index[256][16];
+  std::uint8_t length[256];
+};
+
+constexpr Latin1Shuffles make_latin1_shuffles() {
+  Latin1Shuffles t{};
+  for (unsigned mask = 0; mask < 256; ++mask) {
+    unsigned k = 0;
+    for (unsigned i = 0; i < 8; ++i) {
+      t.index[mask][k++] = static_cast<std::uint8_t>(2 * i);
+      if (mask & (1u << i)) t.index[mask][k++] = static_cast<std::uint8_t>(2 * i + 1);
+    }
+    t.length[mask] = static_cast<std::uint8_t>(k);
+    for (; k < 16; ++k) t.index[mask][k] = 0x80;  // zero
+  }
+  return t;
+}
+constexpr Latin1Shuffles kLatin1Shuffles = make_latin1_shuffles();
+
+// The UTF-8 of the 8 Latin-1 bytes in the low half of `v`, packed from the
+// first byte, and how many bytes of it there are (8 to 16).
+FACT_AVX2 __m128i latin1_half_to_utf8(__m128i v, unsigned& length) {
+  const __m128i units = _mm_cvtepu8_epi16(v);
+  const __m128i high = _mm_cmpgt_epi16(units, _mm_set1_epi16(0x7F));
+  // 0xC0 | b >> 6 first, then 0x80 | b & 0x3F, as one little-endian unit.
+  const __m128i lead = _mm_or_si128(_mm_srli_epi16(units, 6), _mm_set1_epi16(0xC0));
+  const __m128i cont =
+      _mm_or_si128(_mm_and_si128(units, _mm_set1_epi16(0x3F)), _mm_set1_epi16(0x80));
+  const __m128i two = _mm_or_si128(lead, _mm_slli_epi16(cont, 8));
+  const __m128i forms = _mm_blendv_epi8(units, two, high);
+  const unsigned mask =
+      static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(high, _mm_setzero_si128())));
+  length = kLatin1Shuffles.length[mask];
+  return _mm_shuffle_epi8(
+      forms, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kLatin1Shuffles.index[mask])));
+}
+
+FACT_AVX2 std::size_t avx2_latin1_to_utf8(const std::uint8_t* s, std::size_t n, std::uint8_t* d,
+                                          std::size_t capacity, std::size_t* written) {
+  std::size_t i = 0, o = 0;
+  // Two blocks at a time while that fits: four independent conversions
+  // before the stores, which may run past the output; the next stores
+  // cover that, and the loop below ends with an exact store.
+  while (i + 48 <= n && capacity - o >= 96) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + 16));
+    if (_mm_movemask_epi8(_mm_or_si128(v, w)) == 0) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + o), v);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + o + 16), w);
+      i += 32;
+      o += 32;
+      continue;
+    }
+    unsigned l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+    const __m128i a = latin1_half_to_utf8(v, l0);
+    const __m128i b = latin1_half_to_utf8(_mm_srli_si128(v, 8), l1);
+    const __m128i c = latin1_half_to_utf8(w, l2);
+    const __m128i e = latin1_half_to_utf8(_mm_srli_si128(w, 8), l3);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + o), a);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + o + l0), b);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + o + l0 + l1), c);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + o + l0 + l1 + l2), e);
+    i += 32;
+    o += l0 + l1 + l2 + l3;
+  }
+  // One block at a time; a block's stores may run past its output, which
+  // the next block's cover, so the last block (when no other follows)
+  // stores exactly.
+  while (i + 16 <= n && capacity - o >= 32) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    if (_mm_movemask_epi8(v) == 0) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + o), v);
+      i += 16;
+      o += 16;
+      continue;
+    }
+    unsigned first = 0, second = 0;
+    const __m128i a = latin1_half_to_utf8(v, first);
+    const __m128i b = latin1_half_to_utf8(_mm_srli_si128(v, 8), second);
+    const bool last = !(i + 32 <= n && capacity - (o + first + second) >= 32);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + o), a);
+    if (last) {
+      alignas(16) std::uint8_t tail[16];
+      _mm_store_si128(reinterpret_cast<__m128i*>(tail), b);
+      std::memcpy(d + o + first, tail, second);
+    } else {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + o + first), b);
+    }
+    i += 16;
+    o += first + second;
+  }
+  *written = o;
+  return i;
+}
+
 }  // namespace
 
 const Kernels& sse2_kernels() {
   static constexpr Kernels kernels{
-      sse2_ascii_prefix, sse2_copy_ascii,    sse2_widen_ascii,          sse2_widen_all,
-      sse2_narrow,       sse2_masked_prefix, sse2_non_surrogate_prefix, nullptr};
+      sse2_ascii_prefix,  sse2_copy_ascii,           sse2_widen_ascii, sse2_widen_all, sse2_narrow,
+      sse2_masked_prefix, sse2_non_surrogate_prefix, nullptr,          nullptr};
   return kernels;
 }
 
 const Kernels& avx2_kernels() {
   static constexpr Kernels kernels{
-      avx2_ascii_prefix, avx2_copy_ascii,    avx2_widen_ascii,          avx2_widen_all,
-      avx2_narrow,       avx2_masked_prefix, avx2_non_surrogate_prefix, avx2_valid_utf8};
+      avx2_ascii_prefix,  avx2_copy_ascii,    avx2_widen_ascii,          avx2_widen_all,
+      avx2_narrow,        avx2_masked_prefix, avx2_non_surrogate_prefix, avx2_valid_utf8,
+      avx2_latin1_to_utf8};
   return kernels;
 }
 
