@@ -384,7 +384,7 @@ TEST_F(RunTest, InvalidAndOversizedModulesAreErrorsInEveryCommand) {
   EXPECT_EQ(memory.exit_code, 1);
   EXPECT_NE(memory.err.find("at byte 0x0a: core module 0 cannot be loaded: memory 0 has an "
                             "initial size of 16777216 pages (1099511627776 bytes), more than "
-                            "the limit of 4294967296 bytes per memory"),
+                            "the limit of 8589934592 bytes per memory"),
             std::string::npos)
       << memory.err;
   // 2^48 pages of 64 KiB do not fit in a 64-bit byte count: refused under

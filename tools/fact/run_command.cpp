@@ -39,7 +39,7 @@ CLI::App* add_run_command(CLI::App& app, RunCommandOptions& options) {
       ->add_option("--max-memory", options.max_memory,
                    "The largest a linear memory may be, in bytes (suffixes KiB, MiB, GiB, TiB); "
                    "a module declaring a larger one is refused, and memory.grow past it returns "
-                   "-1 (default 4GiB)")
+                   "-1 (default 8GiB)")
       ->transform(CLI::AsSizeValue(false))
       ->option_text("SIZE");
   return command;

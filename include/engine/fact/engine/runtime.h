@@ -39,9 +39,10 @@ struct CallOutcome {
 // refused when it is loaded, and growing past them fails (memory.grow and
 // table.grow return -1), as under Wasmtime's resource limiter.
 struct Limits {
-  // Per linear memory. The default is the whole 32-bit address space, so
-  // that only 64-bit memories can meet it.
-  uint64_t max_memory_bytes = uint64_t{4} << 30;
+  // Per linear memory. The default is twice the 32-bit address space: only
+  // 64-bit memories can meet it, and they can still go past 4 GiB (as
+  // Wasmtime's tests of 64-bit addressing do).
+  uint64_t max_memory_bytes = uint64_t{8} << 30;
   // Per table.
   uint64_t max_table_elements = 10'000'000;
 };
